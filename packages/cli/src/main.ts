@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { describeError, isUserError } from '@potions/core';
+import { registerCommands } from './commands/index';
+import { ExitCode } from './output';
+
+/** Build the `potions` program. Commands live in `commands/`, one file per command group. */
+export function createProgram(): Command {
+  const program = new Command('potions')
+    .description('Build, verify, sign and distribute pre-compiled developer tools')
+    .showHelpAfterError()
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+/** Run the CLI; returns the process exit code instead of exiting, so tests can call it. */
+export async function run(argv: string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0; usage mistakes with 2.
+      return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    }
+    process.stderr.write(`error: ${describeError(err)}\n`);
+    return isUserError(err) ? ExitCode.Failure : ExitCode.Internal;
+  }
+}

@@ -1,0 +1,94 @@
+import type { Progress, Reporter } from './reporter';
+import { formatBytes } from './reporter';
+
+export interface ConsoleReporterOptions {
+  /** Where human output goes; stderr by default so that `--json` keeps stdout clean. */
+  stream?: NodeJS.WriteStream;
+  verbose?: boolean;
+  /** Seconds between progress lines when the stream is not a TTY. */
+  lineInterval?: number;
+  now?: () => number;
+}
+
+/** The terminal: a redrawn bar on a TTY, a line every few seconds elsewhere. */
+export class ConsoleReporter implements Reporter {
+  private readonly stream: NodeJS.WriteStream;
+  private readonly verbose: boolean;
+  private readonly lineInterval: number;
+  private readonly now: () => number;
+  private readonly secrets = new Set<string>();
+
+  constructor(options: ConsoleReporterOptions = {}) {
+    this.stream = options.stream ?? process.stderr;
+    this.verbose = options.verbose ?? false;
+    this.lineInterval = (options.lineInterval ?? 5) * 1000;
+    this.now = options.now ?? Date.now;
+  }
+
+  private mask(message: string): string {
+    let out = message;
+    for (const s of this.secrets) out = out.split(s).join('***');
+    return out;
+  }
+
+  private write(line: string): void {
+    this.stream.write(`${this.mask(line)}\n`);
+  }
+
+  debug(message: string): void {
+    if (this.verbose) this.write(`debug: ${message}`);
+  }
+  info(message: string): void {
+    this.write(message);
+  }
+  warn(message: string, where?: { file?: string; line?: number }): void {
+    const loc = where?.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ` : '';
+    this.write(`warning: ${loc}${message}`);
+  }
+  error(message: string, where?: { file?: string; line?: number }): void {
+    const loc = where?.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ` : '';
+    this.write(`error: ${loc}${message}`);
+  }
+  secret(value: string): void {
+    if (value) this.secrets.add(value);
+  }
+
+  progress(label: string, total?: number): Progress {
+    const tty = this.stream.isTTY === true;
+    const started = this.now();
+    let last = 0;
+    let finished = false;
+    const render = (done: number, t?: number): string => {
+      const elapsed = Math.max((this.now() - started) / 1000, 0.001);
+      const rate = `${formatBytes(done / elapsed)}/s`;
+      if (t && t > 0) {
+        const pct = Math.min(100, (done / t) * 100);
+        const width = 24;
+        const filled = Math.round((pct / 100) * width);
+        const bar = tty ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
+        return `${label} ${bar}${pct.toFixed(0)}% ${formatBytes(done)}/${formatBytes(t)} ${rate}`;
+      }
+      return `${label} ${formatBytes(done)} ${rate}`;
+    };
+    return {
+      update: (done, t = total) => {
+        if (finished) return;
+        const now = this.now();
+        if (tty) {
+          if (now - last < 100) return;
+          last = now;
+          this.stream.write(`\r${this.mask(render(done, t))}\x1b[K`);
+        } else if (now - last >= this.lineInterval) {
+          if (last !== 0) this.write(render(done, t));
+          last = now;
+        }
+      },
+      done: (message) => {
+        if (finished) return;
+        finished = true;
+        if (tty) this.stream.write('\r\x1b[K');
+        if (message) this.write(`${label} ${message}`);
+      },
+    };
+  }
+}

@@ -1,0 +1,11 @@
+export { PotionsError, UserError, isUserError, hasCode, formatLocation, describeError, errorMessage } from './errors';
+export type { SourceLocation } from './errors';
+export { silentReporter, RecordingReporter, formatBytes } from './reporter';
+export type { Reporter, Progress } from './reporter';
+export { ConsoleReporter } from './console-reporter';
+export type { ConsoleReporterOptions } from './console-reporter';
+export { retry, sleep, backoffDelay, parseRetryAfter } from './retry';
+export type { RetryOptions, RetryDecision } from './retry';
+export { PLATFORMS, isPlatform, assertPlatform, hostPlatform, platformOs } from './platform';
+export type { Platform } from './platform';
+export { tempPathFor, writeFileAtomic } from './fs-atomic';
