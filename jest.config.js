@@ -7,6 +7,7 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleNameMapper: {
     '^@potions/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@potions/([a-z-]+)/testing$': '<rootDir>/packages/$1/src/testing.ts',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
