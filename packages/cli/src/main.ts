@@ -16,6 +16,8 @@ export function createProgram(): Command {
 /** Run the CLI; returns the process exit code instead of exiting, so tests can call it. */
 export async function run(argv: string[]): Promise<number> {
   const program = createProgram();
+  // Commands set process.exitCode for "ran, but found problems"; start each run clean.
+  process.exitCode = undefined;
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Ok;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { registerRecipesCommand } from './recipes';
 
 /** Every command group of `potions`, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerRecipesCommand(program);
 }

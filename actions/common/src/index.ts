@@ -1,0 +1,4 @@
+export { ActionsReporter } from './actions-reporter';
+export { runAction } from './run-action';
+export { optionalInput, requiredInput, booleanInput, listInput } from './inputs';
+export { writeSummaryTable } from './summary';
