@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { registerRecipesCommand } from './recipes';
+import { registerMirrorsCommand } from './mirrors';
 
 /** Every command group of `potions`, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
   registerRecipesCommand(program);
+  registerMirrorsCommand(program);
 }

@@ -1,0 +1,359 @@
+/**
+ * `MirrorTarget`: the small role other packages (the manifest) use to read
+ * and write objects on one mirror, and `S3MirrorTarget`, its S3 implementation,
+ * which mirror-sync also uses for streamed uploads and read-back.
+ *
+ * Keys are relative to the mirror's prefix. Every request goes through core
+ * `retry()` (5xx, 429, throttling and network errors are retried).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  type S3Client,
+  type StorageClass,
+  type _Object,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { PotionsError, retry, type Reporter, type RetryOptions } from '@potions/core';
+import { CONDITIONAL_WRITES, type MirrorConfig } from './config';
+import { classifyS3Error, describeS3Error, httpStatusOf, s3ClientFor, type ClientOptions } from './client';
+import { resolveCredentials, type CredentialDeps } from './credentials';
+import { fullKey, publicUrl } from './keys';
+
+export interface PutObjectOptions {
+  contentType: string;
+  cacheControl: string;
+  /** Write only if the current object has this ETag (compare-and-swap). */
+  ifMatch?: string;
+  /** `'*'`: write only if no object exists under the key. */
+  ifNoneMatch?: '*';
+  /** User metadata (`x-amz-meta-<name>`). */
+  metadata?: Record<string, string>;
+}
+
+export interface ObjectInfo {
+  size: number;
+  etag: string;
+  contentType?: string;
+  cacheControl?: string;
+  /** User metadata, lower-case names without `x-amz-meta-`. */
+  metadata: Record<string, string>;
+}
+
+export interface StoredObject extends ObjectInfo {
+  bytes: Uint8Array;
+}
+
+export interface ListedObject {
+  /** Relative to the mirror's prefix. */
+  key: string;
+  size: number;
+  etag?: string;
+}
+
+/**
+ * One mirror, as the manifest sees it. A failed conditional write throws an
+ * error with code `MIRROR_PRECONDITION_FAILED`; `ifMatch`/`ifNoneMatch` on a
+ * mirror whose `conditionalWrites` is false throws `MIRROR_CONDITIONAL_UNSUPPORTED`
+ * (rather than silently writing): use a workflow `concurrency` group there.
+ */
+export interface MirrorTarget {
+  readonly name: string;
+  /** Whether the provider honours If-Match / If-None-Match on writes. */
+  readonly conditionalWrites: boolean;
+  putObject(key: string, body: Uint8Array | string, options: PutObjectOptions): Promise<{ etag: string }>;
+  /** Undefined when there is no such object. */
+  getObject(key: string): Promise<StoredObject | undefined>;
+  headObject(key: string): Promise<ObjectInfo | undefined>;
+  /** Every object whose key starts with `prefix` (one paginated ListObjectsV2). */
+  list(prefix: string): Promise<ListedObject[]>;
+  /** The public URL of `key` (for manifests). */
+  url(key: string): string;
+}
+
+/** What mirror-sync needs beyond `MirrorTarget`. */
+export interface SyncTarget extends MirrorTarget {
+  uploadFile(key: string, file: { path: string; size: number; sha256: string }, options: PutObjectOptions): Promise<void>;
+  /** GET the object and hash it as it streams; undefined when missing. */
+  readBack(key: string): Promise<{ size: number; sha256: string } | undefined>;
+  deleteObject(key: string): Promise<void>;
+}
+
+export interface S3TargetOptions extends CredentialDeps, ClientOptions {
+  retry?: Omit<RetryOptions, 'shouldRetry'>;
+  /** Parts of this size for multipart uploads. Default 16 MiB (minimum 5 MiB). */
+  partSize?: number;
+  /** Files of at least this size are uploaded in parts. Default 64 MiB. */
+  multipartThreshold?: number;
+  /** Parts of one file in flight at once. Default 4. */
+  partConcurrency?: number;
+  /** Keys per listing page. Default 1000 (the S3 maximum). */
+  listPageSize?: number;
+}
+
+const MiB = 1024 * 1024;
+
+export class S3MirrorTarget implements SyncTarget {
+  readonly name: string;
+  readonly conditionalWrites: boolean;
+  readonly config: MirrorConfig;
+  private readonly client: S3Client;
+  private readonly reporter: Reporter;
+  private readonly retryOptions: Omit<RetryOptions, 'shouldRetry'>;
+  private readonly partSize: number;
+  private readonly multipartThreshold: number;
+  private readonly partConcurrency: number;
+  private readonly listPageSize: number;
+
+  constructor(config: MirrorConfig, options: S3TargetOptions) {
+    this.name = config.name;
+    this.config = config;
+    this.conditionalWrites = config.conditionalWrites ?? CONDITIONAL_WRITES[config.provider];
+    this.reporter = options.reporter;
+    this.client = s3ClientFor(config, resolveCredentials(config, options), options);
+    this.retryOptions = options.retry ?? {};
+    this.partSize = Math.max(5 * MiB, options.partSize ?? 16 * MiB);
+    this.multipartThreshold = options.multipartThreshold ?? 64 * MiB;
+    this.partConcurrency = options.partConcurrency ?? 4;
+    this.listPageSize = options.listPageSize ?? 1000;
+  }
+
+  url(key: string): string {
+    return publicUrl(this.config, key);
+  }
+
+  /** One request (or one streamed upload) with retries; the final error names the mirror and the operation. */
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await retry(fn, {
+        ...this.retryOptions,
+        shouldRetry: (err) => classifyS3Error(err),
+        onRetry: ({ err, attempt, delayMs }) =>
+          this.reporter.debug(`${this.name}: ${what}: ${describeS3Error(err)}; try ${attempt + 1} in ${delayMs} ms`),
+      });
+    } catch (err) {
+      if (err instanceof PotionsError) throw err;
+      const status = httpStatusOf(err);
+      if (status === 412 || (err as { name?: string }).name === 'ConditionalRequestConflict') {
+        throw new PotionsError('MIRROR_PRECONDITION_FAILED', `${this.name}: ${what}: the object changed (${describeS3Error(err)})`, {
+          cause: err,
+        });
+      }
+      throw new PotionsError('MIRROR_REQUEST_FAILED', `${this.name}: ${what}: ${describeS3Error(err)}`, { cause: err });
+    }
+  }
+
+  /** Like `call`, but a missing object (404) is `undefined` rather than an error. */
+  private callOrMissing<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+    return this.call<T | undefined>(what, async () => {
+      try {
+        return await fn();
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    });
+  }
+
+  private baseInput(key: string, options: PutObjectOptions): PutObjectCommandInput {
+    return {
+      Bucket: this.config.bucket,
+      Key: fullKey(this.config, key),
+      ContentType: options.contentType,
+      CacheControl: options.cacheControl,
+      ...(options.metadata ? { Metadata: options.metadata } : {}),
+      ...(this.config.storageClass ? { StorageClass: this.config.storageClass as StorageClass } : {}),
+    };
+  }
+
+  async putObject(key: string, body: Uint8Array | string, options: PutObjectOptions): Promise<{ etag: string }> {
+    if ((options.ifMatch !== undefined || options.ifNoneMatch !== undefined) && !this.conditionalWrites) {
+      throw new PotionsError(
+        'MIRROR_CONDITIONAL_UNSUPPORTED',
+        `${this.name}: provider ${this.config.provider} does not honour conditional writes`,
+      );
+    }
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    const out = await this.call(`put ${key}`, () =>
+      this.client.send(
+        new PutObjectCommand({
+          ...this.baseInput(key, options),
+          Body: bytes,
+          ContentLength: bytes.byteLength,
+          ...(options.ifMatch !== undefined ? { IfMatch: options.ifMatch } : {}),
+          ...(options.ifNoneMatch !== undefined ? { IfNoneMatch: options.ifNoneMatch } : {}),
+        }),
+      ),
+    );
+    return { etag: out.ETag ?? '' };
+  }
+
+  async getObject(key: string): Promise<StoredObject | undefined> {
+    return this.callOrMissing(
+      `get ${key}`,
+      async () => {
+        const out = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: fullKey(this.config, key) }));
+        const bytes = await out.Body!.transformToByteArray();
+        return {
+          bytes,
+          size: bytes.byteLength,
+          etag: out.ETag ?? '',
+          ...(out.ContentType ? { contentType: out.ContentType } : {}),
+          ...(out.CacheControl ? { cacheControl: out.CacheControl } : {}),
+          metadata: out.Metadata ?? {},
+        };
+      },
+    );
+  }
+
+  async headObject(key: string): Promise<ObjectInfo | undefined> {
+    return this.callOrMissing(
+      `head ${key}`,
+      async () => {
+        const out = await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: fullKey(this.config, key) }));
+        return {
+          size: out.ContentLength ?? 0,
+          etag: out.ETag ?? '',
+          ...(out.ContentType ? { contentType: out.ContentType } : {}),
+          ...(out.CacheControl ? { cacheControl: out.CacheControl } : {}),
+          metadata: out.Metadata ?? {},
+        };
+      },
+    );
+  }
+
+  async list(prefix: string): Promise<ListedObject[]> {
+    const result: ListedObject[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.call(`list ${prefix || '/'}`, () => this.listPage(prefix, cursor, this.listPageSize));
+      result.push(...page.objects);
+      cursor = page.next;
+    } while (cursor);
+    return result;
+  }
+
+  /**
+   * One page of a listing. s3rver cannot continue a ListObjectsV2 listing: it
+   * builds the continuation token with DES, which Node 17+ (OpenSSL 3) refuses,
+   * and answers 500. There the V1 call with `Marker` = the last key is used.
+   */
+  private async listPage(prefix: string, cursor: string | undefined, maxKeys?: number): Promise<{ objects: ListedObject[]; next?: string }> {
+    const strip = this.config.prefix ? this.config.prefix.length + 1 : 0;
+    const Prefix = fullKey(this.config, prefix);
+    const toListed = (contents: _Object[] | undefined): ListedObject[] =>
+      (contents ?? [])
+        .filter((o) => o.Key !== undefined)
+        .map((o) => ({ key: o.Key!.slice(strip), size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag } : {}) }));
+    if (this.config.provider === 's3rver') {
+      const page = await this.client.send(
+        new ListObjectsCommand({
+          Bucket: this.config.bucket,
+          Prefix,
+          ...(cursor ? { Marker: cursor } : {}),
+          ...(maxKeys ? { MaxKeys: maxKeys } : {}),
+        }),
+      );
+      const last = page.Contents?.at(-1)?.Key;
+      return { objects: toListed(page.Contents), ...(page.IsTruncated && last ? { next: last } : {}) };
+    }
+    const page = await this.client.send(
+      new ListObjectsV2Command({
+        Bucket: this.config.bucket,
+        Prefix,
+        ...(cursor ? { ContinuationToken: cursor } : {}),
+        ...(maxKeys ? { MaxKeys: maxKeys } : {}),
+      }),
+    );
+    return {
+      objects: toListed(page.Contents),
+      ...(page.IsTruncated && page.NextContinuationToken ? { next: page.NextContinuationToken } : {}),
+    };
+  }
+
+  async uploadFile(key: string, file: { path: string; size: number; sha256: string }, options: PutObjectOptions): Promise<void> {
+    const input = this.baseInput(key, { ...options, metadata: { ...options.metadata, sha256: file.sha256 } });
+    await this.call(`upload ${key}`, async () => {
+      // A fresh stream per attempt: a failed attempt has consumed the last one.
+      const body = createReadStream(file.path, { highWaterMark: 1024 * 1024 });
+      try {
+        if (file.size >= this.multipartThreshold) {
+          const upload = new Upload({
+            client: this.client,
+            params: { ...input, Body: body },
+            partSize: this.partSize,
+            queueSize: this.partConcurrency,
+            leavePartsOnError: false,
+          });
+          await upload.done();
+        } else {
+          await this.client.send(new PutObjectCommand({ ...input, Body: body, ContentLength: file.size }));
+        }
+      } finally {
+        body.destroy();
+      }
+    });
+  }
+
+  async readBack(key: string): Promise<{ size: number; sha256: string } | undefined> {
+    return this.callOrMissing(
+      `read back ${key}`,
+      async () => {
+        const out = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: fullKey(this.config, key) }));
+        const hash = createHash('sha256');
+        let size = 0;
+        for await (const chunk of out.Body as Readable) {
+          hash.update(chunk as Buffer);
+          size += (chunk as Buffer).length;
+        }
+        return { size, sha256: hash.digest('hex') };
+      },
+    );
+  }
+
+  async deleteObject(key: string): Promise<void> {
+    await this.call(`delete ${key}`, () =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: fullKey(this.config, key) })),
+    );
+  }
+
+  /**
+   * Health: list at most one key of `prefix` and read its first byte.
+   * One try each (no retries), so a slow or dead mirror shows as such.
+   */
+  async probe(prefix: string): Promise<{ listMs: number; readMs?: number; key?: string }> {
+    const t0 = Date.now();
+    const page = await this.listPage(prefix, undefined, 1);
+    const listMs = Date.now() - t0;
+    const first = page.objects[0]?.key;
+    if (first === undefined) return { listMs };
+    const t1 = Date.now();
+    const out = await this.client.send(
+      new GetObjectCommand({ Bucket: this.config.bucket, Key: fullKey(this.config, first), Range: 'bytes=0-0' }),
+    );
+    await out.Body?.transformToByteArray();
+    return { listMs, readMs: Date.now() - t1, key: first };
+  }
+
+  /** Close the client's sockets. */
+  destroy(): void {
+    this.client.destroy();
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  const name = (err as { name?: string }).name;
+  return httpStatusOf(err) === 404 || name === 'NoSuchKey' || name === 'NotFound';
+}
+
+export function s3TargetFromConfig(config: MirrorConfig, options: S3TargetOptions): S3MirrorTarget {
+  return new S3MirrorTarget(config, options);
+}

@@ -1,0 +1,181 @@
+/**
+ * Test helpers other packages may use: a proxy in front of a real S3 server
+ * that counts requests, can corrupt object reads or play dead, and an
+ * in-memory `MirrorTarget` that honours conditional writes (s3rver ignores them).
+ */
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PotionsError } from '@potions/core';
+import type { ListedObject, MirrorTarget, ObjectInfo, PutObjectOptions, StoredObject } from './target';
+
+export interface RequestCounts {
+  put: number;
+  get: number;
+  head: number;
+  list: number;
+  post: number;
+  delete: number;
+}
+
+export interface S3Proxy {
+  /** `http://127.0.0.1:<port>`: use as the mirror endpoint. */
+  url: string;
+  port: number;
+  counts: RequestCounts;
+  resetCounts(): void;
+  /** Flip a byte in every object GET body. */
+  corruptGets: boolean;
+  /** Drop every connection, as a dead server would. */
+  down: boolean;
+  close(): Promise<void>;
+}
+
+const zero = (): RequestCounts => ({ put: 0, get: 0, head: 0, list: 0, post: 0, delete: 0 });
+
+/** Start a proxy on 127.0.0.1 (ephemeral port) that forwards to `target` (an http URL). */
+export async function startS3Proxy(target: string): Promise<S3Proxy> {
+  const upstream = new URL(target);
+  const sockets = new Set<import('node:net').Socket>();
+  const state = {
+    counts: zero(),
+    corruptGets: false,
+    down: false,
+  };
+  const server = http.createServer((req, res) => {
+    if (state.down) {
+      req.socket.destroy();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    const method = req.method ?? 'GET';
+    const pathParts = url.pathname.split('/').filter(Boolean);
+    // A GET on the bucket itself is a listing (V2 has list-type=2, V1 not).
+    const isList = method === 'GET' && pathParts.length === 1;
+    // GetObject carries `?x-id=GetObject`; multipart and list requests have their own parameters.
+    const isObject = pathParts.length >= 2 && !isList && !url.searchParams.has('uploadId') && !url.searchParams.has('uploads');
+    if (isList) state.counts.list++;
+    else if (method === 'PUT') state.counts.put++;
+    else if (method === 'GET') state.counts.get++;
+    else if (method === 'HEAD') state.counts.head++;
+    else if (method === 'POST') state.counts.post++;
+    else if (method === 'DELETE') state.counts.delete++;
+    const fwd = http.request(
+      { host: upstream.hostname, port: upstream.port, method, path: req.url, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        if (state.corruptGets && method === 'GET' && isObject && (up.statusCode ?? 0) < 300) {
+          let first = true;
+          up.on('data', (chunk: Buffer) => {
+            if (first && chunk.length > 0) {
+              chunk = Buffer.from(chunk);
+              chunk[0] = chunk[0]! ^ 0xff;
+              first = false;
+            }
+            res.write(chunk);
+          });
+          up.on('end', () => res.end());
+        } else {
+          up.pipe(res);
+        }
+      },
+    );
+    fwd.on('error', () => res.destroy());
+    req.pipe(fwd);
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    get counts() {
+      return state.counts;
+    },
+    resetCounts() {
+      state.counts = zero();
+    },
+    get corruptGets() {
+      return state.corruptGets;
+    },
+    set corruptGets(v: boolean) {
+      state.corruptGets = v;
+    },
+    get down() {
+      return state.down;
+    },
+    set down(v: boolean) {
+      state.down = v;
+      if (v) for (const s of sockets) s.destroy();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const etagOf = (bytes: Uint8Array): string => `"${createHash('md5').update(bytes).digest('hex')}"`;
+
+/** A `MirrorTarget` in memory, with working If-Match / If-None-Match. */
+export class MemoryMirrorTarget implements MirrorTarget {
+  readonly objects = new Map<string, StoredObject>();
+  readonly conditionalWrites: boolean;
+  constructor(
+    readonly name = 'memory',
+    options: { conditionalWrites?: boolean; baseUrl?: string } = {},
+  ) {
+    this.conditionalWrites = options.conditionalWrites ?? true;
+    this.baseUrl = options.baseUrl ?? `https://${name}.example.invalid`;
+  }
+  private readonly baseUrl: string;
+
+  async putObject(key: string, body: Uint8Array | string, options: PutObjectOptions): Promise<{ etag: string }> {
+    const current = this.objects.get(key);
+    if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
+      if (!this.conditionalWrites) throw new PotionsError('MIRROR_CONDITIONAL_UNSUPPORTED', `${this.name}: no conditional writes`);
+      if (options.ifNoneMatch === '*' && current) throw new PotionsError('MIRROR_PRECONDITION_FAILED', `${this.name}: ${key} exists`);
+      if (options.ifMatch !== undefined && current?.etag !== options.ifMatch) {
+        throw new PotionsError('MIRROR_PRECONDITION_FAILED', `${this.name}: ${key} changed`);
+      }
+    }
+    const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
+    const etag = etagOf(bytes);
+    this.objects.set(key, {
+      bytes,
+      size: bytes.byteLength,
+      etag,
+      contentType: options.contentType,
+      cacheControl: options.cacheControl,
+      metadata: { ...options.metadata },
+    });
+    return { etag };
+  }
+
+  async getObject(key: string): Promise<StoredObject | undefined> {
+    const o = this.objects.get(key);
+    return o ? { ...o, bytes: new Uint8Array(o.bytes) } : undefined;
+  }
+
+  async headObject(key: string): Promise<ObjectInfo | undefined> {
+    const o = this.objects.get(key);
+    if (!o) return undefined;
+    const { bytes: _bytes, ...info } = o;
+    return info;
+  }
+
+  async list(prefix: string): Promise<ListedObject[]> {
+    return [...this.objects]
+      .filter(([k]) => k.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, o]) => ({ key, size: o.size, etag: o.etag }));
+  }
+
+  url(key: string): string {
+    return `${this.baseUrl}/${key}`;
+  }
+}
