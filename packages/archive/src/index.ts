@@ -1,0 +1,14 @@
+export { extractArchive, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES } from './extract';
+export type { ExtractOptions, ExtractResult } from './extract';
+export { listArchive } from './list';
+export type { ArchiveListing } from './list';
+export type { ArchiveEntry, EntryType } from './entry';
+export { detectFromContent, formatFromName } from './detect';
+export type { ArchiveFormat, Compression, OuterFormat } from './detect';
+export { sourceRoot } from './source-root';
+export { packDirectory, PACK_FORMATS } from './pack';
+export type { PackFormat, PackOptions, PackResult, PackedArchive } from './pack';
+export { PREFIX_PLACEHOLDER, replacePrefixInTextFiles, relocateInstalled, isRelocatableText } from './relocate';
+export type { PrefixReplacement } from './relocate';
+export { isExecutableContent } from './file-kind';
+export type { ArchiveErrorCode } from './errors';
