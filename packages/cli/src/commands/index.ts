@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { registerRecipesCommand } from './recipes';
 import { registerMirrorsCommand } from './mirrors';
+import { registerDownloadCommand } from './download';
 
 /** Every command group of `potions`, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
   registerRecipesCommand(program);
   registerMirrorsCommand(program);
+  registerDownloadCommand(program);
 }
