@@ -6,6 +6,7 @@ export default {
   testMatch: ['**/src/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleNameMapper: {
+    '^@potions/action-common$': '<rootDir>/actions/common/src/index.ts',
     '^@potions/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^@potions/([a-z-]+)/testing$': '<rootDir>/packages/$1/src/testing.ts',
   },

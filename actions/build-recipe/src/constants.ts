@@ -1,0 +1,18 @@
+/** Input and output names of action.yml, in one place. */
+export const Inputs = {
+  Recipe: 'recipe',
+  Platform: 'platform',
+  Version: 'version',
+  SourceMirrors: 'source-mirrors',
+  Cache: 'cache',
+  OutputDir: 'output-dir',
+  RecipesDir: 'recipes-dir',
+} as const;
+
+export const Outputs = {
+  Artifact: 'artifact',
+  Sha256: 'sha256',
+  Version: 'version',
+  Status: 'status',
+  Metadata: 'metadata',
+} as const;

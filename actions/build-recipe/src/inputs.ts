@@ -1,0 +1,36 @@
+import path from 'node:path';
+import { booleanInput, listInput, optionalInput, requiredInput } from '@potions/action-common';
+import { assertPlatform, hostPlatform, UserError, type Platform } from '@potions/core';
+import { parseSourceMirrors, sourceMirrorsFromEnv } from '@potions/builder';
+import { Inputs } from './constants';
+
+export interface BuildRecipeInputs {
+  recipe: string;
+  platform: Platform;
+  version?: string;
+  sourceMirrors: string[];
+  cache: boolean;
+  outputDir: string;
+  recipesDir: string;
+}
+
+/** The action's inputs (`INPUT_*`), checked and typed. */
+export function readInputs(env: NodeJS.ProcessEnv = process.env): BuildRecipeInputs {
+  const platformInput = optionalInput(Inputs.Platform);
+  const platform = platformInput ? assertPlatform(platformInput, `input "${Inputs.Platform}"`) : hostPlatform();
+  if (!platform) {
+    throw new UserError('E_INPUT', `this runner (${process.platform}/${process.arch}) is not one of the platforms Potions builds for`, {
+      hint: `set the "${Inputs.Platform}" input`,
+    });
+  }
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  return {
+    recipe: requiredInput(Inputs.Recipe),
+    platform,
+    version: optionalInput(Inputs.Version),
+    sourceMirrors: [...parseSourceMirrors(listInput(Inputs.SourceMirrors), `input "${Inputs.SourceMirrors}"`), ...sourceMirrorsFromEnv(env)],
+    cache: booleanInput(Inputs.Cache, true),
+    outputDir: path.resolve(workspace, optionalInput(Inputs.OutputDir) ?? 'artifacts'),
+    recipesDir: path.resolve(workspace, optionalInput(Inputs.RecipesDir) ?? 'recipes'),
+  };
+}

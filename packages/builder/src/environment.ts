@@ -1,0 +1,82 @@
+import path from 'node:path';
+import type { Platform } from '@potions/core';
+import type { BuildSpec } from './build-spec';
+import type { BuildLayout } from './build-steps';
+
+/** A dependency already built and extracted for this build. */
+export interface DependencyPrefix {
+  name: string;
+  /** Where its artifact was extracted (and relocated to). */
+  prefix: string;
+}
+
+export interface EnvironmentOptions {
+  spec: BuildSpec;
+  layout: BuildLayout;
+  jobs: number;
+  sourceDateEpoch: number;
+  dependencies: DependencyPrefix[];
+  /** The environment the builder runs in; only a few variables pass through. */
+  inherited: NodeJS.ProcessEnv;
+}
+
+/** What the build may see of the outer environment. Everything else is dropped. */
+const PASS_THROUGH = ['HOME', 'USER', 'LOGNAME', 'CC', 'CXX', 'MAKE', 'GOPATH', 'GOCACHE', 'GOMODCACHE', 'CARGO_HOME', 'RUSTUP_HOME'];
+
+const join = (parts: (string | undefined)[], sep: string): string => parts.filter((p): p is string => !!p).join(sep);
+
+/**
+ * The controlled environment of every build step: the recipe's values as
+ * variables (`PREFIX`, `VERSION`, `PLATFORM`, `SOURCE_DIR`, `BUILD_DIR`,
+ * `JOBS`, `SOURCE_DATE_EPOCH`), the search paths of the dependencies already
+ * built, a C locale and UTC. `CFLAGS`/`CXXFLAGS` map the random work folder to
+ * a fixed name (`-ffile-prefix-map`), so that it leaks into no binary.
+ */
+export function buildEnvironment(opts: EnvironmentOptions): Record<string, string> {
+  const { spec, layout, inherited } = opts;
+  const env: Record<string, string> = {};
+  for (const key of PASS_THROUGH) {
+    const v = inherited[key];
+    if (v !== undefined) env[key] = v;
+  }
+  const deps = opts.dependencies;
+  const depBins = deps.map((d) => path.join(d.prefix, 'bin'));
+  const depLibs = deps.map((d) => path.join(d.prefix, 'lib'));
+  const depPkg = deps.flatMap((d) => [path.join(d.prefix, 'lib', 'pkgconfig'), path.join(d.prefix, 'share', 'pkgconfig')]);
+  const mapFlag = `-ffile-prefix-map=${layout.workDir}=/potions-build`;
+  const tmp = path.join(layout.workDir, 'tmp');
+
+  Object.assign(env, {
+    PATH: join([...depBins, inherited.PATH ?? '/usr/local/bin:/usr/bin:/bin'], ':'),
+    HOME: env.HOME ?? tmp,
+    TMPDIR: tmp,
+    LANG: 'C',
+    LC_ALL: 'C',
+    TZ: 'UTC',
+    SOURCE_DATE_EPOCH: String(opts.sourceDateEpoch),
+    PREFIX: layout.prefix,
+    POTIONS_PREFIX: layout.prefix,
+    VERSION: spec.version,
+    PLATFORM: spec.platform,
+    NAME: spec.name,
+    SOURCE_DIR: layout.sourceDir,
+    BUILD_DIR: layout.buildDir,
+    JOBS: String(opts.jobs),
+    MAKEFLAGS: '',
+    CFLAGS: join(['-O2', mapFlag], ' '),
+    CXXFLAGS: join(['-O2', mapFlag], ' '),
+  });
+  if (deps.length > 0) {
+    env.PKG_CONFIG_PATH = join(depPkg, ':');
+    env.CPPFLAGS = deps.map((d) => `-I${path.join(d.prefix, 'include')}`).join(' ');
+    env.LDFLAGS = depLibs.map((l) => `-L${l}`).join(' ');
+    // Programs built and run during the build (configure checks, tests) find the libraries.
+    env[libraryPathVariable(spec.platform)] = join(depLibs, ':');
+    env.CMAKE_PREFIX_PATH = deps.map((d) => d.prefix).join(':');
+  }
+  return env;
+}
+
+export function libraryPathVariable(platform: Platform): string {
+  return platform.startsWith('darwin') ? 'DYLD_FALLBACK_LIBRARY_PATH' : 'LD_LIBRARY_PATH';
+}

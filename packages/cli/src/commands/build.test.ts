@@ -1,0 +1,88 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hostPlatform } from '@potions/core';
+import { startSourceMirror, type SourceMirror } from '@potions/builder/testing';
+import { run } from '../main';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const SHARED = path.resolve(ROOT, '../shared');
+const host = hostPlatform();
+const describeLinux = host?.startsWith('linux') ? describe : describe.skip;
+
+/** Run the CLI in-process and capture what it prints. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    process.exitCode = undefined;
+    const code = await run(args);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+    process.exitCode = undefined;
+  }
+}
+
+describeLinux('potions build', () => {
+  let dir: string;
+  let mirror: SourceMirror;
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-cli-build-'));
+    mirror = await startSourceMirror({ 'http://mama.indstate.edu/users/ice/tree/src/tree-2.1.0.tgz': path.join(SHARED, 'upstream', 'tree-2.1.0.tgz') });
+  });
+  afterAll(async () => {
+    await mirror.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  test('builds a recipe by name from --recipes through a source mirror; --json prints the result; the second run is cached', async () => {
+    const args = ['build', 'tree', '--recipes', path.join(SHARED, 'potions-recipes'), '--version', '2.1.0', '--source-mirror', mirror.base, '--out', path.join(dir, 'out'), '--cache-dir', path.join(dir, 'cache'), '--json'];
+    const first = await cli(args);
+    expect(first.code).toBe(0);
+    const doc = JSON.parse(first.stdout);
+    expect(doc).toEqual({
+      ok: true,
+      artifact: path.join(dir, 'out', `tree-2.1.0-${host}.tar.gz`),
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      metadata: path.join(dir, 'out', `tree-2.1.0-${host}.tar.gz.json`),
+      status: 'built',
+      cached: false,
+    });
+    await expect(fs.stat(doc.artifact)).resolves.toBeTruthy();
+    const again = JSON.parse((await cli(args)).stdout);
+    expect(again).toMatchObject({ ok: true, cached: true, sha256: doc.sha256 });
+  });
+
+  test('a failed build with --json prints ok: false, the step, and exits 1', async () => {
+    const recipe = path.join(dir, 'broken.yml');
+    await fs.writeFile(
+      recipe,
+      'name: broken\nversion:\n  source: "static:1.0"\nbuild_type: make\ndownload:\n  download_url: "http://127.0.0.1:1/broken-{version}.tar.gz"\n  platforms:\n    linux-amd64:\n    linux-arm64:\n',
+    );
+    const res = await cli(['build', recipe, '--version', '1.0', '--out', path.join(dir, 'out2'), '--no-cache', '--json']);
+    expect(res.code).toBe(1);
+    expect(JSON.parse(res.stdout)).toMatchObject({ ok: false, status: 'failed', step: 'download', artifact: null });
+    expect(res.stderr).toContain('broken: download failed');
+  });
+
+  test('mistakes get a clear message and exit 1, no stack trace', async () => {
+    const unknown = await cli(['build', 'no-such-recipe', '--recipes', path.join(dir, 'nowhere')]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no recipe named "no-such-recipe"');
+    const other = host === 'linux-amd64' ? 'linux-arm64' : 'linux-amd64';
+    const cross = await cli(['build', path.join(SHARED, 'potions-recipes', 'tree.yml'), '--version', '2.1.0', '--platform', other, '--no-cache']);
+    expect(cross.code).toBe(1);
+    expect(cross.stderr).toContain(`cannot build tree from source for ${other}`);
+    const platform = await cli(['build', 'tree', '--platform', 'windows-x86']);
+    expect(platform.code).toBe(1);
+    expect(platform.stderr).toMatch(/unknown platform "windows-x86"/);
+    expect(`${unknown.stderr}${cross.stderr}${platform.stderr}`).not.toMatch(/\n\s+at /);
+  });
+});
