@@ -4,31 +4,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hostPlatform } from '@potions/core';
 import { startSourceMirror, type SourceMirror } from '@potions/builder/testing';
-import { run } from '../main';
+import { runCli } from '../testing';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const SHARED = path.resolve(ROOT, '../shared');
 const host = hostPlatform();
 const describeLinux = host?.startsWith('linux') ? describe : describe.skip;
 
-/** Run the CLI in-process and capture what it prints. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    process.exitCode = undefined;
-    const code = await run(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = undefined;
-  }
-}
+const cli = runCli;
 
 describeLinux('potions build', () => {
   let dir: string;

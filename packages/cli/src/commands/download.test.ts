@@ -4,24 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { startFaultServer } from '@potions/downloader/testing';
 import type { FaultServer } from '@potions/downloader/testing';
-import { run } from '../main';
+import { runCli } from '../testing';
 
-/** Run the CLI in-process and capture what it prints. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    const code = await run(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
+const cli = runCli;
 
 describe('potions download', () => {
   const data = randomBytes(200_000);
