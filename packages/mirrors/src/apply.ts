@@ -3,23 +3,36 @@
  * report per mirror and per object. One mirror failing never stops another.
  */
 import { errorMessage, type Reporter, silentReporter } from '@potions/core';
+import { etagMatches, type ExpectedEtag } from './etag';
+import { ARTIFACTS_PREFIX } from './keys';
 import type { MirrorPlan, PlannedObject, SyncPlan } from './plan';
-import type { SyncTarget } from './target';
+import type { ListedObject, SyncTarget, UploadReceipt } from './target';
 
 /**
  * How an upload is checked before it counts as present:
- * - `get`: download it and hash the bytes (default; trusts nothing).
+ * - `etag`: the mirror's own digest of the stored bytes. The upload's ETag
+ *   must equal the MD5 computed in the same read as the sha256 (and the
+ *   multipart form for parts), then one listing after the uploads must show
+ *   every object with that size and ETag. Anything that does not match
+ *   (an SSE-KMS ETag, an unknown multipart form, a damaged body) is read back
+ *   with GET and judged by its sha256. Default for s3, r2, wasabi, minio and
+ *   s3rver, whose single-part ETag is the MD5 of the stored bytes.
+ * - `get`: download it and hash the bytes (trusts nothing; default for `other`).
  * - `head`: size and the `x-amz-meta-sha256` we wrote, for stores where a GET
  *   per object is too costly. It proves the write landed, not the bytes.
  */
-export type VerifyMode = 'get' | 'head';
+export type VerifyMode = 'etag' | 'get' | 'head';
+export const VERIFY_MODES: readonly VerifyMode[] = ['etag', 'get', 'head'];
 
 export interface ApplyOptions {
   targets: ReadonlyMap<string, SyncTarget> | Readonly<Record<string, SyncTarget>>;
   reporter?: Reporter;
   /** Objects in flight per mirror. Default 16. */
   concurrency?: number;
+  /** Default `get` (the provider defaults are applied by `syncToMirrors`). */
   verify?: VerifyMode;
+  /** Per mirror name; wins over `verify`. */
+  verifyByMirror?: Readonly<Record<string, VerifyMode>>;
   /** After this many failed objects in a row a mirror is given up for this run. Default 5. */
   maxConsecutiveFailures?: number;
 }
@@ -31,6 +44,8 @@ export interface MirrorObjectResult {
   status: ObjectStatus;
   /** Read back and matched in this run. */
   verified: boolean;
+  /** How it was checked: `etag` (listing ETag + size), `get` (bytes hashed) or `head` (metadata). */
+  verifiedBy?: VerifyMode;
   /** Counts towards the policy: uploaded and verified, or already there. */
   present: boolean;
   bytes: number;
@@ -58,6 +73,10 @@ export interface MirrorResult {
   skipped: number;
   failed: number;
   verified: number;
+  /** The verification mode used on this mirror. */
+  verify?: VerifyMode;
+  /** Uploads checked by GET because their ETag could not be used (etag mode only). */
+  verifiedByGet?: number;
   bytesUploaded: number;
   durationMs: number;
 }
@@ -134,27 +153,49 @@ async function applyMirror(
   // Large files first, so one big file does not start last and run alone.
   uploads.sort((x, y) => plan.objects[y.object]!.size - plan.objects[x.object]!.size);
 
+  const mode = options.verifyByMirror?.[mp.mirror] ?? options.verify ?? 'get';
+  summary.verify = mode;
+  // etag mode: uploads whose ETag matched, confirmed together after the uploads.
+  const pending: { index: number; o: PlannedObject; url: string; expected: ExpectedEtag }[] = [];
+  const succeed = (index: number, o: PlannedObject, url: string, by: VerifyMode): void => {
+    perObject.set(index, { mirror: mp.mirror, status: 'uploaded', verified: true, verifiedBy: by, present: true, bytes: o.size, url });
+    summary.uploaded++;
+    summary.verified++;
+    summary.bytesUploaded += o.size;
+    if (by === 'get' && mode === 'etag') summary.verifiedByGet = (summary.verifiedByGet ?? 0) + 1;
+  };
+  /** Check one upload by `by`; a mismatch deletes the bad copy and throws. */
+  const checkOrDrop = async (o: PlannedObject, by: VerifyMode): Promise<void> => {
+    const problem = await verify(target, o, by);
+    if (problem) {
+      // Leave no corrupt object behind: the next run's listing would take it as present.
+      await target.deleteObject(o.key).catch(() => undefined);
+      throw new Error(`read-back mismatch: ${problem}`);
+    }
+  };
+  const failObject = (index: number, o: PlannedObject, url: string, err: unknown): void => {
+    const message = errorMessage(err);
+    reporter.warn(`mirror ${mp.mirror}: ${o.name}: ${message}`);
+    fail(index, message, url);
+  };
+
   await forEachLimit(uploads, options.concurrency ?? 16, async (a) => {
     const o = plan.objects[a.object]!;
     const url = target.url(o.key);
     if (gaveUp) return fail(a.object, `not attempted: ${gaveUp}`, url);
     try {
-      await target.uploadFile(o.key, o, { contentType: o.contentType, cacheControl: o.cacheControl });
-      const check = await verify(target, o, options.verify ?? 'get');
-      if (check) {
-        // Leave no corrupt object behind: the next run's listing would take it as present.
-        await target.deleteObject(o.key).catch(() => undefined);
-        throw new Error(`read-back mismatch: ${check}`);
-      }
-      perObject.set(a.object, { mirror: mp.mirror, status: 'uploaded', verified: true, present: true, bytes: o.size, url });
-      summary.uploaded++;
-      summary.verified++;
-      summary.bytesUploaded += o.size;
+      const receipt = await target.uploadFile(o.key, o, { contentType: o.contentType, cacheControl: o.cacheControl });
       consecutiveFailures = 0;
+      if (mode === 'etag' && etagUsable(receipt)) {
+        pending.push({ index: a.object, o, url, expected: receipt.expected });
+        return;
+      }
+      // etag mode without a usable ETag (no receipt, SSE-KMS, unknown form): judge by the bytes.
+      const by = mode === 'etag' ? 'get' : mode;
+      await checkOrDrop(o, by);
+      succeed(a.object, o, url, by);
     } catch (err) {
-      const message = errorMessage(err);
-      reporter.warn(`mirror ${mp.mirror}: ${o.name}: ${message}`);
-      fail(a.object, message, url);
+      failObject(a.object, o, url, err);
       if (++consecutiveFailures >= maxFailures && !gaveUp) {
         gaveUp = `${consecutiveFailures} uploads in a row failed on ${mp.mirror}`;
         reporter.warn(`mirror ${mp.mirror}: giving up for this run (${gaveUp})`);
@@ -164,11 +205,45 @@ async function applyMirror(
       progress.update(doneBytes, mp.uploadBytes);
     }
   });
+
+  if (pending.length > 0) {
+    // Read back by listing: one paginated listing shows size and ETag of every
+    // object; with fewer uploads than listing pages a HEAD each is cheaper.
+    const pages = Math.ceil(((mp.listed ?? 0) + pending.length) / 1000);
+    let listed: Map<string, ListedObject> | undefined;
+    let listError: unknown;
+    if (pending.length > pages) {
+      try {
+        listed = new Map((await target.list(ARTIFACTS_PREFIX)).map((l) => [l.key, l]));
+      } catch (err) {
+        listError = err;
+      }
+    }
+    await forEachLimit(pending, options.concurrency ?? 16, async ({ index, o, url, expected }) => {
+      try {
+        if (listError) throw listError;
+        const seen = listed ? listed.get(o.key) : await target.headObject(o.key);
+        if (seen && seen.size === o.size && etagMatches(expected, seen.etag)) return succeed(index, o, url, 'etag');
+        if (!seen) throw new Error('read-back: object missing after upload');
+        // Listed with another size or ETag: the bytes decide.
+        reporter.debug(`mirror ${mp.mirror}: ${o.name}: listed as ${seen.size} bytes, ETag ${seen.etag ?? '(none)'}; reading it back`);
+        await checkOrDrop(o, 'get');
+        succeed(index, o, url, 'get');
+      } catch (err) {
+        failObject(index, o, url, err);
+      }
+    });
+  }
   summary.ok = summary.failed === 0;
   if (gaveUp) summary.error = gaveUp;
   summary.durationMs = Date.now() - started;
   progress.done(`${summary.uploaded} uploaded, ${summary.skipped} already there, ${summary.failed} failed`);
   return { summary, perObject };
+}
+
+/** An upload receipt whose ETag can stand for the MD5 of the stored bytes and matches what we sent. */
+function etagUsable(receipt: UploadReceipt | void): receipt is UploadReceipt {
+  return !!receipt && !receipt.serverSideEncryption && etagMatches(receipt.expected, receipt.etag);
 }
 
 /** Undefined when the mirror holds exactly the planned bytes; otherwise what differs. */

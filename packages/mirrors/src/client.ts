@@ -26,7 +26,7 @@ export interface ClientOptions {
 
 export function s3ClientFor(mirror: MirrorConfig, credentials: S3Credentials, options: ClientOptions = {}): S3Client {
   const maxSockets = options.maxSockets ?? 64;
-  return new S3Client({
+  const client = new S3Client({
     endpoint: mirror.endpoint,
     region: mirror.region,
     forcePathStyle: mirror.forcePathStyle,
@@ -40,7 +40,16 @@ export function s3ClientFor(mirror: MirrorConfig, credentials: S3Credentials, op
       requestTimeout: options.requestTimeoutMs ?? 120_000,
       connectionTimeout: 10_000,
     },
+    // Resolve each command's middleware stack once per client instead of on
+    // every request (measured: about a third of the SDK's CPU per small PUT).
+    // We never add middleware to a single command, which is what this requires.
+    cacheMiddleware: true,
   });
+  // The SDK's logger middleware builds a redacted copy of every input and
+  // output for a logger we do not give it; errors are described by
+  // describeS3Error instead.
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
 }
 
 const RETRYABLE_NAMES = new Set([

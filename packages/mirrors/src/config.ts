@@ -1,3 +1,4 @@
+import path from 'node:path';
 /**
  * Mirror configuration: which S3-compatible stores receive the artifacts,
  * how to reach them, and where the credentials come from. Loaded from a YAML
@@ -50,6 +51,21 @@ export const CONDITIONAL_WRITES: Record<Provider, boolean> = {
   other: false,
 };
 
+/**
+ * How uploads are verified by default (see apply.ts `VerifyMode`): `etag`
+ * where a single-part PUT's ETag is documented to be the MD5 of the stored
+ * bytes (AWS S3, R2, Wasabi, MinIO, s3rver), `get` (download and hash)
+ * for any other store.
+ */
+export const DEFAULT_VERIFY: Record<Provider, 'etag' | 'get'> = {
+  s3: 'etag',
+  r2: 'etag',
+  wasabi: 'etag',
+  minio: 'etag',
+  s3rver: 'etag',
+  other: 'get',
+};
+
 export interface StaticCredentials {
   accessKeyId: string;
   secretAccessKey: string;
@@ -74,6 +90,8 @@ export interface MirrorConfig {
   storageClass?: string;
   /** Override of the provider's conditional-write support. */
   conditionalWrites?: boolean;
+  /** How uploads are read back (default by provider: DEFAULT_VERIFY). */
+  verify?: 'etag' | 'get' | 'head';
   /** Names of the environment variables that hold the credentials. */
   credentialsEnv?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Assume this role with a web-identity (OIDC) token instead of static keys. */
@@ -112,6 +130,7 @@ const mirrorSchema = z
       .optional(),
     storageClass: z.string().min(1).optional(),
     conditionalWrites: z.boolean().optional(),
+    verify: z.enum(['etag', 'get', 'head'], { error: 'one of etag, get, head' }).optional(),
     credentials: z
       .object({
         accessKeyIdEnv: z.string().regex(ENV_NAME, 'an environment variable name'),
@@ -201,6 +220,7 @@ export function mirrorsConfigFromObject(doc: unknown, file = '<config>'): Mirror
       ...(m.publicUrl ? { publicUrl: m.publicUrl } : {}),
       ...(m.storageClass ? { storageClass: m.storageClass } : {}),
       ...(m.conditionalWrites !== undefined ? { conditionalWrites: m.conditionalWrites } : {}),
+      ...(m.verify ? { verify: m.verify } : {}),
       ...(env ? { credentialsEnv: env } : {}),
       ...(m.roleArn ? { roleArn: m.roleArn } : {}),
     };
@@ -229,6 +249,24 @@ export async function loadMirrorsConfig(file: string): Promise<MirrorsConfig> {
     });
   }
   return mirrorsConfigFromObject(doc, file);
+}
+
+/**
+ * A configuration given as a value (an action input, a command-line option):
+ * YAML or JSON inline when it has a line break or starts with `{`, otherwise
+ * the path of a file relative to `baseDir`. `source` names the value in errors.
+ */
+export async function mirrorsConfigFromValue(value: string, baseDir: string, source: string): Promise<MirrorsConfig> {
+  if (!value.includes('\n') && !value.trimStart().startsWith('{')) return loadMirrorsConfig(path.resolve(baseDir, value));
+  let doc: unknown;
+  try {
+    doc = parseYaml(value);
+  } catch (err) {
+    throw new UserError('MIRRORS_CONFIG_INVALID', `${source} is neither a file path nor valid YAML/JSON: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return mirrorsConfigFromObject(doc, source);
 }
 
 function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {

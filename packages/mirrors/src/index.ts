@@ -2,9 +2,11 @@ export {
   PROVIDERS,
   STORAGE_CLASSES,
   CONDITIONAL_WRITES,
+  DEFAULT_VERIFY,
   credentialEnvNames,
   mirrorsConfigFromObject,
   loadMirrorsConfig,
+  mirrorsConfigFromValue,
 } from './config';
 export type { Provider, MirrorConfig, MirrorsConfig, StaticCredentials } from './config';
 export { resolveCredentials } from './credentials';
@@ -22,6 +24,8 @@ export {
   contentTypeFor,
 } from './keys';
 export { S3MirrorTarget, s3TargetFromConfig } from './target';
+export { normalizeEtag, multipartEtag, etagMatches } from './etag';
+export type { ExpectedEtag } from './etag';
 export type {
   MirrorTarget,
   SyncTarget,
@@ -30,10 +34,12 @@ export type {
   StoredObject,
   ListedObject,
   S3TargetOptions,
+  UploadSource,
+  UploadReceipt,
 } from './target';
 export { planSync } from './plan';
 export type { LocalObject, RemoteListing, PlannedObject, PlanAction, MirrorPlan, SyncPlan } from './plan';
-export { applySync } from './apply';
+export { applySync, VERIFY_MODES } from './apply';
 export type {
   ApplyOptions,
   VerifyMode,

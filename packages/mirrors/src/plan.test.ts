@@ -18,7 +18,7 @@ test('plan: skip what is there with the same size, upload the rest, and keep a m
     [`artifacts/sha256/${B}/tree.tar.gz.sigstore.json`, 'application/vnd.dev.sigstore.bundle.v0.3+json', CACHE_CONTROL_IMMUTABLE],
   ]);
   expect(plan.mirrors).toEqual([
-    { mirror: 'one', actions: [{ object: 0, action: 'skip', reason: 'present' }, { object: 1, action: 'skip', reason: 'present' }], uploadBytes: 0 },
+    { mirror: 'one', actions: [{ object: 0, action: 'skip', reason: 'present' }, { object: 1, action: 'skip', reason: 'present' }], uploadBytes: 0, listed: 2 },
     {
       mirror: 'two',
       actions: [
@@ -26,6 +26,7 @@ test('plan: skip what is there with the same size, upload the rest, and keep a m
         { object: 1, action: 'upload', reason: 'missing' },
       ],
       uploadBytes: 15,
+      listed: 1,
     },
     { mirror: 'three', error: 'three: list /: connect ECONNREFUSED', actions: [], uploadBytes: 0 },
   ]);

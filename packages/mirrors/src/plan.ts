@@ -13,6 +13,11 @@ export interface LocalObject {
   size: number;
   /** Lower-case hex sha256 of the bytes. */
   sha256: string;
+  /**
+   * Lower-case hex MD5 of the same bytes, computed in the same read as the
+   * sha256 (small files only). Sent as Content-MD5 and compared with the ETag.
+   */
+  md5?: string;
 }
 
 /** One mirror's single listing of the artifact prefix, or why it failed. */
@@ -41,6 +46,8 @@ export interface MirrorPlan {
   error?: string;
   actions: PlanAction[];
   uploadBytes: number;
+  /** Objects the mirror's listing showed under the artifact prefix. */
+  listed?: number;
 }
 
 export interface SyncPlan {
@@ -80,7 +87,7 @@ export function planSync(
       uploadBytes += o.size;
       return { object, action: 'upload', reason: size === undefined ? 'missing' : 'size-differs' };
     });
-    return { mirror, actions, uploadBytes };
+    return { mirror, actions, uploadBytes, listed: Object.keys(remote).length };
   });
   return { version: 1, minMirrors: options.minMirrors ?? 1, objects, mirrors: plans };
 }

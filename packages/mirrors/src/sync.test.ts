@@ -137,7 +137,7 @@ test('a corrupted read-back is detected, the object does not count, and the bad 
   proxies[0]!.corruptGets = true;
   let result;
   try {
-    ({ result } = await syncToMirrors(objects, { mirrors, ...fast }));
+    ({ result } = await syncToMirrors(objects, { mirrors, verify: 'get', ...fast }));
   } finally {
     proxies[0]!.corruptGets = false;
   }
@@ -174,6 +174,8 @@ test('a file larger than the part size goes up in parts and round-trips', async 
     multipartThreshold: 5 * MiB,
     ...fast,
   });
+  expect(result!.mirrors.map((m) => m.error ?? '')).toEqual(['', '']);
+  expect(result!.objects[0]!.mirrors.map((m) => m.error ?? '')).toEqual(['', '']);
   expect(result!.policyMet).toBe(true);
   expect(result!.mirrors.every((m) => m.uploaded === 1 && m.verified === 1)).toBe(true);
   // CreateMultipartUpload + CompleteMultipartUpload are POSTs; three parts are PUTs.

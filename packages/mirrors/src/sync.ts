@@ -3,11 +3,11 @@
  * and (unless it is a dry run) apply the plan.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import fsSync, { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError, errorMessage, silentReporter, type Reporter } from '@potions/core';
 import { applySync, type SyncResult, type VerifyMode } from './apply';
-import type { MirrorConfig } from './config';
+import { DEFAULT_VERIFY, type MirrorConfig } from './config';
 import { ARTIFACTS_PREFIX, assertFileName } from './keys';
 import { planSync, type LocalObject, type RemoteListing, type SyncPlan } from './plan';
 import { S3MirrorTarget, type S3TargetOptions, type SyncTarget } from './target';
@@ -21,25 +21,45 @@ export async function sha256File(file: string): Promise<string> {
 
 const SMALL_FILE = 1024 * 1024;
 
-/** Size and sha256 of one file: small files in one read, large ones streamed. */
-async function hashOne(file: string): Promise<{ size: number; sha256: string }> {
-  const fh = await fs.open(file, 'r');
+/**
+ * Size and sha256 of one file. Small files (up to 1 MiB) are read in one
+ * synchronous read and also get their MD5 from the same bytes (for
+ * Content-MD5 and the ETag check). Synchronous on purpose: measured on 1,000
+ * files of 0.5-8 KiB, four thread-pool round trips per file (open, stat,
+ * read, close) cost 70-100 ms against 15 ms for the same calls made
+ * directly, and a read of at most 1 MiB blocks for well under a millisecond.
+ * Large files are streamed; their MD5 would cost an extra pass on every no-op
+ * run, so the upload computes it from the bytes it sends instead.
+ */
+async function hashOne(file: string): Promise<{ size: number; sha256: string; md5?: string }> {
+  const fd = fsSync.openSync(file, 'r');
+  let size: number;
   try {
-    const { size } = await fh.stat();
+    size = fsSync.fstatSync(fd).size;
     if (size <= SMALL_FILE) {
-      const bytes = await fh.readFile();
-      return { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+      const buf = Buffer.allocUnsafe(size + 1);
+      let n = 0;
+      // Read until EOF (size + 1 bytes asked, so a file that grew shows it).
+      for (let r; n < buf.length && (r = fsSync.readSync(fd, buf, n, buf.length - n, n)) > 0; ) n += r;
+      if (n <= SMALL_FILE) {
+        const bytes = buf.subarray(0, n);
+        return {
+          size: n,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          md5: createHash('md5').update(bytes).digest('hex'),
+        };
+      }
     }
-    const hash = createHash('sha256');
-    let read = 0;
-    for await (const chunk of fh.createReadStream({ highWaterMark: SMALL_FILE, autoClose: false })) {
-      hash.update(chunk as Buffer);
-      read += (chunk as Buffer).length;
-    }
-    return { size: read, sha256: hash.digest('hex') };
   } finally {
-    await fh.close();
+    fsSync.closeSync(fd);
   }
+  const hash = createHash('sha256');
+  let read = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: SMALL_FILE })) {
+    hash.update(chunk as Buffer);
+    read += (chunk as Buffer).length;
+  }
+  return { size: read, sha256: hash.digest('hex') };
 }
 
 /** Hash files (several at once); the artifact name is the file's base name. */
@@ -55,7 +75,7 @@ export async function localObjectsFromFiles(files: readonly string[]): Promise<L
       out[i] = { name, path: file, ...(await hashOne(file)) };
     }
   };
-  await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(4, files.length) }, worker));
   return out;
 }
 
@@ -86,6 +106,10 @@ export interface SyncOptions extends Omit<S3TargetOptions, 'reporter'> {
   dryRun?: boolean;
   /** Objects in flight per mirror. Default 16. */
   concurrency?: number;
+  /**
+   * How uploads are read back on every mirror. Default: each mirror's `verify`,
+   * else by provider (`etag` for s3, r2, wasabi, minio, s3rver; `get` for other).
+   */
   verify?: VerifyMode;
   /** Build the target of a mirror (default: S3MirrorTarget). */
   targetFor?: (mirror: MirrorConfig) => SyncTarget;
@@ -148,7 +172,9 @@ export async function syncToMirrors(objects: readonly LocalObject[], options: Sy
       targets,
       reporter,
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-      ...(options.verify ? { verify: options.verify } : {}),
+      verifyByMirror: Object.fromEntries(
+        options.mirrors.map((m) => [m.name, options.verify ?? m.verify ?? DEFAULT_VERIFY[m.provider]]),
+      ),
     });
     return { plan, result };
   } finally {

@@ -7,7 +7,7 @@
  * `retry()` (5xx, 429, throttling and network errors are retried).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, promises as fs, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
@@ -26,6 +26,7 @@ import { PotionsError, retry, type Reporter, type RetryOptions } from '@potions/
 import { CONDITIONAL_WRITES, type MirrorConfig } from './config';
 import { classifyS3Error, describeS3Error, httpStatusOf, s3ClientFor, type ClientOptions } from './client';
 import { resolveCredentials, type CredentialDeps } from './credentials';
+import { DigestTap, normalizeEtag, type ExpectedEtag } from './etag';
 import { fullKey, publicUrl } from './keys';
 
 export interface PutObjectOptions {
@@ -79,9 +80,33 @@ export interface MirrorTarget {
   url(key: string): string;
 }
 
+/** A local file to upload: its size and sha256, and the MD5 when it was computed in the same read. */
+export interface UploadSource {
+  path: string;
+  size: number;
+  sha256: string;
+  /** Hex MD5 of the same bytes as `sha256` (sent as Content-MD5 and compared with the ETag). */
+  md5?: string;
+}
+
+/** What the mirror answered to an upload, for `etag` verification. */
+export interface UploadReceipt {
+  /** The ETag the server returned, normalised (no quotes, lower case); undefined when none. */
+  etag?: string;
+  /** The ETag the object must have if the server stored exactly the bytes whose sha256 names the key. */
+  expected: ExpectedEtag;
+  /**
+   * Server-side encryption the server reported (`aws:kms`, `aws:kms:dsse`) or
+   * `SSE-C`: the ETag of such an object is not an MD5 of its bytes.
+   */
+  serverSideEncryption?: string;
+  multipart: boolean;
+}
+
 /** What mirror-sync needs beyond `MirrorTarget`. */
 export interface SyncTarget extends MirrorTarget {
-  uploadFile(key: string, file: { path: string; size: number; sha256: string }, options: PutObjectOptions): Promise<void>;
+  /** Upload a file. Targets that return a receipt allow `etag` verification; others are read back with GET. */
+  uploadFile(key: string, file: UploadSource, options: PutObjectOptions): Promise<UploadReceipt | void>;
   /** GET the object and hash it as it streams; undefined when missing. */
   readBack(key: string): Promise<{ size: number; sha256: string } | undefined>;
   deleteObject(key: string): Promise<void>;
@@ -97,6 +122,8 @@ export interface S3TargetOptions extends CredentialDeps, ClientOptions {
   partConcurrency?: number;
   /** Keys per listing page. Default 1000 (the S3 maximum). */
   listPageSize?: number;
+  /** Files up to this size are read into memory and sent with Content-MD5. Default 8 MiB. */
+  inMemoryMax?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -112,6 +139,7 @@ export class S3MirrorTarget implements SyncTarget {
   private readonly multipartThreshold: number;
   private readonly partConcurrency: number;
   private readonly listPageSize: number;
+  private readonly inMemoryMax: number;
 
   constructor(config: MirrorConfig, options: S3TargetOptions) {
     this.name = config.name;
@@ -124,6 +152,7 @@ export class S3MirrorTarget implements SyncTarget {
     this.multipartThreshold = options.multipartThreshold ?? 64 * MiB;
     this.partConcurrency = options.partConcurrency ?? 4;
     this.listPageSize = options.listPageSize ?? 1000;
+    this.inMemoryMax = Math.min(options.inMemoryMax ?? 8 * MiB, this.multipartThreshold - 1);
   }
 
   url(key: string): string {
@@ -279,26 +308,61 @@ export class S3MirrorTarget implements SyncTarget {
     };
   }
 
-  async uploadFile(key: string, file: { path: string; size: number; sha256: string }, options: PutObjectOptions): Promise<void> {
+  /**
+   * Upload one file. Small files (up to `inMemoryMax`) are read once into
+   * memory and sent with `Content-MD5`, so a store that checks it refuses a
+   * body damaged on the way; larger ones are streamed (in parts from
+   * `multipartThreshold` on) through a tap that computes sha256 and MD5 of
+   * exactly the bytes sent. Either way the receipt carries the ETag the object
+   * must have, and a file that changed since it was hashed is refused.
+   */
+  async uploadFile(key: string, file: UploadSource, options: PutObjectOptions): Promise<UploadReceipt> {
     const input = this.baseInput(key, { ...options, metadata: { ...options.metadata, sha256: file.sha256 } });
-    await this.call(`upload ${key}`, async () => {
+    const changed = (what: string): PotionsError =>
+      new PotionsError('MIRROR_SOURCE_CHANGED', `${this.name}: upload ${key}: ${file.path} changed since it was hashed (${what})`);
+    if (file.size <= this.inMemoryMax) {
+      // Up to 1 MiB read synchronously: a thread-pool round trip per call costs more than the read.
+      const bytes = file.size <= MiB ? readFileSync(file.path) : await fs.readFile(file.path);
+      let md5 = file.md5;
+      if (bytes.length !== file.size) throw changed(`size ${bytes.length}, expected ${file.size}`);
+      if (md5 === undefined) {
+        // No MD5 from the hashing pass: take both digests from the bytes we send.
+        if (createHash('sha256').update(bytes).digest('hex') !== file.sha256) throw changed('sha256 differs');
+        md5 = createHash('md5').update(bytes).digest('hex');
+      }
+      const contentMd5 = Buffer.from(md5, 'hex').toString('base64');
+      const out = await this.call(`upload ${key}`, () =>
+        this.client.send(new PutObjectCommand({ ...input, Body: bytes, ContentLength: bytes.length, ContentMD5: contentMd5 })),
+      );
+      return receipt(out, { md5 }, false);
+    }
+    const multipart = file.size >= this.multipartThreshold;
+    return this.call(`upload ${key}`, async () => {
       // A fresh stream per attempt: a failed attempt has consumed the last one.
-      const body = createReadStream(file.path, { highWaterMark: 1024 * 1024 });
+      const source = createReadStream(file.path, { highWaterMark: MiB });
+      const tap = new DigestTap(multipart ? this.partSize : undefined);
+      source.on('error', (err) => tap.destroy(err));
+      const body = source.pipe(tap);
       try {
-        if (file.size >= this.multipartThreshold) {
-          const upload = new Upload({
-            client: this.client,
-            params: { ...input, Body: body },
-            partSize: this.partSize,
-            queueSize: this.partConcurrency,
-            leavePartsOnError: false,
-          });
-          await upload.done();
-        } else {
-          await this.client.send(new PutObjectCommand({ ...input, Body: body, ContentLength: file.size }));
+        const out = multipart
+          ? await new Upload({
+              client: this.client,
+              params: { ...input, Body: body, ContentLength: file.size },
+              partSize: this.partSize,
+              queueSize: this.partConcurrency,
+              leavePartsOnError: false,
+            }).done()
+          : await this.client.send(new PutObjectCommand({ ...input, Body: body, ContentLength: file.size }));
+        const sent = tap.result();
+        if (sent.size !== file.size || sent.sha256 !== file.sha256) {
+          // Stored under a key naming other bytes: remove it (best effort) and fail without retrying.
+          await this.deleteObject(key).catch(() => undefined);
+          throw changed(sent.size !== file.size ? `size ${sent.size}, expected ${file.size}` : 'sha256 differs');
         }
+        return receipt(out, sent.expected, multipart);
       } finally {
-        body.destroy();
+        source.destroy();
+        tap.destroy();
       }
     });
   }
@@ -347,6 +411,21 @@ export class S3MirrorTarget implements SyncTarget {
   destroy(): void {
     this.client.destroy();
   }
+}
+
+function receipt(
+  out: { ETag?: string; ServerSideEncryption?: string; SSECustomerAlgorithm?: string },
+  expected: ExpectedEtag,
+  multipart: boolean,
+): UploadReceipt {
+  const etag = normalizeEtag(out.ETag);
+  const sse = out.SSECustomerAlgorithm ? 'SSE-C' : out.ServerSideEncryption;
+  return {
+    ...(etag ? { etag } : {}),
+    expected,
+    ...(sse && sse !== 'AES256' ? { serverSideEncryption: sse } : {}),
+    multipart,
+  };
 }
 
 function isNotFound(err: unknown): boolean {

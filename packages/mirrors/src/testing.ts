@@ -26,6 +26,14 @@ export interface S3Proxy {
   resetCounts(): void;
   /** Flip a byte in every object GET body. */
   corruptGets: boolean;
+  /** Flip a byte in every single-part object PUT body on its way to the server (Content-MD5 is dropped too, as a store that ignores it would). */
+  corruptPuts: boolean;
+  /** Drop `x-amz-meta-*` headers from object PUTs (the store "forgets" user metadata). */
+  stripPutMetadata: boolean;
+  /** Replace every ETag in listings with this value (quotes added). */
+  listEtag: string | undefined;
+  /** Extra headers on successful object PUT responses (e.g. `x-amz-server-side-encryption: aws:kms`). */
+  putResponseHeaders: Record<string, string>;
   /** Drop every connection, as a dead server would. */
   down: boolean;
   close(): Promise<void>;
@@ -40,6 +48,10 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
   const state = {
     counts: zero(),
     corruptGets: false,
+    corruptPuts: false,
+    stripPutMetadata: false,
+    listEtag: undefined as string | undefined,
+    putResponseHeaders: {} as Record<string, string>,
     down: false,
   };
   const server = http.createServer((req, res) => {
@@ -60,28 +72,57 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
     else if (method === 'HEAD') state.counts.head++;
     else if (method === 'POST') state.counts.post++;
     else if (method === 'DELETE') state.counts.delete++;
-    const fwd = http.request(
-      { host: upstream.hostname, port: upstream.port, method, path: req.url, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        if (state.corruptGets && method === 'GET' && isObject && (up.statusCode ?? 0) < 300) {
-          let first = true;
-          up.on('data', (chunk: Buffer) => {
-            if (first && chunk.length > 0) {
-              chunk = Buffer.from(chunk);
-              chunk[0] = chunk[0]! ^ 0xff;
-              first = false;
-            }
-            res.write(chunk);
-          });
-          up.on('end', () => res.end());
-        } else {
-          up.pipe(res);
-        }
-      },
-    );
+    const isObjectPut = method === 'PUT' && isObject;
+    const headers = { ...req.headers };
+    if (isObjectPut && state.stripPutMetadata) for (const h of Object.keys(headers)) if (h.startsWith('x-amz-meta-')) delete headers[h];
+    if (isObjectPut && state.corruptPuts) delete headers['content-md5'];
+    const fwd = http.request({ host: upstream.hostname, port: upstream.port, method, path: req.url, headers }, (up) => {
+      const ok = (up.statusCode ?? 0) < 300;
+      if (isList && ok && state.listEtag !== undefined) {
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => {
+          const body = Buffer.from(
+            Buffer.concat(chunks)
+              .toString('utf8')
+              .replace(/<ETag>[^<]*<\/ETag>/g, `<ETag>&quot;${state.listEtag}&quot;</ETag>`),
+          );
+          res.writeHead(up.statusCode ?? 502, { ...up.headers, 'content-length': String(body.length) });
+          res.end(body);
+        });
+        return;
+      }
+      res.writeHead(up.statusCode ?? 502, isObjectPut && ok ? { ...up.headers, ...state.putResponseHeaders } : up.headers);
+      if (state.corruptGets && method === 'GET' && isObject && ok) {
+        let first = true;
+        up.on('data', (chunk: Buffer) => {
+          if (first && chunk.length > 0) {
+            chunk = Buffer.from(chunk);
+            chunk[0] = chunk[0]! ^ 0xff;
+            first = false;
+          }
+          res.write(chunk);
+        });
+        up.on('end', () => res.end());
+      } else {
+        up.pipe(res);
+      }
+    });
     fwd.on('error', () => res.destroy());
-    req.pipe(fwd);
+    if (isObjectPut && state.corruptPuts) {
+      let first = true;
+      req.on('data', (chunk: Buffer) => {
+        if (first && chunk.length > 0) {
+          chunk = Buffer.from(chunk);
+          chunk[0] = chunk[0]! ^ 0xff;
+          first = false;
+        }
+        fwd.write(chunk);
+      });
+      req.on('end', () => fwd.end());
+    } else {
+      req.pipe(fwd);
+    }
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -103,6 +144,30 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
     },
     set corruptGets(v: boolean) {
       state.corruptGets = v;
+    },
+    get corruptPuts() {
+      return state.corruptPuts;
+    },
+    set corruptPuts(v: boolean) {
+      state.corruptPuts = v;
+    },
+    get stripPutMetadata() {
+      return state.stripPutMetadata;
+    },
+    set stripPutMetadata(v: boolean) {
+      state.stripPutMetadata = v;
+    },
+    get listEtag() {
+      return state.listEtag;
+    },
+    set listEtag(v: string | undefined) {
+      state.listEtag = v;
+    },
+    get putResponseHeaders() {
+      return state.putResponseHeaders;
+    },
+    set putResponseHeaders(v: Record<string, string>) {
+      state.putResponseHeaders = v;
     },
     get down() {
       return state.down;

@@ -54,7 +54,13 @@ export function registerMirrorsCommand(program: Command): void {
     .argument('<dir>', 'folder whose files are the artifacts')
     .option('--config <file>', 'mirrors configuration (YAML or JSON); default: the running `mirrors serve` mirrors')
     .option('--min-mirrors <n>', 'mirrors that must hold every object (default: the config, else 1)', positiveInt('--min-mirrors'))
-    .addOption(new Option('--verify <mode>', 'how uploads are read back').choices(['get', 'head']).default('get'))
+    .addOption(
+      new Option('--verify <mode>', "how uploads are read back (default: each mirror's; etag where the provider's ETag is the content MD5)").choices([
+        'etag',
+        'get',
+        'head',
+      ]),
+    )
     .option('--concurrency <n>', 'objects in flight per mirror', positiveInt('--concurrency'), 16)
     .option('--dry-run', 'list the mirrors and print the plan without uploading')
     .option('--json', 'print one JSON document on stdout')
@@ -62,7 +68,7 @@ export function registerMirrorsCommand(program: Command): void {
     .action(
       async (
         dir: string,
-        opts: { config?: string; minMirrors?: number; verify: VerifyMode; concurrency: number; dryRun?: boolean; json?: boolean; verbose?: boolean },
+        opts: { config?: string; minMirrors?: number; verify?: VerifyMode; concurrency: number; dryRun?: boolean; json?: boolean; verbose?: boolean },
       ) => {
         const reporter = new ConsoleReporter({ verbose: opts.verbose ?? false });
         const config = await mirrorsFrom(opts.config);
