@@ -290,10 +290,16 @@ describeLinux('a build stops before anything is built', () => {
   });
 
   test('a signature by a key that is not pinned stops the build', async () => {
-    // The keyring served here holds only m4's key: hello's pinned key is not in it.
+    // hello's recipe with its keys taken from the keyring served here, which holds
+    // only m4's key: hello's pinned key is not in it.
     localMirror.put(U.hello, hello);
+    const recipe = path.join(dir, 'hello-other-keys.yml');
+    const text = readFileSync(path.join(repo, 'recipes', 'hello.yml'), 'utf8');
+    const swapped = text.replace(/gpg_keys_url: .*/, `gpg_keys_url: "${U.keyring}"`);
+    expect(swapped).not.toEqual(text);
+    await fs.writeFile(recipe, swapped);
     await expectStopped(
-      recipeBuild(path.join(repo, 'recipes', 'hello.yml'), '2.10', { outDir: path.join(dir, 'out-hello') }),
+      recipeBuild(recipe, '2.10', { outDir: path.join(dir, 'out-hello') }),
       'download',
       /none of the keys .* has a pinned fingerprint/,
     );

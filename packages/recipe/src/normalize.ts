@@ -286,7 +286,11 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
     if (sec?.signature_url !== undefined) checkTemplate(sec.signature_url, [...secBase, 'signature_url'], perPlatform);
     if (sec?.gpg_keys_url !== undefined) {
       if (/\{/.test(sec.gpg_keys_url)) error('E_PLACEHOLDER', 'gpg_keys_url takes no placeholders', [...secBase, 'gpg_keys_url']);
-      else checkUrl(sec.gpg_keys_url, [...secBase, 'gpg_keys_url']);
+      else if (/^[a-z][a-z0-9+.-]*:/i.test(sec.gpg_keys_url)) checkUrl(sec.gpg_keys_url, [...secBase, 'gpg_keys_url']);
+      // A path is a key file kept beside the recipe (reviewed with it): relative, inside the recipe's folder.
+      else if (sec.gpg_keys_url.startsWith('/') || sec.gpg_keys_url.split(/[\\/]/).includes('..')) {
+        error('E_URL', `"${sec.gpg_keys_url}" must be a URL or a path inside the recipe's folder`, [...secBase, 'gpg_keys_url']);
+      }
     }
     if (signature.verify) {
       if (!signature.signatureUrl) error('E_SIGNATURE', 'verify_signature: true needs signature_url', [...secBase, 'verify_signature']);

@@ -71,7 +71,7 @@ const artifactFields = {
 
 const securityFields = {
   verify_signature: z.boolean().optional(),
-  gpg_keys_url: z.string().optional().meta({ description: 'URL of the signing keys (KEYS file).' }),
+  gpg_keys_url: z.string().optional().meta({ description: 'The signing keys (KEYS file): a URL, or a path relative to the recipe file.' }),
   signature_url: urlTemplate.optional().meta({ description: 'Template of the detached signature URL.' }),
   gpg_fingerprints: z.array(fingerprint).optional().meta({ description: 'Pinned signing key fingerprints.' }),
 };
