@@ -24,6 +24,8 @@ export const ManifestErrorCode = {
   Conflict: 'E_MANIFEST_CONFLICT',
   /** The release description handed to the publisher is wrong. */
   ReleaseInvalid: 'E_MANIFEST_RELEASE_INVALID',
+  /** The sync result says some file is on fewer mirrors than the policy asks for. */
+  SyncPolicyNotMet: 'E_MANIFEST_SYNC_POLICY',
   /** The manifest already on a mirror is not signed by a key the publisher trusts. */
   ExistingUntrusted: 'E_MANIFEST_EXISTING_UNTRUSTED',
   /** A conditional write lost to a concurrent writer (stores throw this; the publisher retries). */
@@ -40,6 +42,8 @@ export const ManifestErrorCode = {
   StoreKey: 'E_MANIFEST_STORE_KEY',
   /** FileManifestStore: another writer holds the lock (retried, then reported). */
   StoreLocked: 'E_MANIFEST_STORE_LOCKED',
+  /** A manifest URL or file cannot be read. */
+  Unreachable: 'E_MANIFEST_UNREACHABLE',
   /** The trust-state file cannot be read. */
   TrustState: 'E_MANIFEST_TRUST_STATE',
 } as const;

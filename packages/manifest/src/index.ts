@@ -67,3 +67,27 @@ export { FileTrustStore, defaultStateDir, acceptManifest, TRUST_STATE_FILE } fro
 export type { TrustStore, AcceptManifestOptions } from './trust-store';
 export { selectArtifact, compareVersions, DEFAULT_FORMAT_PREFERENCE } from './select';
 export type { SelectArtifactRequest, SelectedArtifact } from './select';
+export { manifestStoreFromMirror } from './mirror-store';
+export {
+  ARTIFACT_METADATA_FILE,
+  ArtifactMetadataSchema,
+  BuildFailureSchema,
+  SyncResultViewSchema,
+  assertSyncResult,
+  releaseFromArtifacts,
+  artifactMetadataFileFromBytes,
+  readArtifactMetadataDir,
+  readSyncResultFile,
+  buildFailuresFromJson,
+} from './from-artifacts';
+export type {
+  ArtifactMetadataView,
+  ArtifactMetadataFile,
+  BuildFailure,
+  ReleaseFromArtifactsInput,
+  ReleaseFromArtifacts,
+} from './from-artifacts';
+export { publishArtifacts, releaseRows } from './publish-artifacts';
+export type { PublishArtifactsOptions, PublishArtifactsResult, ReleaseRow } from './publish-artifacts';
+export { readManifestSource, manifestSummary } from './source';
+export type { ManifestSourceDeps, ManifestSummary } from './source';

@@ -90,6 +90,16 @@ describe('mergeManifest', () => {
     expect(entry(result.packages).status).toBe('available');
   });
 
+  it('keeps a failure reason when a later release did not try that platform, and takes a newer failure reason', () => {
+    const failed = mergeManifest(undefined, entries({ 'linux-amd64': { status: 'unavailable', reason: 'build failed' } })).packages;
+    const untried = mergeManifest(failed, entries({}));
+    expect(untried.changed).toBe(false);
+    expect(entry(untried.packages)).toEqual({ status: 'unavailable', reason: 'build failed' });
+    const again = mergeManifest(failed, entries({ 'linux-amd64': { status: 'unavailable', reason: 'runner lost' } }));
+    expect(again.changes.map((c) => c.kind)).toEqual(['reason-updated']);
+    expect(entry(again.packages)).toEqual({ status: 'unavailable', reason: 'runner lost' });
+  });
+
   it('never replaces an available platform by unavailable, and says so', () => {
     const published = mergeManifest(undefined, entries({ 'linux-amd64': available([A]) })).packages;
     const result = mergeManifest(published, entries({ 'linux-amd64': { status: 'unavailable', reason: 'runner lost' } }));

@@ -10,6 +10,9 @@
  *    incoming priority order.
  * 4. An unavailable platform may become available; an available one is never
  *    replaced by unavailable (the incoming reason is reported, not stored).
+ *    A newer reason replaces an older one, except "not built in this
+ *    release": a release that did not try a platform says nothing new about
+ *    why an earlier one failed.
  * 5. For an artifact already published, the first build facts, metadata,
  *    SBOM and signature bundle stay; ones that were missing are added; a
  *    different companion is kept out with a warning.
@@ -17,6 +20,7 @@
 import { PLATFORMS, UserError } from '@potions/core';
 import type { Platform } from '@potions/core';
 import { ManifestErrorCode } from './errors';
+import { NOT_BUILT_REASON } from './release';
 import type { Artifact, AvailableEntry, FileRef, ManifestPackages, PlatformEntries, PlatformEntry, Sbom } from './schema';
 
 export type ManifestChangeKind =
@@ -139,7 +143,7 @@ function mergeEntry(current: PlatformEntry | undefined, incoming: PlatformEntry,
       change(ctx, 'became-available', incoming.artifacts.map((a) => a.file).join(', '));
       return clone(incoming);
     }
-    if (incoming.reason !== current.reason) {
+    if (incoming.reason !== current.reason && incoming.reason !== NOT_BUILT_REASON) {
       change(ctx, 'reason-updated', incoming.reason);
       return clone(incoming);
     }

@@ -3,6 +3,9 @@
  * conditional-write semantics and hooks to interleave or fail calls, and an
  * in-memory `TrustStore`. Imported as `@potions/manifest/testing`.
  */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { preconditionFailed, sha256Hex } from './store';
 import type { ManifestStore, PutOptions, StoredObject } from './store';
 import type { TrustStore } from './trust-store';
@@ -106,4 +109,42 @@ export function availablePlatformInput(options: {
     artifacts: (options.formats ?? ['tar.gz']).map((format) => ({ format, ...ref(`${base}.${format}`) })),
     metadata: ref(`${base}.${(options.formats ?? ['tar.gz'])[0]}.json`),
   };
+}
+
+/**
+ * Write what the builder leaves for one build: `<base>.tar.gz`, `<base>.tar.zst`
+ * (random bytes, distinct per `seed`) and `<base>.tar.gz.json` with the fields
+ * of packages/builder `ArtifactMetadata` the manifest reads (and a few it
+ * does not, which must pass through). Returns the file names.
+ */
+export async function writeFakeBuild(
+  dir: string,
+  options: { name: string; version: string; platform: Platform; seed?: string; builtAt?: string; method?: 'official-binary' | 'source' | 'source-fallback' },
+): Promise<{ tarGz: string; tarZst: string; metadata: string; sha256: { tarGz: string; tarZst: string } }> {
+  await fs.mkdir(dir, { recursive: true });
+  const base = `${options.name}-${options.version}-${options.platform}`;
+  const gz = Buffer.concat([Buffer.from(`${options.seed ?? ''}:gz:`), randomBytes(3000)]);
+  const zst = Buffer.concat([Buffer.from(`${options.seed ?? ''}:zst:`), randomBytes(2000)]);
+  const tarGz = `${base}.tar.gz`;
+  const tarZst = `${base}.tar.zst`;
+  const metadata = `${tarGz}.json`;
+  await fs.writeFile(path.join(dir, tarGz), gz);
+  await fs.writeFile(path.join(dir, tarZst), zst);
+  const info = (file: string, bytes: Buffer) => ({ file, sha256: sha256Hex(bytes), size: bytes.length });
+  const doc = {
+    schema: 1,
+    name: options.name,
+    version: options.version,
+    platform: options.platform,
+    method: options.method ?? 'source',
+    status: 'built',
+    artifact: { tarGz: info(tarGz, gz), tarZst: info(tarZst, zst) },
+    recipe: { digest: 'f'.repeat(64) },
+    buildType: 'gnu_autotools',
+    builder: { name: '@potions/builder', version: '0.1.0', node: 'v20.0.0' },
+    builtAt: options.builtAt ?? '2025-03-01T12:00:00.000Z',
+    durationMs: 1234,
+  };
+  await fs.writeFile(path.join(dir, metadata), `${JSON.stringify(doc, null, 2)}\n`);
+  return { tarGz, tarZst, metadata, sha256: { tarGz: doc.artifact.tarGz.sha256, tarZst: doc.artifact.tarZst.sha256 } };
 }

@@ -1,13 +1,19 @@
 import type { Command } from 'commander';
 import { registerRecipesCommand } from './recipes';
 import { registerMirrorsCommand } from './mirrors';
+import { registerManifestCommand } from './manifest';
 import { registerBuildCommand } from './build';
 import { registerDownloadCommand } from './download';
+import { registerReleaseCommand } from './release';
+import { registerFetchCommand } from './fetch';
 
 /** Every command group of `potions`, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
   registerRecipesCommand(program);
   registerMirrorsCommand(program);
+  registerManifestCommand(program);
   registerBuildCommand(program);
   registerDownloadCommand(program);
+  registerReleaseCommand(program);
+  registerFetchCommand(program);
 }

@@ -1,0 +1,16 @@
+/** Input, output and environment names of action.yml, in one place. */
+export const Inputs = {
+  Artifacts: 'artifacts',
+  SyncResult: 'sync-result',
+  Mirrors: 'mirrors',
+  Platforms: 'platforms',
+  Failures: 'failures',
+  ExpiresDays: 'expires-days',
+  DryRun: 'dry-run',
+} as const;
+
+export const Outputs = {
+  ManifestUrl: 'manifest-url',
+  Version: 'version',
+  Changed: 'changed',
+} as const;

@@ -1,0 +1,56 @@
+import * as core from '@actions/core';
+import { ActionsReporter, writeSummaryTable } from '@potions/action-common';
+import { localKeySignerFromEnv, publishArtifacts } from '@potions/manifest';
+import { Outputs } from './constants';
+import { readInputs } from './inputs';
+
+/** Wire the inputs, the key and the mirrors to the publisher; report outputs, summary tables and annotations. */
+export async function main(): Promise<void> {
+  const reporter = new ActionsReporter();
+  // First: the key is masked before anything else can log.
+  const signer = localKeySignerFromEnv({ reporter });
+  const inputs = await readInputs();
+  const result = await publishArtifacts({
+    artifactsDir: inputs.artifacts,
+    syncResultFile: inputs.syncResult,
+    mirrors: inputs.config.mirrors,
+    signer,
+    ...(inputs.platforms ? { platforms: inputs.platforms } : {}),
+    failures: inputs.failures,
+    ...(inputs.expiresInDays !== undefined ? { expiresInDays: inputs.expiresInDays } : {}),
+    dryRun: inputs.dryRun,
+    reporter,
+    s3: { webIdentityToken: () => core.getIDToken('sts.amazonaws.com') },
+  });
+  const { report } = result;
+  core.setOutput(Outputs.ManifestUrl, result.manifestUrls[0]?.url ?? '');
+  core.setOutput(Outputs.Version, report.version ?? '');
+  core.setOutput(Outputs.Changed, report.changed);
+
+  const heading = inputs.dryRun ? 'Potions manifest (dry run)' : 'Potions manifest';
+  await writeSummaryTable(
+    heading,
+    ['package', 'version', 'platform', 'status / sha256', 'mirrors'],
+    result.rows.map((r) => [r.name, r.version, r.platform, r.status === 'available' ? `\`${r.sha256}\`` : `unavailable: ${r.reason}`, r.mirrors.join(', ')]),
+    [
+      report.ok
+        ? `${report.changed ? (inputs.dryRun ? 'Would publish' : 'Published') : 'Unchanged:'} manifest version ${report.version}${
+            result.manifestUrls[0] ? ` at ${result.manifestUrls[0].url}` : ''
+          }.`
+        : '**The manifest was not published**: no mirror holds it.',
+    ],
+  );
+  await writeSummaryTable(
+    'Manifest per mirror',
+    ['mirror', 'status', 'version', 'conditional writes', 'error'],
+    report.mirrors.map((m) => [m.name, m.status, m.version !== undefined ? String(m.version) : '', m.conditionalWrites ? 'yes' : 'no (use a concurrency group)', m.error?.message ?? '']),
+  );
+  for (const m of report.mirrors) {
+    // Read failures are among the warnings already; write failures are not.
+    if (m.status === 'failed' && !result.warnings.some((w) => m.error && w.includes(m.error.message))) reporter.warn(`mirror ${m.name}: manifest not written (${m.error?.message ?? 'unknown error'}); the next publish brings it up to date`, { title: 'manifest-publish' });
+  }
+  if (!report.ok) {
+    core.error('no mirror holds the new manifest', { title: 'manifest-publish failed' });
+    core.setFailed('the manifest was not published on any mirror');
+  }
+}

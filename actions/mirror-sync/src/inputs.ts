@@ -1,0 +1,33 @@
+import os from 'node:os';
+import path from 'node:path';
+import { booleanInput, optionalInput, requiredInput } from '@potions/action-common';
+import { UserError } from '@potions/core';
+import { mirrorsConfigFromValue, type MirrorsConfig } from '@potions/mirrors';
+import { DEFAULT_RESULT_FILE, Inputs } from './constants';
+
+export interface MirrorSyncInputs {
+  path: string;
+  config: MirrorsConfig;
+  /** Undefined: the configuration's. */
+  minMirrors?: number;
+  dryRun: boolean;
+  resultFile: string;
+}
+
+/** The action's inputs (`INPUT_*`), checked and typed. */
+export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<MirrorSyncInputs> {
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  const min = optionalInput(Inputs.MinMirrors);
+  const minMirrors = min === undefined ? undefined : Number(min);
+  if (minMirrors !== undefined && (!Number.isInteger(minMirrors) || minMirrors < 1)) {
+    throw new UserError('E_INPUT', `the input "${Inputs.MinMirrors}" must be a whole number of at least 1, got "${min}"`);
+  }
+  const resultFile = optionalInput(Inputs.ResultFile);
+  return {
+    path: path.resolve(workspace, requiredInput(Inputs.Path)),
+    config: await mirrorsConfigFromValue(requiredInput(Inputs.Mirrors), workspace, `input "${Inputs.Mirrors}"`),
+    ...(minMirrors !== undefined ? { minMirrors } : {}),
+    dryRun: booleanInput(Inputs.DryRun, false),
+    resultFile: resultFile ? path.resolve(workspace, resultFile) : path.join(env.RUNNER_TEMP ?? os.tmpdir(), DEFAULT_RESULT_FILE),
+  };
+}

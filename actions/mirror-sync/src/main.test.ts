@@ -1,0 +1,137 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { artifactKey, startLocalMirrors, type LocalMirrors } from '@potions/mirrors';
+import { main } from './main';
+
+const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+/** The `name=value` pairs @actions/core wrote to GITHUB_OUTPUT (heredoc format). */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^(.+?)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+describe('mirror-sync action', () => {
+  let dir: string;
+  let local: LocalMirrors;
+  let files: Record<string, Buffer>;
+  const secret = `sekret-${randomBytes(8).toString('hex')}`;
+  const saved = { ...process.env };
+  let stdout: string;
+  const write = process.stdout.write.bind(process.stdout);
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-action-sync-'));
+    local = await startLocalMirrors({ dir: path.join(dir, 'data'), count: 2 });
+    files = {
+      'jq-1.7.1-linux-amd64.tar.gz': randomBytes(50_000),
+      'jq-1.7.1-linux-amd64.tar.gz.json': Buffer.from('{"name":"jq"}\n'),
+    };
+    await fs.mkdir(path.join(dir, 'artifacts'));
+    for (const [f, b] of Object.entries(files)) await fs.writeFile(path.join(dir, 'artifacts', f), b);
+  });
+
+  afterAll(async () => {
+    await local.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  /** Run main() as the runner would, with these inputs; returns outputs, summary and what went to stdout. */
+  async function runStep(inputs: Record<string, string>, env: Record<string, string> = {}) {
+    const step = await fs.mkdtemp(path.join(dir, 'step-'));
+    const outputFile = path.join(step, 'output');
+    // @actions/core's summary remembers the first file it wrote to (one step per process on a runner): reuse one.
+    const summaryFile = path.join(dir, 'summary.md');
+    await fs.writeFile(outputFile, '');
+    await fs.writeFile(summaryFile, '');
+    for (const k of Object.keys(process.env)) if (k.startsWith('INPUT_')) delete process.env[k];
+    Object.assign(process.env, { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_WORKSPACE: dir, RUNNER_TEMP: step }, env);
+    for (const [k, v] of Object.entries(inputs)) process.env[`INPUT_${k.toUpperCase()}`] = v;
+    stdout = '';
+    process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      await main();
+    } finally {
+      process.stdout.write = write;
+    }
+    const exitCode = process.exitCode;
+    process.exitCode = undefined;
+    return {
+      outputs: parseOutputs(await fs.readFile(outputFile, 'utf8')),
+      outputText: await fs.readFile(outputFile, 'utf8'),
+      summary: await fs.readFile(summaryFile, 'utf8'),
+      stdout,
+      exitCode,
+    };
+  }
+
+  afterEach(() => {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+
+  function config(): string {
+    // Inline YAML, as a workflow would write it under `with:`.
+    return [
+      'mirrors:',
+      ...local.mirrors.flatMap((m, i) => [
+        `  - name: mirror-${'ab'[i]}`,
+        '    provider: s3rver',
+        `    endpoint: ${m.endpoint}`,
+        `    bucket: ${m.bucket}`,
+      ]),
+    ].join('\n');
+  }
+
+  const credentials = (which: string[]): Record<string, string> =>
+    Object.fromEntries(
+      which.flatMap((n) => [
+        [`POTIONS_MIRROR_MIRROR_${n}_ACCESS_KEY_ID`, 'S3RVER'],
+        [`POTIONS_MIRROR_MIRROR_${n}_SECRET_ACCESS_KEY`, secret],
+      ]),
+    );
+
+  it('uploads to both mirrors, writes outputs, the result file and a summary, and masks the credentials', async () => {
+    const r = await runStep({ path: 'artifacts', mirrors: config(), 'min-mirrors': '2' }, credentials(['A', 'B']));
+    expect(r.exitCode).toBeUndefined();
+    expect(r.outputs).toMatchObject({ uploaded: '4', skipped: '0', failed: '0', 'policy-met': 'true' });
+    // Every object is on both servers with the same bytes.
+    for (const [name, bytes] of Object.entries(files)) {
+      for (const m of local.mirrors) {
+        const res = await fetch(`${m.endpoint}/${m.bucket}/${artifactKey(sha(bytes), name)}`);
+        expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+      }
+    }
+    const result = JSON.parse(await fs.readFile(r.outputs.result!, 'utf8')) as { policyMet: boolean; objects: { presentOn: string[] }[] };
+    expect(result.policyMet).toBe(true);
+    expect(result.objects.map((o) => o.presentOn)).toEqual([
+      ['mirror-a', 'mirror-b'],
+      ['mirror-a', 'mirror-b'],
+    ]);
+    expect(r.summary).toContain('<table>');
+    expect(r.summary).toContain('mirror-b');
+    expect(r.summary).toContain('Policy met');
+    // The secret was masked before use and appears in no output, summary or result.
+    expect(r.stdout).toContain(`::add-mask::${secret}`);
+    for (const text of [r.outputText, r.summary, await fs.readFile(r.outputs.result!, 'utf8')]) expect(text).not.toContain(secret);
+
+    const again = await runStep({ path: 'artifacts', mirrors: config() }, credentials(['A', 'B']));
+    expect(again.outputs).toMatchObject({ uploaded: '0', skipped: '4', failed: '0', 'policy-met': 'true' });
+  });
+
+  it('fails the step with an annotation when a mirror is unusable and min-mirrors is not met; the other mirror still syncs', async () => {
+    const cfgFile = path.join(dir, 'mirrors.yaml');
+    await fs.writeFile(cfgFile, `${config()}\n`);
+    // No credentials for mirror-b.
+    const r = await runStep({ path: 'artifacts', mirrors: 'mirrors.yaml', 'min-mirrors': '2' }, credentials(['A']));
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs).toMatchObject({ skipped: '2', failed: '2', 'policy-met': 'false' });
+    expect(r.stdout).toMatch(/::error title=mirror-sync%3A policy not met::2 file\(s\) are on fewer than 2 mirror\(s\)/);
+    expect(r.stdout).toMatch(/::warning.*mirror-b: no credentials in the environment/);
+    expect(r.summary).toContain('Policy not met');
+  });
+});

@@ -1,0 +1,116 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startLocalMirrors, type LocalMirrors } from '@potions/mirrors';
+import { writeFakeBuild } from '@potions/manifest/testing';
+import { runCli as cli } from '../testing';
+
+const KEY_ENV = 'POTIONS_TEST_CLI_MANIFEST_KEY_ID';
+const SECRET_ENV = 'POTIONS_TEST_CLI_MANIFEST_SECRET';
+
+describe('potions manifest', () => {
+  let dir: string;
+  let local: LocalMirrors;
+  let config: string;
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-cli-manifest-'));
+    local = await startLocalMirrors({ dir: path.join(dir, 'data'), count: 2 });
+    process.env[KEY_ENV] = 'S3RVER';
+    process.env[SECRET_ENV] = 'S3RVER';
+    config = path.join(dir, 'mirrors.yaml');
+    const lines = ['version: 1', 'mirrors:'];
+    for (const m of local.mirrors) {
+      lines.push(
+        `  - name: ${m.name}`,
+        '    provider: s3rver',
+        `    endpoint: ${m.endpoint}`,
+        `    bucket: ${m.bucket}`,
+        '    credentials:',
+        `      accessKeyIdEnv: ${KEY_ENV}`,
+        `      secretAccessKeyEnv: ${SECRET_ENV}`,
+      );
+    }
+    await fs.writeFile(config, `${lines.join('\n')}\n`);
+  });
+
+  afterAll(async () => {
+    delete process.env[KEY_ENV];
+    delete process.env[SECRET_ENV];
+    await local.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('keygen, sync, publish and verify round-trip; one changed byte fails verification with a clear message', async () => {
+    const keys = path.join(dir, 'keys');
+    const gen = await cli(['manifest', 'keygen', '--out', keys, '--json']);
+    expect(gen.code).toBe(0);
+    const { keyid, privateKey, publicKey } = JSON.parse(gen.stdout) as { keyid: string; privateKey: string; publicKey: string };
+    expect(keyid).toMatch(/^[0-9a-f]{64}$/);
+    expect((await fs.stat(privateKey)).mode & 0o777).toBe(0o600);
+    expect(await fs.readFile(publicKey, 'utf8')).toContain('BEGIN PUBLIC KEY');
+    const again = await cli(['manifest', 'keygen', '--out', keys]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already exists');
+
+    const artifacts = path.join(dir, 'artifacts');
+    await writeFakeBuild(artifacts, { name: 'jq', version: '1.7.1', platform: 'linux-amd64', seed: 'cli' });
+    // `mirrors sync --json` stdout, saved, is the --sync-result.
+    const synced = await cli(['mirrors', 'sync', artifacts, '--config', config, '--json']);
+    expect(synced.code).toBe(0);
+    const syncFile = path.join(dir, 'sync.json');
+    await fs.writeFile(syncFile, synced.stdout);
+
+    const failures = path.join(dir, 'failures.json');
+    await fs.writeFile(failures, JSON.stringify([{ name: 'jq', version: '1.7.1', platform: 'darwin-arm64', reason: 'configure failed' }]));
+    const args = ['manifest', 'publish', '--artifacts', artifacts, '--sync-result', syncFile, '--config', config, '--key', privateKey];
+    const published = await cli([...args, '--platforms', 'linux-amd64,darwin-arm64', '--failures', failures, '--json']);
+    expect(published.stderr).not.toContain('error');
+    expect(published.code).toBe(0);
+    const report = JSON.parse(published.stdout) as { ok: boolean; changed: boolean; version: number; manifestUrls: { mirror: string; url: string }[] };
+    expect(report).toMatchObject({ ok: true, changed: true, version: 1 });
+    expect(report.manifestUrls.map((u) => u.mirror)).toEqual(['local-1', 'local-2']);
+
+    const verified = await cli(['manifest', 'verify', report.manifestUrls[1]!.url, '--trusted-key', publicKey, '--json']);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({
+      ok: true,
+      keyid,
+      version: 1,
+      packages: [{ name: 'jq', version: '1.7.1', available: ['linux-amd64'], unavailable: expect.arrayContaining([{ platform: 'darwin-arm64', reason: 'configure failed' }]) }],
+    });
+
+    // A re-run publishes nothing new.
+    const rerun = await cli([...args, '--json']);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ ok: true, changed: false, version: 1 });
+
+    // Tamper one byte of the signed body.
+    const text = await (await fetch(report.manifestUrls[0]!.url)).text();
+    const at = text.indexOf('configure failed');
+    const tampered = path.join(dir, 'tampered.json');
+    await fs.writeFile(tampered, `${text.slice(0, at)}C${text.slice(at + 1)}`);
+    const bad = await cli(['manifest', 'verify', tampered, '--trusted-key', publicKey]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('does not match its content');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('explains a missing key and a dry-run plan given as the sync result', async () => {
+    const dryPlan = path.join(dir, 'dry.json');
+    await fs.writeFile(dryPlan, JSON.stringify({ dryRun: true, plan: {} }));
+    const saved = process.env.POTIONS_MANIFEST_KEY;
+    delete process.env.POTIONS_MANIFEST_KEY;
+    try {
+      const noKey = await cli(['manifest', 'publish', '--artifacts', dir, '--sync-result', dryPlan, '--config', config]);
+      expect(noKey.code).toBe(1);
+      expect(noKey.stderr).toContain('POTIONS_MANIFEST_KEY is not set');
+    } finally {
+      if (saved !== undefined) process.env.POTIONS_MANIFEST_KEY = saved;
+    }
+    const keys = path.join(dir, 'keys2');
+    await cli(['manifest', 'keygen', '--out', keys]);
+    const r = await cli(['manifest', 'publish', '--artifacts', dir, '--sync-result', dryPlan, '--config', config, '--key', path.join(keys, 'manifest-key.pem')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('is the plan of a dry run');
+  });
+});

@@ -1,0 +1,210 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ConsoleReporter, UserError, assertPlatform, errorMessage, type Platform } from '@potions/core';
+import {
+  DEFAULT_EXPIRES_IN_DAYS,
+  MANIFEST_KEY_ENV,
+  buildFailuresFromJson,
+  generateManifestKey,
+  localKeySignerFromEnv,
+  localKeySignerFromFile,
+  manifestSummary,
+  publishArtifacts,
+  readManifestSource,
+  trustedKeysFromPem,
+  verifyManifest,
+  type ReleaseRow,
+} from '@potions/manifest';
+import { DEFAULT_LOCAL_PORTS, isLocalMirrorRunning, loadMirrorsConfig, localMirrorConfig, type MirrorConfig } from '@potions/mirrors';
+import { ExitCode, formatTable, printJson } from '../output';
+
+// The AWS SDK warns on every run that Node 20 support ends in 2027; the CLI targets Node >= 20 on purpose.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** The private and public key files `keygen` writes. */
+const PRIVATE_KEY_FILE = 'manifest-key.pem';
+const PUBLIC_KEY_FILE = 'manifest-key.pub';
+
+function positiveNumber(name: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new UserError('CLI_BAD_OPTION', `${name} must be a positive number of days, got ${JSON.stringify(v)}`);
+    return n;
+  };
+}
+
+function parsePlatforms(v: string): Platform[] {
+  return v
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => assertPlatform(p, '--platforms'));
+}
+
+/**
+ * The configured mirrors, or the embedded ones of a running `potions mirrors serve`
+ * (the same rule as `potions mirrors sync`).
+ */
+async function mirrorsFrom(config: string | undefined): Promise<MirrorConfig[]> {
+  if (config) return (await loadMirrorsConfig(config)).mirrors;
+  const up = await Promise.all(DEFAULT_LOCAL_PORTS.map((p) => isLocalMirrorRunning(p)));
+  if (up.every(Boolean)) return DEFAULT_LOCAL_PORTS.map((p, i) => localMirrorConfig(i, p));
+  throw new UserError('MIRRORS_NO_CONFIG', 'no --config given and the embedded mirrors are not running', {
+    hint: 'pass --config mirrors.yaml (see docs/mirrors.md), or start local mirrors with `pnpm potions mirrors serve`',
+  });
+}
+
+function rowCells(r: ReleaseRow): string[] {
+  return [r.name, r.version, r.platform, r.status === 'available' ? r.sha256!.slice(0, 16) : `unavailable: ${r.reason}`, r.mirrors.join(', ')];
+}
+
+export function registerManifestCommand(program: Command): void {
+  const manifest = program.command('manifest').description('Publish, verify and key the signed manifest');
+
+  manifest
+    .command('publish')
+    .description('Merge the artifacts mirror-sync verified into the signed manifest on every mirror')
+    .requiredOption('--artifacts <dir>', 'folder with the <artifact>.json build metadata (the folder that was synced)')
+    .requiredOption('--sync-result <file>', 'the result of the sync: `potions mirrors sync DIR --json > FILE`, or the mirror-sync action output')
+    .option('--config <file>', 'mirrors configuration (YAML or JSON); default: the running `mirrors serve` mirrors')
+    .option('--key <file>', `private key PEM (default: the environment variable ${MANIFEST_KEY_ENV})`)
+    .option('--platforms <list>', 'comma-separated platforms the release asked for; those without an artifact are listed as unavailable', parsePlatforms)
+    .option('--failures <file>', 'JSON list of {name, version, platform, reason} for platforms that failed to build')
+    .option('--expires-days <n>', `days until the manifest expires (default ${DEFAULT_EXPIRES_IN_DAYS})`, positiveNumber('--expires-days'))
+    .option('--dry-run', 'read, merge and sign, but write nothing')
+    .option('--json', 'print one JSON document on stdout')
+    .action(
+      async (opts: {
+        artifacts: string;
+        syncResult: string;
+        config?: string;
+        key?: string;
+        platforms?: Platform[];
+        failures?: string;
+        expiresDays?: number;
+        dryRun?: boolean;
+        json?: boolean;
+      }) => {
+        const reporter = new ConsoleReporter();
+        const signer = opts.key ? await localKeySignerFromFile(opts.key) : localKeySignerFromEnv({ reporter });
+        let failuresText: string | undefined;
+        if (opts.failures) {
+          try {
+            failuresText = await fs.readFile(opts.failures, 'utf8');
+          } catch (err) {
+            throw new UserError('CLI_BAD_OPTION', `cannot read --failures: ${errorMessage(err)}`, { location: { file: opts.failures } });
+          }
+        }
+        const result = await publishArtifacts({
+          artifactsDir: opts.artifacts,
+          syncResultFile: opts.syncResult,
+          mirrors: await mirrorsFrom(opts.config),
+          signer,
+          ...(opts.platforms ? { platforms: opts.platforms } : {}),
+          failures: buildFailuresFromJson(failuresText, opts.failures),
+          ...(opts.expiresDays !== undefined ? { expiresInDays: opts.expiresDays } : {}),
+          dryRun: opts.dryRun ?? false,
+          reporter,
+        });
+        const { report } = result;
+        if (opts.json) {
+          printJson({
+            ok: report.ok,
+            dryRun: opts.dryRun ?? false,
+            changed: report.changed,
+            version: report.version,
+            expires: report.envelope?.signed.expires,
+            manifestUrls: result.manifestUrls,
+            mirrors: report.mirrors,
+            changes: report.plan?.changes ?? [],
+            rows: result.rows,
+            warnings: result.warnings,
+          });
+        } else {
+          process.stderr.write(`${formatTable(['PACKAGE', 'VERSION', 'PLATFORM', 'SHA256 / STATUS', 'MIRRORS'], result.rows.map(rowCells))}\n\n`);
+          process.stderr.write(
+            `${formatTable(
+              ['MIRROR', 'STATUS', 'VERSION', 'DETAIL'],
+              report.mirrors.map((m) => [m.name, m.status, m.version !== undefined ? String(m.version) : '', m.error?.message ?? '']),
+            )}\n`,
+          );
+          for (const c of report.plan?.changes ?? []) process.stderr.write(`  ${c.kind}: ${c.name}@${c.version} ${c.platform} ${c.detail}\n`);
+          const url = result.manifestUrls[0]?.url;
+          process.stderr.write(
+            !report.ok
+              ? 'manifest NOT published: no mirror holds it\n'
+              : opts.dryRun && report.changed
+                ? `dry run: would publish manifest version ${report.version}\n`
+                : report.changed
+                  ? `published manifest version ${report.version}: ${url}\n`
+                  : `nothing changed: manifest version ${report.version} stays (${url})\n`,
+          );
+        }
+        // A mirror that failed is behind (the warning says so) and catches up on the next publish; none at all is a failure.
+        if (!report.ok) process.exitCode = ExitCode.Failure;
+      },
+    );
+
+  manifest
+    .command('verify')
+    .description('Check a manifest (URL or file): signature by a trusted key, schema, expiry; print what it lists')
+    .argument('<source>', 'an http(s) URL or a file')
+    .requiredOption('--trusted-key <pem>', 'file with the public key(s) to trust (PEM)')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (source: string, opts: { trustedKey: string; json?: boolean }) => {
+      let pem: string;
+      try {
+        pem = await fs.readFile(opts.trustedKey, 'utf8');
+      } catch (err) {
+        throw new UserError('CLI_BAD_OPTION', `cannot read --trusted-key: ${errorMessage(err)}`, { location: { file: opts.trustedKey } });
+      }
+      const trustedKeys = trustedKeysFromPem(pem, opts.trustedKey);
+      const verified = await verifyManifest(await readManifestSource(source), { trustedKeys, source });
+      const summary = manifestSummary(verified.manifest);
+      if (opts.json) printJson({ ok: true, source, keyid: verified.keyid, ...summary });
+      else {
+        process.stderr.write(`${source}: verified (key ${verified.keyid.slice(0, 16)}), version ${summary.version}, expires ${summary.expires}\n`);
+        process.stderr.write(
+          `${formatTable(
+            ['PACKAGE', 'VERSION', 'AVAILABLE', 'UNAVAILABLE'],
+            summary.packages.map((p) => [p.name, p.version, p.available.join(', '), p.unavailable.map((u) => u.platform).join(', ')]),
+          )}\n`,
+        );
+      }
+    });
+
+  manifest
+    .command('keygen')
+    .description(`Create an Ed25519 manifest key: ${PRIVATE_KEY_FILE} (secret, mode 0600) and ${PUBLIC_KEY_FILE}`)
+    .requiredOption('--out <dir>', 'folder for the two files')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (opts: { out: string; json?: boolean }) => {
+      const key = generateManifestKey();
+      const privateFile = path.join(opts.out, PRIVATE_KEY_FILE);
+      const publicFile = path.join(opts.out, PUBLIC_KEY_FILE);
+      await fs.mkdir(opts.out, { recursive: true });
+      for (const f of [privateFile, publicFile]) {
+        const exists = await fs.stat(f).then(
+          () => true,
+          () => false,
+        );
+        if (exists) {
+          throw new UserError('CLI_KEY_EXISTS', `${f} already exists; not overwriting a key`, {
+            location: { file: f },
+            hint: 'choose another --out folder, or move the old key away first',
+          });
+        }
+      }
+      // 'wx': created with mode 0600 from the start, and never over an existing file.
+      await fs.writeFile(privateFile, key.privateKeyPem, { mode: 0o600, flag: 'wx' });
+      await fs.writeFile(publicFile, key.publicKeyPem, { mode: 0o644, flag: 'wx' });
+      if (opts.json) printJson({ keyid: key.keyid, privateKey: privateFile, publicKey: publicFile });
+      else {
+        process.stderr.write(
+          `wrote ${privateFile} (secret: store it as the ${MANIFEST_KEY_ENV} secret) and ${publicFile} (give it to readers)\n`,
+        );
+        process.stdout.write(`${key.keyid}\n`);
+      }
+    });
+}

@@ -1,0 +1,145 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ConsoleReporter, PLATFORMS, UserError, assertPlatform, formatBytes } from '@potions/core';
+import { DEFAULT_LOCAL_PORTS } from '@potions/mirrors';
+import { parseSourceMirrors, sourceMirrorsFromEnv, SOURCE_MIRRORS_ENV } from '@potions/builder';
+import { runRelease } from '@potions/pipeline';
+import type { ReleaseSummary } from '@potions/pipeline';
+import { ExitCode, formatTable, printJson } from '../output';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+interface ReleaseCommandOptions {
+  version?: string;
+  recipes?: string[];
+  config?: string;
+  sourceMirror?: string[];
+  sourceDir?: string[];
+  workDir?: string;
+  localPorts?: string;
+  minMirrors?: string;
+  platform?: string;
+  cache: boolean;
+  check: boolean;
+  jobs?: string;
+  json?: boolean;
+}
+
+function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
+    throw new UserError('E_USAGE', `${flag} must be a whole number of at least ${min}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function parsePorts(value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  const ports = value.split(',').map((p) => p.trim());
+  if (ports.length < 1 || ports.some((p) => !/^\d+$/.test(p) || Number(p) > 65535)) {
+    throw new UserError('E_USAGE', `--local-ports must be comma-separated port numbers (0 picks a free one), got "${value}"`);
+  }
+  return ports.map(Number);
+}
+
+/** The human summary, on stderr. */
+function printSummary(s: ReleaseSummary, workDir: string, ports: number[] | undefined): void {
+  const out: string[] = [];
+  out.push(
+    formatTable(
+      ['PACKAGE', 'VERSION', 'PLATFORM', 'STATUS', 'SIZE', 'SHA256'],
+      s.packages.map((p) => [
+        p.name,
+        p.version,
+        p.platform,
+        p.status === 'failed' ? `FAILED${p.step ? ` (${p.step})` : ''}` : p.cached ? `${p.status} (cached)` : p.status,
+        p.size !== undefined ? formatBytes(p.size) : '',
+        p.sha256 ?? p.error ?? '',
+      ]),
+    ),
+  );
+  out.push('');
+  out.push(
+    formatTable(
+      ['MIRROR', 'ENDPOINT', 'UPLOADED', 'PRESENT', 'FAILED', 'MANIFEST'],
+      s.mirrors.map((m) => [m.name, m.endpoint, String(m.uploaded), String(m.present), String(m.failed), m.manifest ?? '-']),
+    ),
+  );
+  for (const p of s.packages.filter((x) => x.urls.length > 0)) {
+    out.push('', `${p.file}:`);
+    for (const u of p.urls) out.push(`  ${u}`);
+  }
+  out.push('');
+  if (s.manifestUrls.length > 0) {
+    out.push(`manifest version ${s.manifestVersion}${s.manifestChanged ? '' : ' (unchanged)'}:`);
+    for (const u of s.manifestUrls) out.push(`  ${u.url}`);
+  } else out.push('manifest: not published');
+  if (s.trustedKeyFile) out.push(`trusted key: ${path.relative(process.cwd(), s.trustedKeyFile) || s.trustedKeyFile}`);
+  for (const c of s.checks) {
+    const smoke = c.smoke.length > 0 ? `, smoke tests ${c.smoke.filter((t) => t.ok).length}/${c.smoke.length} passed` : '';
+    out.push(c.ok ? `check: ${c.name} ${c.version} fetched back through the manifest from ${c.mirror}${smoke}` : `check FAILED: ${c.name} ${c.version}: ${c.error}`);
+  }
+  out.push(`stages: ${s.stages.map((st) => `${st.name} ${st.skipped ? 'skipped' : `${st.seconds.toFixed(2)} s${st.ok ? '' : ' FAILED'}`}`).join(', ')}`);
+  if (s.mode === 'local' && s.mirrorsRunning === false && s.manifestUrl) {
+    const first = s.packages.find((p) => p.status !== 'failed');
+    const rel = (p: string): string => path.relative(process.cwd(), p) || '.';
+    const sameDir = path.resolve(workDir) === process.cwd();
+    const serve = ['pnpm potions mirrors serve', ...(sameDir ? [] : [`--dir ${rel(path.join(workDir, '.potions', 'mirrors'))}`]), ...(ports ? [`--ports ${ports.join(',')}`] : [])];
+    const fixedPorts = !ports || ports.every((p) => p !== 0);
+    const fetch = first
+      ? [`pnpm potions fetch ${first.name}@${first.version}`, `--manifest ${s.manifestUrl}`, `--out /tmp/${first.name}`, ...(sameDir || !s.trustedKeyFile ? [] : [`--trusted-key ${rel(s.trustedKeyFile)}`])]
+      : [];
+    if (fixedPorts) {
+      out.push('', 'the local mirrors ran for this release only and are stopped now; to serve the URLs above run', `  ${serve.join(' ')}`);
+      if (first) out.push('then install it with', `  ${fetch.join(' ')}`);
+    }
+  }
+  out.push(s.ok ? 'release complete' : 'release INCOMPLETE: see the warnings above');
+  process.stderr.write(`${out.join('\n')}\n`);
+}
+
+export function registerReleaseCommand(program: Command): void {
+  program
+    .command('release')
+    .description('Build recipes for this machine, sync them to every mirror, publish the signed manifest, fetch back as a check')
+    .argument('<recipes...>', 'recipe files (.yml) or names looked up in --recipes; NAME@VERSION pins a version')
+    .option('--version <version>', 'the version to build (recipes without @VERSION); without it the latest is looked up on the network')
+    .option('--recipes <dir>', 'recipe folder for names and dependencies, repeatable (default: recipes)', collect)
+    .option('--config <file>', 'mirrors configuration (YAML/JSON, docs/mirrors.md); signs with POTIONS_MANIFEST_KEY. Default: two local mirrors')
+    .option('--source-mirror <base>', `mirror of upstream files (BASE/<host>/<path>), repeatable; also ${SOURCE_MIRRORS_ENV}`, collect)
+    .option('--source-dir <dir>', 'folder of upstream files served by file name as a source mirror (offline builds), repeatable', collect)
+    .option('--platform <platform>', `one of ${PLATFORMS.join(', ')} (default: this machine's)`)
+    .option('--work-dir <dir>', 'where .potions/ (local mirrors, keys, cache, build output) lives (default: the current folder)')
+    .option('--local-ports <ports>', `ports of the two local mirrors (default ${DEFAULT_LOCAL_PORTS.join(',')}; 0 picks a free one)`)
+    .option('--min-mirrors <n>', 'mirrors that must hold every file (default: the configuration, else 1)')
+    .option('--no-cache', 'build even when the build cache has the artifact')
+    .option('--no-check', 'do not fetch the result back through the manifest')
+    .option('--jobs <n>', 'parallel jobs (default: the number of CPUs)')
+    .option('--json', 'print the summary as one JSON object (with manifestUrl) on stdout')
+    .action(async (recipes: string[], opts: ReleaseCommandOptions) => {
+      const reporter = new ConsoleReporter();
+      const platform = opts.platform ? assertPlatform(opts.platform, '--platform') : undefined;
+      const ports = parsePorts(opts.localPorts);
+      // Paths on the command line are the user's, relative to where they run the command.
+      const refs = recipes.map((r) => (r.includes('/') || /\.ya?ml$/i.test(r) ? path.resolve(r) : r));
+      const summary = await runRelease({
+        recipes: refs,
+        ...(opts.version !== undefined ? { version: opts.version } : {}),
+        recipesDirs: (opts.recipes ?? ['recipes']).map((d) => path.resolve(d)),
+        ...(opts.config !== undefined ? { config: path.resolve(opts.config) } : {}),
+        sourceMirrors: [...parseSourceMirrors(opts.sourceMirror ?? []), ...sourceMirrorsFromEnv()],
+        ...(opts.sourceDir ? { sourceDirs: opts.sourceDir.map((d) => path.resolve(d)) } : {}),
+        ...(platform ? { platform } : {}),
+        workDir: path.resolve(opts.workDir ?? process.cwd()),
+        ...(ports ? { localPorts: ports } : {}),
+        ...(opts.minMirrors !== undefined ? { minMirrors: wholeNumber('--min-mirrors', opts.minMirrors, 1)! } : {}),
+        cache: opts.cache,
+        check: opts.check,
+        ...(opts.jobs !== undefined ? { jobs: wholeNumber('--jobs', opts.jobs, 1)! } : {}),
+        reporter,
+      });
+      if (opts.json) printJson(summary);
+      else printSummary(summary, path.resolve(opts.workDir ?? process.cwd()), ports);
+      if (!summary.ok) process.exitCode = ExitCode.Failure;
+    });
+}
