@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { Progress, Reporter } from '@potions/core';
+import type { Progress, ProgressUnit, Reporter } from '@potions/core';
 import { formatBytes } from '@potions/core';
 
 /**
@@ -25,7 +25,7 @@ export class ActionsReporter implements Reporter {
   secret(value: string): void {
     if (value) core.setSecret(value);
   }
-  progress(label: string, total?: number): Progress {
+  progress(label: string, total?: number, unit: ProgressUnit = 'bytes'): Progress {
     let last = this.now();
     let finished = false;
     return {
@@ -33,7 +33,8 @@ export class ActionsReporter implements Reporter {
         const now = this.now();
         if (finished || now - last < this.lineIntervalMs) return;
         last = now;
-        core.info(t ? `${label}: ${formatBytes(done)} of ${formatBytes(t)} (${Math.floor((done / t) * 100)}%)` : `${label}: ${formatBytes(done)}`);
+        if (unit === 'lines') core.info(`${label}: ${done} lines of output`);
+        else core.info(t ? `${label}: ${formatBytes(done)} of ${formatBytes(t)} (${Math.floor((done / t) * 100)}%)` : `${label}: ${formatBytes(done)}`);
       },
       done: (message) => {
         if (finished) return;

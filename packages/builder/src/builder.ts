@@ -481,7 +481,7 @@ async function runStep(ctx: Context, spec: BuildSpec, s: BuildStep, env: Record<
   ctx.reporter.info(`${spec.name}: ${s.step}: ${s.label}`);
   await fs.mkdir(s.cwd, { recursive: true });
   const log = await fs.open(logFile, 'a');
-  const progress = ctx.reporter.progress(`${spec.name} ${s.label}`);
+  const progress = ctx.reporter.progress(`${spec.name} ${s.label}`, undefined, 'lines');
   let lines = 0;
   try {
     await log.write(`\n$ ${s.argv.map((a) => (a.includes('\n') ? '<script>' : a)).join(' ')}\n`);

@@ -1,4 +1,4 @@
-import type { Progress, Reporter } from './reporter';
+import type { Progress, ProgressUnit, Reporter } from './reporter';
 import { formatBytes } from './reporter';
 
 export interface ConsoleReporterOptions {
@@ -53,12 +53,15 @@ export class ConsoleReporter implements Reporter {
     if (value) this.secrets.add(value);
   }
 
-  progress(label: string, total?: number): Progress {
+  progress(label: string, total?: number, unit: ProgressUnit = 'bytes'): Progress {
     const tty = this.stream.isTTY === true;
     const started = this.now();
     let last = 0;
+    // In a log, the first line comes one interval after the start, then one per interval.
+    let lastLine = started;
     let finished = false;
     const render = (done: number, t?: number): string => {
+      if (unit === 'lines') return `${label}: ${done} lines of output`;
       const elapsed = Math.max((this.now() - started) / 1000, 0.001);
       const rate = `${formatBytes(done / elapsed)}/s`;
       if (t && t > 0) {
@@ -78,9 +81,9 @@ export class ConsoleReporter implements Reporter {
           if (now - last < 100) return;
           last = now;
           this.stream.write(`\r${this.mask(render(done, t))}\x1b[K`);
-        } else if (now - last >= this.lineInterval) {
-          if (last !== 0) this.write(render(done, t));
-          last = now;
+        } else if (now - lastLine >= this.lineInterval) {
+          lastLine = now;
+          this.write(render(done, t));
         }
       },
       done: (message) => {

@@ -1,7 +1,7 @@
 export { PotionsError, UserError, isUserError, hasCode, formatLocation, describeError, errorMessage } from './errors';
 export type { SourceLocation } from './errors';
 export { silentReporter, RecordingReporter, formatBytes } from './reporter';
-export type { Reporter, Progress } from './reporter';
+export type { Reporter, Progress, ProgressUnit } from './reporter';
 export { ConsoleReporter } from './console-reporter';
 export type { ConsoleReporterOptions } from './console-reporter';
 export { retry, sleep, backoffDelay, parseRetryAfter } from './retry';

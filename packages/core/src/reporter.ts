@@ -9,6 +9,8 @@ export interface Progress {
   done(message?: string): void;
 }
 
+export type ProgressUnit = 'bytes' | 'lines';
+
 export interface Reporter {
   debug(message: string): void;
   info(message: string): void;
@@ -16,8 +18,11 @@ export interface Reporter {
   error(message: string, where?: { file?: string; line?: number; title?: string }): void;
   /** Mark a value as secret so that no log shows it. */
   secret(value: string): void;
-  /** A long-running step: a bar on a TTY, a line every few seconds in CI logs. */
-  progress(label: string, total?: number): Progress;
+  /**
+   * A long-running step: a bar on a TTY, a line every few seconds in CI logs.
+   * `unit` says what `done` counts: bytes (shown with a rate) or output lines.
+   */
+  progress(label: string, total?: number, unit?: ProgressUnit): Progress;
 }
 
 const noProgress: Progress = { update() {}, done() {} };
@@ -66,5 +71,5 @@ export function formatBytes(n: number): string {
     v /= 1024;
     i++;
   }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+  return `${i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
