@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { describeError, isUserError } from '@potions/core';
+import { describeError, errorMessage, formatLocation, isUserError } from '@potions/core';
 import { registerCommands } from './commands/index';
-import { ExitCode } from './output';
+import { ExitCode, isJsonReported, printJson } from './output';
 
 /** Build the `potions` program. Commands live in `commands/`, one file per command group. */
 export function createProgram(): Command {
@@ -25,6 +25,14 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // --help and --version end here with code 0; usage mistakes with 2.
       return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    }
+    // With --json, stdout always holds one document, also when the command failed.
+    if (argv.includes('--json') && !isJsonReported(err)) {
+      printJson(
+        isUserError(err)
+          ? { ok: false, error: err.message, code: err.code, where: formatLocation(err.location) || undefined, hint: err.hint }
+          : { ok: false, error: errorMessage(err), code: 'E_INTERNAL' },
+      );
     }
     process.stderr.write(`error: ${describeError(err)}\n`);
     return isUserError(err) ? ExitCode.Failure : ExitCode.Internal;

@@ -24,3 +24,18 @@ export function formatTable(headers: string[], rows: string[][]): string {
       .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+const JSON_REPORTED = Symbol.for('potions.cli.jsonReported');
+
+/**
+ * A command that printed its own, richer `{ "ok": false, ... }` document marks
+ * the error it then throws, so that `run()` does not print a second one.
+ */
+export function jsonReported<E>(err: E): E {
+  if (typeof err === 'object' && err !== null) (err as Record<symbol, unknown>)[JSON_REPORTED] = true;
+  return err;
+}
+
+export function isJsonReported(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[JSON_REPORTED] === true;
+}

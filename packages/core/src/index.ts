@@ -9,3 +9,4 @@ export type { RetryOptions, RetryDecision } from './retry';
 export { PLATFORMS, isPlatform, assertPlatform, hostPlatform, platformOs } from './platform';
 export type { Platform } from './platform';
 export { tempPathFor, writeFileAtomic } from './fs-atomic';
+export { redactUrl, urlSecrets } from './redact';

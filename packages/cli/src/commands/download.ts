@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ConsoleReporter, UserError } from '@potions/core';
 import { downloadFile } from '@potions/downloader';
 import type { DownloadOptions } from '@potions/downloader';
-import { printJson } from '../output';
+import { jsonReported, printJson } from '../output';
 
 interface DownloadCommandOptions {
   out: string;
@@ -85,6 +85,7 @@ export function registerDownloadCommand(program: Command): void {
         if (opts.json) {
           const e = err as { message?: string; mirrors?: unknown };
           printJson({ ok: false, error: e.message ?? String(err), mirrors: Array.isArray(e.mirrors) ? e.mirrors : [] });
+          jsonReported(err);
         }
         // main prints the message on stderr and picks the exit code (1 for a failed download).
         throw err;

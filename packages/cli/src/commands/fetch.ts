@@ -59,52 +59,44 @@ export function registerFetchCommand(program: Command): void {
       const reporter = new ConsoleReporter();
       const { ref: name, version } = splitRecipeRef(ref);
       const platform = opts.platform ? assertPlatform(opts.platform, '--platform') : undefined;
-      try {
-        const { keys } = await trustedKeys(opts.trustedKey);
-        const r = await fetchPackage({
-          manifestUrl: opts.manifest,
-          name,
-          ...(version !== undefined ? { version } : {}),
-          ...(platform ? { platform } : {}),
-          outDir: opts.out,
-          trustedKeys: keys,
-          trustStore: new FileTrustStore(),
-          ...(opts.format ? { formats: [opts.format, ...ARTIFACT_FORMATS.filter((f) => f !== opts.format)] } : {}),
-          ...(opts.force ? { replace: true } : {}),
-          reporter,
+      const { keys } = await trustedKeys(opts.trustedKey);
+      const r = await fetchPackage({
+        manifestUrl: opts.manifest,
+        name,
+        ...(version !== undefined ? { version } : {}),
+        ...(platform ? { platform } : {}),
+        outDir: opts.out,
+        trustedKeys: keys,
+        trustStore: new FileTrustStore(),
+        ...(opts.format ? { formats: [opts.format, ...ARTIFACT_FORMATS.filter((f) => f !== opts.format)] } : {}),
+        ...(opts.force ? { replace: true } : {}),
+        reporter,
+      });
+      if (opts.json) {
+        printJson({
+          ok: true,
+          name: r.name,
+          version: r.version,
+          platform: r.platform,
+          format: r.format,
+          dir: r.dir,
+          sha256: r.sha256,
+          size: r.size,
+          mirror: r.mirror,
+          attempts: r.attempts,
+          seconds: r.seconds,
+          manifestUrl: r.manifestUrl,
+          manifestVersion: r.manifestVersion,
+          relocated: r.relocated,
         });
-        if (opts.json) {
-          printJson({
-            ok: true,
-            name: r.name,
-            version: r.version,
-            platform: r.platform,
-            format: r.format,
-            dir: r.dir,
-            sha256: r.sha256,
-            size: r.size,
-            mirror: r.mirror,
-            attempts: r.attempts,
-            seconds: r.seconds,
-            manifestUrl: r.manifestUrl,
-            manifestVersion: r.manifestVersion,
-            relocated: r.relocated,
-          });
-        } else {
-          process.stderr.write(
-            `${r.name} ${r.version} (${r.platform}) installed in ${r.dir}\n` +
-              `  ${r.format}, ${formatBytes(r.size)}, sha256 ${r.sha256}\n` +
-              `  from ${r.mirror} (${r.attempts} request(s), ${r.seconds} s)\n` +
-              `  manifest version ${r.manifestVersion} from ${r.manifestUrl}\n`,
-          );
-          for (const refused of r.manifestRefused) process.stderr.write(`  refused the manifest at ${refused.source}: ${refused.message}\n`);
-        }
-      } catch (err) {
-        if (opts.json) {
-          const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined;
-          printJson({ ok: false, error: errorMessage(err), ...(code ? { code } : {}) });
-        }
-        throw err;
+      } else {
+        process.stderr.write(
+          `${r.name} ${r.version} (${r.platform}) installed in ${r.dir}\n` +
+            `  ${r.format}, ${formatBytes(r.size)}, sha256 ${r.sha256}\n` +
+            `  from ${r.mirror} (${r.attempts} request(s), ${r.seconds} s)\n` +
+            `  manifest version ${r.manifestVersion} from ${r.manifestUrl}\n`,
+        );
+        for (const refused of r.manifestRefused) process.stderr.write(`  refused the manifest at ${refused.source}: ${refused.message}\n`);
       }
     });
 }
