@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { booleanInput, listInput, optionalInput, requiredInput } from '@potions/action-common';
-import { assertPlatform, hostPlatform, UserError, type Platform } from '@potions/core';
+import { assertPlatform, hostPlatform, UserError, type Platform, type Reporter } from '@potions/core';
 import { parseSourceMirrors, sourceMirrorsFromEnv } from '@potions/builder';
 import { Inputs } from './constants';
 
@@ -14,8 +14,8 @@ export interface BuildRecipeInputs {
   recipesDir: string;
 }
 
-/** The action's inputs (`INPUT_*`), checked and typed. */
-export function readInputs(env: NodeJS.ProcessEnv = process.env): BuildRecipeInputs {
+/** The action's inputs (`INPUT_*`), checked and typed; source mirror credentials are marked secret on `reporter`. */
+export function readInputs(env: NodeJS.ProcessEnv = process.env, reporter?: Reporter): BuildRecipeInputs {
   const platformInput = optionalInput(Inputs.Platform);
   const platform = platformInput ? assertPlatform(platformInput, `input "${Inputs.Platform}"`) : hostPlatform();
   if (!platform) {
@@ -28,7 +28,10 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): BuildRecipeInp
     recipe: requiredInput(Inputs.Recipe),
     platform,
     version: optionalInput(Inputs.Version),
-    sourceMirrors: [...parseSourceMirrors(listInput(Inputs.SourceMirrors), `input "${Inputs.SourceMirrors}"`), ...sourceMirrorsFromEnv(env)],
+    sourceMirrors: [
+      ...parseSourceMirrors(listInput(Inputs.SourceMirrors), `input "${Inputs.SourceMirrors}"`, reporter),
+      ...sourceMirrorsFromEnv(env, reporter),
+    ],
     cache: booleanInput(Inputs.Cache, true),
     outputDir: path.resolve(workspace, optionalInput(Inputs.OutputDir) ?? 'artifacts'),
     recipesDir: path.resolve(workspace, optionalInput(Inputs.RecipesDir) ?? 'recipes'),

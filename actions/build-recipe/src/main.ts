@@ -1,38 +1,33 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import { ActionsReporter, writeSummaryTable } from '@potions/action-common';
-import { errorMessage } from '@potions/core';
-import { resolveVersion, versionDepsFromEnv, type Recipe } from '@potions/recipe';
-import { BuildFailure, buildRecipe, findRecipe, loadRecipeOrThrow, planRecipeBuild } from '@potions/builder';
+import { errorMessage, isUserError } from '@potions/core';
+import { buildFromRecipeRef, isBuildFailure } from '@potions/builder';
 import { buildCacheFor } from './actions-cache';
 import { Outputs } from './constants';
 import { readInputs } from './inputs';
 
 /** Wire the inputs, the builder and the cache; report outputs, a summary table and annotations. */
 export async function main(): Promise<void> {
-  const inputs = readInputs();
   const reporter = new ActionsReporter();
-  const versionOf = async (recipe: Recipe): Promise<string> => (await resolveVersion(recipe, { ...versionDepsFromEnv(), reporter })).version;
+  // The reporter first: reading the inputs marks the source mirrors' credentials secret.
+  const inputs = readInputs(process.env, reporter);
   let recipeName = inputs.recipe;
   let version = inputs.version ?? '';
   try {
-    const file = await findRecipe(inputs.recipe, [inputs.recipesDir]);
-    const loaded = await loadRecipeOrThrow(file);
-    recipeName = loaded.recipe.name;
-    version = inputs.version ?? (await versionOf(loaded.recipe));
-    const plan = await planRecipeBuild({
-      file,
+    const result = await buildFromRecipeRef({
+      ref: inputs.recipe,
+      recipeDirs: [inputs.recipesDir],
       platform: inputs.platform,
-      version,
-      recipeDirs: [inputs.recipesDir, path.dirname(file)],
-      dependencyVersion: versionOf,
-    });
-    const result = await buildRecipe(plan.spec, {
-      outDir: inputs.outputDir,
+      version: inputs.version,
       sourceMirrors: inputs.sourceMirrors,
       cache: buildCacheFor(inputs.cache),
-      dependencies: plan.dependencies,
+      outDir: inputs.outputDir,
       reporter,
+      onPlanned: (planned) => {
+        recipeName = planned.name;
+        version = planned.version;
+      },
     });
     core.setOutput(Outputs.Artifact, result.artifact);
     core.setOutput(Outputs.Sha256, result.sha256);
@@ -50,11 +45,11 @@ export async function main(): Promise<void> {
       notes,
     );
   } catch (err) {
-    const step = err instanceof BuildFailure ? err.step : 'resolve';
+    const step = isBuildFailure(err) ? err.step : 'resolve';
     core.setOutput(Outputs.Status, 'failed');
     core.setOutput(Outputs.Version, version);
     const message = errorMessage(err);
-    core.error(message, { title: `build-recipe: ${recipeName} failed at ${step}`, file: err instanceof BuildFailure ? err.location?.file : undefined });
+    core.error(message, { title: `build-recipe: ${recipeName} failed at ${step}`, file: isUserError(err) ? err.location?.file : undefined });
     await writeSummaryTable('Potions build', ['recipe', 'version', 'platform', 'status', 'failed step'], [[recipeName, version, inputs.platform, 'failed', step]], [
       `\`\`\`\n${message.slice(0, 4000)}\n\`\`\``,
     ]);

@@ -63,3 +63,25 @@ describe('planBuildSteps', () => {
     expect(auto[0]?.argv).toEqual(['/bin/sh', './autogen.sh']);
   });
 });
+
+describe('build.make_args reach the native build tool', () => {
+  const out = { ...layout, buildDir: '/w/build' };
+  const opts = { jobs: 4, hasConfigure: false, hasAutogen: false };
+
+  test('cmake: after `--` of cmake --build, never in configure or install', () => {
+    const steps = planBuildSteps(spec({ buildType: 'cmake', configure: { flags: [], cmakeFlags: [] }, build: { outOfTree: true, makeArgs: ['V=1', 'prefix=${PREFIX}'], timeoutMinutes: 1 } }), out, opts);
+    const build = steps.find((s) => s.step === 'build');
+    expect(build?.argv).toEqual(['cmake', '--build', '/w/build', '--parallel', '4', '--', 'V=1', 'prefix=/opt/potions/t']);
+    expect(steps.filter((s) => s.step !== 'build').flatMap((s) => s.argv)).not.toContain('V=1');
+  });
+
+  test('cmake without make_args: no dangling `--`', () => {
+    const steps = planBuildSteps(spec({ buildType: 'cmake', configure: { flags: [], cmakeFlags: [] }, build: { outOfTree: true, makeArgs: [], timeoutMinutes: 1 } }), out, opts);
+    expect(steps.find((s) => s.step === 'build')?.argv).toEqual(['cmake', '--build', '/w/build', '--parallel', '4']);
+  });
+
+  test('meson: as one --ninja-args list, so an argument with a comma or a space stays whole', () => {
+    const steps = planBuildSteps(spec({ buildType: 'meson', configure: { flags: [], cmakeFlags: [] }, build: { outOfTree: true, makeArgs: ['-v', 'a,b c'], timeoutMinutes: 1 } }), out, opts);
+    expect(steps.find((s) => s.step === 'build')?.argv).toEqual(['meson', 'compile', '-C', '/w/build', '-j', '4', '--ninja-args=["-v","a,b c"]']);
+  });
+});

@@ -160,10 +160,24 @@ export function planBuildSteps(spec: BuildSpec, layout: BuildLayout, opts: PlanO
         });
         break;
       case 'cmake':
-        steps.push({ step: 'build', label: 'cmake --build', argv: ['cmake', '--build', bld, '--parallel', jobs], cwd: src });
+        // build.make_args go to the native build tool (make or ninja), after `--`.
+        steps.push({
+          step: 'build',
+          label: 'cmake --build',
+          argv: ['cmake', '--build', bld, '--parallel', jobs, ...(makeArgs.length > 0 ? ['--', ...makeArgs] : [])],
+          cwd: src,
+        });
         break;
       case 'meson':
-        steps.push({ step: 'build', label: 'meson compile', argv: ['meson', 'compile', '-C', bld, '-j', jobs], cwd: src });
+        // build.make_args go to ninja through `--ninja-args`. Meson reads a value
+        // that starts with `[` as a Python list literal, which a JSON array of
+        // strings is: commas and spaces inside one argument survive.
+        steps.push({
+          step: 'build',
+          label: 'meson compile',
+          argv: ['meson', 'compile', '-C', bld, '-j', jobs, ...(makeArgs.length > 0 ? [`--ninja-args=${JSON.stringify(makeArgs)}`] : [])],
+          cwd: src,
+        });
         break;
       case 'cargo':
         steps.push({

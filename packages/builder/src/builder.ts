@@ -5,8 +5,11 @@ import {
   PotionsError,
   UserError,
   errorMessage,
+  hasCode,
   hostPlatform,
   isUserError,
+  redactUrl,
+  urlSecrets,
   platformOs,
   silentReporter,
   writeFileAtomic,
@@ -26,6 +29,8 @@ import { BUILDER_NAME, BUILDER_VERSION, METADATA_SCHEMA_VERSION } from './metada
 import { fixRunpaths } from './runpath';
 import { toolchainVersions } from './toolchain';
 import { downloaderTransport } from './transport';
+import { ensureWritableDir, pathProblem } from './dirs';
+import { redactMirrorSecrets } from './source-mirrors';
 
 /** `built`: from source or an official binary; `fallback`: the official binary could not be had, built from `source_build`. */
 export type BuildStatus = 'built' | 'fallback';
@@ -53,7 +58,10 @@ export interface BuildResult {
   cacheKey: string;
 }
 
-/** A build that failed, with the step it failed in. Its `cause` is the original error. */
+/**
+ * A build that failed, with the step it failed in. Its `cause` is the original error.
+ * Other packages recognise it with `isBuildFailure` (by code), never with `instanceof`.
+ */
 export class BuildFailure extends UserError {
   constructor(
     readonly recipe: string,
@@ -100,6 +108,11 @@ export interface BuildOptions {
   baseDir?: string;
 }
 
+/** A failed build (`E_BUILD_FAILED`) and the step it failed in; compared by code, so bundled copies agree. */
+export function isBuildFailure(err: unknown): err is UserError & { code: 'E_BUILD_FAILED'; step: FailedStep; recipe: string } {
+  return isUserError(err) && hasCode(err, 'E_BUILD_FAILED') && typeof (err as { step?: unknown }).step === 'string';
+}
+
 interface Context {
   opts: BuildOptions;
   reporter: Reporter;
@@ -110,6 +123,8 @@ interface Context {
   jobs: number;
   mirrors: string[];
   prefixRoot: string;
+  /** Takes the source mirrors' credentials out of a message. */
+  redact: (text: string) => string;
 }
 
 /** Every file the builder writes for one artifact. */
@@ -126,18 +141,27 @@ export function artifactFiles(outDir: string, name: string, version: string, pla
  * An official binary that no location has is built from `source_build`.
  */
 export async function buildRecipe(spec: BuildSpec, opts: BuildOptions): Promise<BuildResult> {
+  const mirrors = opts.sourceMirrors ?? [];
+  const reporter = opts.reporter ?? silentReporter;
+  for (const m of mirrors) for (const secret of urlSecrets(m)) reporter.secret(secret);
   const ctx: Context = {
     opts,
-    reporter: opts.reporter ?? silentReporter,
+    reporter,
     exec: opts.exec ?? spawnExec,
     transport: opts.transport ?? downloaderTransport({ reporter: opts.reporter }),
     env: opts.env ?? process.env,
     now: opts.now ?? Date.now,
     jobs: opts.jobs ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
-    mirrors: opts.sourceMirrors ?? [],
+    mirrors,
     prefixRoot: opts.prefixRoot ?? DEFAULT_PREFIX_ROOT,
+    redact: (text) => redactMirrorSecrets(text, mirrors),
   };
-  await fs.mkdir(opts.outDir, { recursive: true });
+  // The user's paths are checked before any work: a file in the way or a
+  // folder without permission is their mistake, never "a bug in Potions".
+  await ensureWritableDir(opts.outDir, 'output folder', 'E_OUT_DIR', 'give a folder you can write to with --out (the action: output-dir)');
+  await opts.cache?.prepare?.();
+  const workRoot = opts.workRoot ?? os.tmpdir();
+  await ensureWritableDir(workRoot, 'folder for temporary build folders', 'E_WORK_DIR', 'set TMPDIR to a writable folder with room for a build');
   const deps: { spec: BuildSpec; result: BuildResult }[] = [];
   for (const dep of opts.dependencies ?? []) {
     ctx.reporter.info(`building dependency ${dep.name} ${dep.version}`);
@@ -162,8 +186,8 @@ async function buildOne(ctx: Context, spec: BuildSpec, deps: { spec: BuildSpec; 
     try {
       return await attempt(ctx, spec, 'official-binary', deps);
     } catch (err) {
-      if (!(err instanceof BuildFailure && err.step === 'download' && isUnreachable(err.cause)) || !spec.fallback) throw err;
-      return fallback(ctx, spec, spec.fallback, host, deps, errorMessage(err.cause ?? err));
+      if (!(isBuildFailure(err) && err.step === 'download' && isUnreachable(err.cause)) || !spec.fallback) throw err;
+      return fallback(ctx, spec, spec.fallback, host, deps, ctx.redact(errorMessage(err.cause ?? err)));
     }
   }
   return attempt(ctx, spec, 'source', deps);
@@ -191,13 +215,14 @@ async function fallback(
   return attempt(ctx, fb, 'source-fallback', deps, reason);
 }
 
-async function step<T>(spec: BuildSpec, name: FailedStep, fn: () => Promise<T>): Promise<T> {
+async function step<T>(ctx: Context, spec: BuildSpec, name: FailedStep, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof BuildFailure) throw err;
-    const message = errorMessage(err);
-    const hint = isUserError(err) ? err.hint : undefined;
+    if (isBuildFailure(err)) throw err;
+    const problem = isUserError(err) ? undefined : pathProblem(err);
+    const message = ctx.redact(errorMessage(err));
+    const hint = isUserError(err) ? err.hint : problem ? `${problem}: check the output folder, TMPDIR and the free space` : undefined;
     throw new BuildFailure(spec.name, name, message, { cause: err, hint, file: spec.recipeFile });
   }
 }
@@ -212,7 +237,18 @@ async function attempt(
   const started = ctx.now();
   const { reporter } = ctx;
   const files = artifactFiles(ctx.opts.outDir, spec.name, spec.version, spec.platform);
-  const workDir = await fs.mkdtemp(path.join(ctx.opts.workRoot ?? os.tmpdir(), `potions-build-${spec.name}-`));
+  const workRoot = ctx.opts.workRoot ?? os.tmpdir();
+  let workDir: string;
+  try {
+    workDir = await fs.mkdtemp(path.join(workRoot, `potions-build-${spec.name}-`));
+  } catch (err) {
+    const problem = pathProblem(err);
+    if (!problem) throw err;
+    throw new UserError('E_WORK_DIR', `cannot make a build folder in ${workRoot}: ${problem}`, {
+      hint: 'set TMPDIR to a writable folder with room for a build',
+      cause: err,
+    });
+  }
   const prefix = fixedPrefix(spec.name, ctx.prefixRoot);
   const stageDir = path.join(workDir, 'stage');
   const layout: BuildLayout = {
@@ -249,7 +285,7 @@ async function attempt(
       if (hit) return hit;
     }
 
-    const fetched = await step(spec, 'download', () =>
+    const fetched = await step(ctx, spec, 'download', () =>
       fetchSource({
         source: spec.source,
         mirrors: ctx.mirrors,
@@ -271,23 +307,24 @@ async function attempt(
     // Extract: archives are unpacked (their single top folder becomes the
     // source root); an official binary's zip stays as it is for the recipe's
     // own script, as the recipe format has always done.
-    const sourceDateEpoch = await step(spec, 'extract', async () => {
+    const sourceDateEpoch = await step(ctx, spec, 'extract', async () => {
       await unpack(spec, method, fetched, layout);
       return chooseSourceDateEpoch(ctx, fetched, layout);
     });
     layout.sourceDir = spec.configure.sourceDir ? path.join(layout.sourceRoot, spec.configure.sourceDir) : layout.sourceRoot;
     layout.buildDir = spec.build.outOfTree && spec.buildType !== 'custom' ? path.join(workDir, 'build') : layout.sourceDir;
     if (spec.buildType === 'cmake' || spec.buildType === 'meson') layout.buildDir = path.join(workDir, 'build');
-    await fs.mkdir(layout.buildDir, { recursive: true });
-    await fs.mkdir(layout.stagedPrefix, { recursive: true });
-
     // Dependencies: extracted into the work folder, their text files relocated there.
     const depPrefixes: DependencyPrefix[] = [];
-    for (const d of deps) {
-      const dir = path.join(workDir, 'deps', d.spec.name);
-      await installArtifact(d.result.artifact, dir, d.result.metadata.relocatedFiles);
-      depPrefixes.push({ name: d.spec.name, prefix: dir });
-    }
+    await step(ctx, spec, 'extract', async () => {
+      await fs.mkdir(layout.buildDir, { recursive: true });
+      await fs.mkdir(layout.stagedPrefix, { recursive: true });
+      for (const d of deps) {
+        const dir = path.join(workDir, 'deps', d.spec.name);
+        await installArtifact(d.result.artifact, dir, d.result.metadata.relocatedFiles);
+        depPrefixes.push({ name: d.spec.name, prefix: dir });
+      }
+    });
     const env = buildEnvironment({ spec, layout, jobs: ctx.jobs, sourceDateEpoch, dependencies: depPrefixes, inherited: ctx.env });
 
     const plan = planBuildSteps(spec, layout, {
@@ -299,7 +336,7 @@ async function attempt(
     const deadline = ctx.now() + spec.build.timeoutMinutes * 60_000;
     for (const s of plan) await runStep(ctx, spec, s, env, logFile, deadline);
 
-    const relocation = await step(spec, 'package', async () => {
+    const relocation = await step(ctx, spec, 'package', async () => {
       await repairDoubleStaging(layout);
       const entries = await fs.readdir(layout.stagedPrefix);
       if (entries.length === 0) {
@@ -319,7 +356,7 @@ async function attempt(
       return { runpaths, relocated, leaks };
     });
 
-    const packed: PackedArtifact = await step(spec, 'package', () =>
+    const packed: PackedArtifact = await step(ctx, spec, 'package', () =>
       packArtifact(layout.stagedPrefix, files, sourceDateEpoch),
     );
     const finished = ctx.now();
@@ -338,13 +375,23 @@ async function attempt(
       recipe: { digest: spec.recipeDigest, ...(spec.recipeFile ? { file: path.basename(spec.recipeFile) } : {}) },
       source:
         fetched.kind === 'git'
-          ? { url: fetched.url, git: { ref: spec.source.kind === 'git' ? spec.source.ref : '', commit: fetched.sha256.replace(/^git:/, '') } }
+          ? { url: redactUrl(fetched.url), git: { ref: spec.source.kind === 'git' ? spec.source.ref : '', commit: fetched.sha256.replace(/^git:/, '') } }
           : {
-              url: fetched.url,
+              // The recipe's URL: what the artifact is made of. A source mirror that
+              // answered instead is recorded beside it, without its credentials.
+              url: redactUrl(fetched.url),
+              ...(fetched.from ? { mirror: redactUrl(fetched.from) } : {}),
               sha256: fetched.sha256,
               pinned: Boolean(pinned),
               ...(fetched.signature
-                ? { signature: { url: fetched.signature.url, fingerprint: fetched.signature.fingerprint, signer: fetched.signature.userId } }
+                ? {
+                    signature: {
+                      url: redactUrl(fetched.signature.url),
+                      ...(fetched.signature.from ? { mirror: redactUrl(fetched.signature.from) } : {}),
+                      fingerprint: fetched.signature.fingerprint,
+                      signer: fetched.signature.userId,
+                    },
+                  }
                 : {}),
             },
       buildType: spec.buildType,
@@ -363,7 +410,7 @@ async function attempt(
       durationMs: finished - started,
       cacheKey,
     };
-    await writeFileAtomic(files.json, `${JSON.stringify(metadata, null, 2)}\n`);
+    await step(ctx, spec, 'package', () => writeFileAtomic(files.json, `${JSON.stringify(metadata, null, 2)}\n`));
     if (ctx.opts.cache) {
       try {
         await ctx.opts.cache.save(cacheKey, [files.tgz, files.zst, files.json]);
@@ -404,7 +451,13 @@ async function fromCache(ctx: Context, key: string, files: { tgz: string; zst: s
   if (!restored) return undefined;
   const need = [files.tgz, files.zst, files.json];
   if (!need.every((f) => restored.includes(f))) return undefined;
-  const metadata = JSON.parse(await fs.readFile(files.json, 'utf8')) as ArtifactMetadata;
+  let metadata: ArtifactMetadata;
+  try {
+    metadata = JSON.parse(await fs.readFile(files.json, 'utf8')) as ArtifactMetadata;
+  } catch (err) {
+    ctx.reporter.warn(`the build cache entry ${key} is unreadable, building instead: ${errorMessage(err)}`);
+    return undefined;
+  }
   ctx.reporter.info(`${metadata.name} ${metadata.version} (${metadata.platform}): taken from the build cache (${key})`);
   return {
     status: metadata.status,

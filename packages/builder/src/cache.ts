@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureWritableDir } from './dirs';
 
 /**
  * A store of finished builds: the artifact files (`.tar.gz`, `.tar.zst`,
@@ -13,6 +14,8 @@ export interface BuildCache {
   restore(key: string, dir: string): Promise<string[] | undefined>;
   /** Store these files (paths) under `key`. */
   save(key: string, files: string[]): Promise<void>;
+  /** Check, before any work, that the cache can be used; a `UserError` when the user's setting cannot. */
+  prepare?(): Promise<void>;
 }
 
 /** Everything that decides the bytes of a build. */
@@ -60,6 +63,11 @@ const KEY_PATTERN = /^[A-Za-z0-9._+-]+$/;
 /** A `BuildCache` in a local folder: one sub-folder per key, written whole and renamed into place. */
 export class LocalFolderBuildCache implements BuildCache {
   constructor(readonly root: string) {}
+
+  /** The folder must be (or become) a writable folder: `E_CACHE_DIR` otherwise. */
+  async prepare(): Promise<void> {
+    await ensureWritableDir(this.root, 'build cache folder', 'E_CACHE_DIR', 'give a writable folder with --cache-dir (or POTIONS_CACHE_DIR), or build with --no-cache');
+  }
 
   private entryDir(key: string): string {
     if (!KEY_PATTERN.test(key)) throw new Error(`invalid build cache key: ${key}`);

@@ -147,7 +147,9 @@ describeLinux('building real upstream releases', () => {
     const r = get('tree');
     expect(r.status).toBe('built');
     expect(r.metadata.method).toBe('source');
-    expect(r.metadata.source.url).toBe(`${mirror.base}/mama.indstate.edu/users/ice/tree/src/tree-2.1.0.tgz`);
+    // The recipe's URL, and the source mirror that answered for it.
+    expect(r.metadata.source.url).toBe(U.tree);
+    expect(r.metadata.source.mirror).toBe(`${mirror.base}/mama.indstate.edu/users/ice/tree/src/tree-2.1.0.tgz`);
     const dir = await extractFresh(r.artifact);
     expect(run(path.join(dir, 'bin', 'tree'), ['--version'])).toContain('tree v2.1.0');
   });
@@ -175,6 +177,7 @@ describeLinux('building real upstream releases', () => {
   test('GNU hello 2.10: signature verified with the pinned key, program runs', async () => {
     const r = get('hello');
     expect(r.metadata.source.signature?.fingerprint).toBe('8ED396E37E38D471A00530D3A9553245FDE9B739');
+    expect(r.metadata.source.signature).toMatchObject({ url: U.hellosig, mirror: `${mirror.base}/ftp.gnu.org/gnu/hello/hello-2.10.tar.gz.sig` });
     expect(r.metadata.source.pinned).toBe(true);
     const dir = await extractFresh(r.artifact);
     expect(run(path.join(dir, 'bin', 'hello'), ['--version'])).toMatch(/^hello \(GNU Hello\) 2\.10/);

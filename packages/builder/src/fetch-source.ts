@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { UserError, errorMessage, hasCode, type Reporter } from '@potions/core';
+import { UserError, errorMessage, hasCode, redactUrl, type Reporter } from '@potions/core';
 import type { SignatureCheck, SourceRef } from './build-spec';
 import { fileNameOfUrl } from './build-spec';
 import type { Exec } from './exec';
 import { verifyDetachedSignature, type SignatureVerdict } from './signature';
-import { candidateUrls } from './source-mirrors';
+import { candidateSources, candidateUrls, type CandidateUrl } from './source-mirrors';
 
 /** The network, as the builder needs it. The default is `@potions/downloader` (see `transport.ts`). */
 export interface SourceTransport {
@@ -21,13 +21,16 @@ export interface FetchedSource {
   /** The downloaded file, or the cloned folder for git. */
   path: string;
   kind: 'file' | 'git';
-  /** The URL that answered. */
+  /** The recipe's URL of the file (for git, the clone URL). */
   url: string;
+  /** The URL that answered, when it is not `url` (a source mirror's). May hold credentials: redact before showing it. */
+  from?: string;
   /** SHA-256 of the file; for git, the commit id. */
   sha256: string;
   /** For git: the commit time (seconds since the epoch). */
   commitTime?: number;
-  signature?: SignatureVerdict & { url: string; keys: string[] };
+  /** `url`/`from` as for the file itself. */
+  signature?: SignatureVerdict & { url: string; from?: string; keys: string[] };
 }
 
 export interface FetchOptions {
@@ -51,7 +54,8 @@ export async function fetchSource(opts: FetchOptions): Promise<FetchedSource> {
   await fs.mkdir(opts.dir, { recursive: true });
   if (src.kind === 'git') return cloneGit(opts, src.url, src.ref);
 
-  const urls = candidateUrls(src.urls, opts.mirrors);
+  const candidates = candidateSources(src.urls, opts.mirrors);
+  const urls = candidates.map((c) => c.url);
   const fileName = fileNameOfUrl(src.urls[0] ?? '', `${opts.subject}.download`);
   const dest = path.join(opts.dir, fileName);
   opts.reporter.info(`downloading ${fileName} (${urls.length} location${urls.length === 1 ? '' : 's'} to try)`);
@@ -60,19 +64,31 @@ export async function fetchSource(opts: FetchOptions): Promise<FetchedSource> {
   // forgot cannot let a wrong file through.
   const actual = await sha256File(dest);
   if (src.sha256 && actual !== src.sha256.toLowerCase()) {
-    throw new UserError('E_SHA256_MISMATCH', `${fileName} from ${got.url} has sha256 ${actual}, but the recipe pins ${src.sha256}`, {
+    throw new UserError('E_SHA256_MISMATCH', `${fileName} from ${redactUrl(got.url)} has sha256 ${actual}, but the recipe pins ${src.sha256}`, {
       hint: 'the file changed upstream or on a mirror; do not use it until the pin is checked',
     });
   }
-  const fetched: FetchedSource = { path: dest, kind: 'file', url: got.url, sha256: actual };
+  const fetched: FetchedSource = { path: dest, kind: 'file', ...answeredBy(candidates, got.url), sha256: actual };
   if (src.signature) {
     fetched.signature = await checkSignature(opts, src.signature, dest, fileName);
   }
   return fetched;
 }
 
+/**
+ * The recipe URL behind the URL that answered (which a transport may report
+ * redacted), and that URL when it was a source mirror's.
+ */
+function answeredBy(candidates: readonly CandidateUrl[], answered: string): { url: string; from?: string } {
+  const c = candidates.find((x) => x.url === answered || redactUrl(x.url) === answered);
+  if (!c) return { url: answered };
+  return c.url === c.upstream ? { url: c.upstream } : { url: c.upstream, from: answered };
+}
+
 async function checkSignature(opts: FetchOptions, check: SignatureCheck, file: string, fileName: string): Promise<FetchedSource['signature']> {
-  const sig = await opts.transport.downloadBytes({ urls: candidateUrls(check.urls, opts.mirrors), label: `${fileName} signature` });
+  const sigCandidates = candidateSources(check.urls, opts.mirrors);
+  const sig = await opts.transport.downloadBytes({ urls: sigCandidates.map((c) => c.url), label: `${fileName} signature` });
+
   const keys: { origin: string; bytes: Uint8Array }[] = [];
   for (const key of check.keys) keys.push(await readKey(opts, key));
   if (check.keys.length === 0) {
@@ -88,7 +104,7 @@ async function checkSignature(opts: FetchOptions, check: SignatureCheck, file: s
     subject: fileName,
   });
   opts.reporter.info(`good signature on ${fileName} by ${verdict.userId ?? verdict.fingerprint} (${verdict.fingerprint})`);
-  return { ...verdict, url: sig.url, keys: keys.map((k) => k.origin) };
+  return { ...verdict, ...answeredBy(sigCandidates, sig.url), keys: keys.map((k) => redactUrl(k.origin)) };
 }
 
 async function readKey(opts: FetchOptions, ref: string): Promise<{ origin: string; bytes: Uint8Array }> {
@@ -112,7 +128,7 @@ async function cloneGit(opts: FetchOptions, url: string, ref: string): Promise<F
     throw new UserError('E_GIT_REF', `refusing git URL or ref that starts with "-": ${url} ${ref}`);
   }
   const dest = path.join(opts.dir, 'git');
-  opts.reporter.info(`cloning ${url} at ${ref}`);
+  opts.reporter.info(`cloning ${redactUrl(url)} at ${ref}`);
   const env = { ...opts.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' };
   const res = await opts.exec({
     argv: ['git', '-c', 'advice.detachedHead=false', 'clone', '--depth', '1', '--branch', ref, '--', url, dest],
@@ -121,7 +137,7 @@ async function cloneGit(opts: FetchOptions, url: string, ref: string): Promise<F
     timeoutMs: 15 * 60_000,
   });
   if (res.exitCode !== 0) {
-    throw new UserError('E_GIT_CLONE', `git clone of ${url} at ${ref} failed: ${res.tail.trim().split('\n').slice(-3).join(' ')}`);
+    throw new UserError('E_GIT_CLONE', `git clone of ${redactUrl(url)} at ${ref} failed: ${res.tail.trim().split('\n').slice(-3).join(' ')}`);
   }
   const chunks: Buffer[] = [];
   await opts.exec({ argv: ['git', 'log', '-1', '--format=%H %ct'], cwd: dest, env, onOutput: (c) => chunks.push(c) });

@@ -3,6 +3,7 @@ import { UserError, assertPlatform, type Platform } from '@potions/core';
 import {
   buildOrder,
   findRecipeFiles,
+  isSafeVersion,
   loadRecipeFile,
   planDownloads,
   recipeDigest,
@@ -157,11 +158,39 @@ export interface RecipeBuildPlan {
   host: string[];
 }
 
+const VERSION_RULE = 'letters, digits and . _ + - only, starting with a letter or digit, at most 128 characters';
+
+/**
+ * Check pinned dependency versions before anything is looked up: each version
+ * follows the rule of recipe versions (it becomes part of file names), and,
+ * with `names`, each name is one of the dependencies built from a recipe.
+ */
+export function checkDependencyVersions(
+  pinned: ReadonlyMap<string, string>,
+  recipe: string,
+  names?: { built: readonly string[]; host: readonly string[] },
+): void {
+  for (const [name, version] of pinned) {
+    if (!isSafeVersion(version)) {
+      throw new UserError('E_DEPENDENCY_VERSION', `the version "${version}" given for the dependency ${name} is not a valid version`, {
+        hint: `use ${VERSION_RULE}`,
+      });
+    }
+    if (!names || names.built.includes(name)) continue;
+    const known = names.built.length > 0 ? `the dependencies built for it are: ${names.built.join(', ')}` : 'it has no dependency built from a recipe';
+    const why = names.host.includes(name) ? `${name} has no recipe here (it is expected on the build machine)` : `${name} is not a dependency of ${recipe}`;
+    throw new UserError('E_DEPENDENCY_VERSION', `a version was given for ${name}, but ${why}; ${known}`, {
+      hint: 'give versions only for the dependencies listed, or add the folder with their recipes (--recipes DIR)',
+    });
+  }
+}
+
 /**
  * The spec of a recipe and of the dependencies it needs built first, in
- * topological order (`@potions/recipe` `buildOrder`). Dependency versions
- * come from `dependencyVersion` (the CLI resolves them, or takes them from
- * the command line).
+ * topological order (`@potions/recipe` `buildOrder`). A dependency's version
+ * is the one in `dependencyVersions`, else `dependencyVersion` looks it up.
+ * With `strictDependencyVersions`, a pinned name that is not among the
+ * dependencies built is refused before any version is looked up.
  */
 export async function planRecipeBuild(opts: {
   file: string;
@@ -169,11 +198,18 @@ export async function planRecipeBuild(opts: {
   version: string;
   recipeDirs: string[];
   dependencyVersion: (recipe: Recipe) => Promise<string>;
+  dependencyVersions?: ReadonlyMap<string, string>;
+  strictDependencyVersions?: boolean;
 }): Promise<RecipeBuildPlan> {
+  const pinned = opts.dependencyVersions ?? new Map<string, string>();
+  checkDependencyVersions(pinned, path.basename(opts.file));
   const root = await loadRecipeOrThrow(opts.file);
   const spec = buildSpecFromRecipe(root.recipe, opts.platform, opts.version, opts.file);
   const needed = [...spec.dependencies, ...(spec.fallback?.dependencies ?? [])];
-  if (needed.length === 0) return { spec, dependencies: [], host: [] };
+  if (needed.length === 0) {
+    if (opts.strictDependencyVersions) checkDependencyVersions(pinned, root.recipe.name, { built: [], host: [] });
+    return { spec, dependencies: [], host: [] };
+  }
   const known: { recipe: Recipe; file: string }[] = [{ recipe: root.recipe, file: opts.file }];
   for (const dir of opts.recipeDirs) {
     let files: string[] = [];
@@ -192,12 +228,12 @@ export async function planRecipeBuild(opts: {
     known.map((k) => k.recipe),
     [root.recipe.name],
   );
+  const built = order.order.filter((name) => name !== root.recipe.name && known.some((x) => x.recipe.name === name));
+  if (opts.strictDependencyVersions) checkDependencyVersions(pinned, root.recipe.name, { built, host: order.host });
   const deps: BuildSpec[] = [];
-  for (const name of order.order) {
-    if (name === root.recipe.name) continue;
-    const k = known.find((x) => x.recipe.name === name);
-    if (!k) continue;
-    deps.push(buildSpecFromRecipe(k.recipe, opts.platform, await opts.dependencyVersion(k.recipe), k.file));
+  for (const name of built) {
+    const k = known.find((x) => x.recipe.name === name) as { recipe: Recipe; file: string };
+    deps.push(buildSpecFromRecipe(k.recipe, opts.platform, pinned.get(name) ?? (await opts.dependencyVersion(k.recipe)), k.file));
   }
   return { spec, dependencies: deps, host: order.host };
 }

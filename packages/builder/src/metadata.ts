@@ -30,12 +30,15 @@ export interface ArtifactMetadata {
   artifact: { tarGz: ArtifactFileInfo; tarZst: ArtifactFileInfo };
   recipe: { digest: string; file?: string };
   source: {
-    /** The URL that answered (a mirror's, when the recipe's own failed). */
+    /** The recipe's URL of the source (upstream), whichever location answered. */
     url: string;
+    /** The source mirror URL that answered instead, credentials redacted; absent when the recipe's URL did. */
+    mirror?: string;
     sha256?: string;
     /** True when the recipe pins the digest (otherwise it is what was downloaded). */
     pinned?: boolean;
-    signature?: { url: string; fingerprint: string; signer?: string };
+    /** `url` is the recipe's signature URL; `mirror` as for the source. */
+    signature?: { url: string; mirror?: string; fingerprint: string; signer?: string };
     git?: { ref: string; commit: string };
   };
   buildType: BuildType;

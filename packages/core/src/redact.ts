@@ -37,8 +37,8 @@ export function urlSecrets(raw: string): string[] {
     return [];
   }
   const out: string[] = [];
+  // The password, not the user name: masking a short user name ("ci") would blank it out of every log line.
   if (url.password) out.push(decodeURIComponent(url.password));
-  if (url.username && url.password) out.push(decodeURIComponent(url.username));
   for (const [name, value] of url.searchParams) if (SECRET_PARAMS.test(name) && value) out.push(value);
   return out;
 }

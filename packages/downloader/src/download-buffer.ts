@@ -18,7 +18,7 @@ export interface BufferOptions extends TransferOptions {
 
 export interface BufferResult {
   data: Buffer;
-  /** The mirror that delivered it. */
+  /** The mirror that delivered it (credentials redacted). */
   url: string;
   sha256: string;
   digests: Partial<Record<DigestAlgorithm, string>>;
@@ -116,7 +116,7 @@ async function read(t: Transfer, o: Opened, maxBytes: number): Promise<BufferRes
     t.succeed(a);
     return {
       data,
-      url: a.mirror.url,
+      url: a.mirror.display,
       sha256: digests.sha256 as string,
       digests,
       contentType: res.headers['content-type'],

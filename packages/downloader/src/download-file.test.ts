@@ -8,6 +8,7 @@ import type { DownloadOptions } from './download-file';
 import type { DownloadError } from './errors';
 import type { DownloadEvent } from './events';
 import { partialPaths } from './partial-state';
+import { RecordingReporter } from '@potions/core';
 import { startFaultServer } from './testing/fault-server';
 import type { FaultServer, ServerFault } from './testing/fault-server';
 
@@ -145,6 +146,7 @@ describe('downloadFile', () => {
     expect(err.code).toBe('E_DOWNLOAD_FAILED');
     expect(err.mirrors.map((m) => m.errorClass)).toEqual(['integrity', 'integrity', 'integrity']);
     expect(err.message).toContain(`sha256 mismatch: expected ${wrong}`);
+    expect(err.partial).toBeUndefined();
     expect(await fs.readdir(dir)).toEqual([]);
   });
 
@@ -180,13 +182,60 @@ describe('downloadFile', () => {
 
   it('resumes an unchanged file from where it stopped', async () => {
     const s = await server(files, { faults: [{ fault: { kind: 'truncate' } }] });
-    await failure(download({ urls: [s.url('/a.bin')], retry: { attemptsPerMirror: 1 } }));
+    const err = await failure(download({ urls: [s.url('/a.bin')], retry: { attemptsPerMirror: 1 } }));
+    // Kept for the next run, hidden, and said so.
+    const partial = partialPaths(path.join(dir, 'out.bin'));
+    expect(err.partial).toBe(partial.data);
+    expect((await fs.readdir(dir)).sort()).toEqual(['.out.bin.potions-partial', '.out.bin.potions-partial.json']);
     s.reset();
     const r = await download({ urls: [s.url('/a.bin')], sha256: sha256(data) });
     expect(r.resumedBytes).toBeGreaterThan(0);
     expect(s.requests[0]?.status).toBe(206);
     expect(s.requests[0]?.range).toBe(`bytes=${r.resumedBytes}-${data.length - 1}`);
     await expectFile(path.join(dir, 'out.bin'), data);
+  });
+
+  it('removes the partial data of a failed download with keepPartial: false', async () => {
+    const s = await server(files, { faults: [{ fault: { kind: 'truncate' } }] });
+    const err = await failure(download({ urls: [s.url('/a.bin')], retry: { attemptsPerMirror: 1 }, keepPartial: false }));
+    expect(err.code).toBe('E_DOWNLOAD_FAILED');
+    expect(err.partial).toBeUndefined();
+    expect(s.requests[0]?.fault).toBe('truncate');
+    expect(await fs.readdir(dir)).toEqual([]);
+  });
+
+  it('never shows the credentials of a URL, but sends them', async () => {
+    const s = await server(files, { faults: [{ fault: { kind: 'status', status: 404 } }] });
+    const t = await server(files, { faults: [{ fault: { kind: 'status', status: 503 } }] });
+    const withUser = s.url('/a.bin').replace('http://', 'http://potion-user:s3cr3tpw@');
+    const withToken = `${t.url('/a.bin')}?token=SECRETTOKEN&v=1`;
+    const events: DownloadEvent[] = [];
+    const reporter = new RecordingReporter();
+    const err = await failure(
+      download({ urls: [withUser, withToken], retry: { attemptsPerMirror: 2 }, reporter, onEvent: (e) => events.push(e) }),
+    );
+    const shown = JSON.stringify({ message: err.message, hint: err.hint, mirrors: err.mirrors, events });
+    for (const secret of ['s3cr3tpw', 'potion-user', 'SECRETTOKEN']) expect(shown).not.toContain(secret);
+    expect(err.mirrors.map((m) => m.url)).toEqual([
+      s.url('/a.bin').replace('http://', 'http://***:***@'),
+      `${t.url('/a.bin')}?token=***&v=1`,
+    ]);
+    expect(err.message).toContain(`${t.url('/a.bin')}?token=***&v=1: HTTP 503`);
+    expect(reporter.secrets).toEqual(expect.arrayContaining(['s3cr3tpw', 'SECRETTOKEN']));
+    expect(reporter.secrets).not.toContain('potion-user');
+    // The real URL still went out: basic auth from the user info, the token in the query.
+    const basic = `Basic ${Buffer.from('potion-user:s3cr3tpw').toString('base64')}`;
+    expect(s.requests[0]?.authorization).toBe(basic);
+    expect(t.requests.every((r) => r.path === '/a.bin')).toBe(true);
+    expect(t.requests).toHaveLength(2);
+
+    // A success reports the redacted URL too.
+    s.reset();
+    const ok = await download({ urls: [withUser], sha256: sha256(data), onEvent: (e) => events.push(e) });
+    expect(JSON.stringify({ ok, events })).not.toContain('s3cr3tpw');
+    expect(ok.url).toBe(s.url('/a.bin').replace('http://', 'http://***:***@'));
+    expect(ok.sources).toEqual([ok.url]);
+    expect(s.requests[0]?.authorization).toBe(basic);
   });
 
   it('starts over when a resumed request is answered with the whole file', async () => {

@@ -6,8 +6,9 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError, formatBytes, parseRetryAfter } from '@potions/core';
-import { DownloadFault, isDownloadFault, statusFault } from './errors';
+import { UserError, formatBytes, parseRetryAfter, redactUrl } from '@potions/core';
+import { openPartial, prepareDestination, removeFolders } from './destination';
+import { DownloadFault, destinationError, isDownloadFault, osCodeOf, statusFault } from './errors';
 import { openUrl, readBody } from './http';
 import type { OpenResponse } from './http';
 import { OrderedHasher } from './ordered-hasher';
@@ -19,7 +20,11 @@ import { Transfer, fmtSeconds, isNoMirrorLeft } from './transfer';
 import type { Attempt, MirrorState, Validator } from './transfer';
 
 export interface DownloadOptions extends TransferOptions {
-  /** Where the verified file goes. Its folder is created if missing. */
+  /**
+   * Where the verified file goes. Its folder is created if missing. Checked
+   * before any request: a folder, or a parent that is not a writable folder,
+   * throws `DestinationError` (`E_DEST_IS_DIR`, `E_DEST_UNWRITABLE`).
+   */
   dest: string;
   /** Parallel range requests for a large file. Default 4; 1 disables. */
   segments?: number;
@@ -27,7 +32,11 @@ export interface DownloadOptions extends TransferOptions {
   minSegmentBytes?: number;
   /** Resume from the partial state of an interrupted run. Default true. */
   resume?: boolean;
-  /** On failure, keep resumable partial state for the next run. Default true. */
+  /**
+   * On failure, keep resumable partial state (hidden, beside the destination)
+   * for the next run; the thrown error's `partial` names it. Default true.
+   * False removes both partial files.
+   */
   keepPartial?: boolean;
   /** fsync the data before the rename. Default true. */
   fsync?: boolean;
@@ -40,9 +49,9 @@ export interface DownloadResult {
   sha256: string;
   /** Every digest computed (sha256 and each pinned one), hex. */
   digests: Partial<Record<DigestAlgorithm, string>>;
-  /** The mirror that answered first (segments may have come from others, see `sources`). */
+  /** The mirror that answered first (segments may have come from others, see `sources`); credentials redacted. */
   url: string;
-  /** Mirrors that delivered bytes of the file. */
+  /** Mirrors that delivered bytes of the file; credentials redacted. */
   sources: string[];
   /** HTTP requests made, cancelled hedges included. */
   attempts: number;
@@ -76,12 +85,18 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
     minSegmentBytes: Math.max(1, options.minSegmentBytes ?? DEFAULT_MIN_SEGMENT_BYTES),
     fsync: options.fsync ?? true,
   };
+  let created: string[];
   try {
-    await fs.mkdir(path.dirname(dest), { recursive: true });
+    created = await prepareDestination(dest);
+  } catch (err) {
+    t.close();
+    throw err;
+  }
+  try {
     for (let round = 1; ; round++) {
       const saved = options.resume === false ? undefined : await loadState(paths, t.digests, t.size);
       if (!saved) await removePartial(paths);
-      const fh = await fs.open(paths.data, saved ? 'r+' : 'w+');
+      const fh = await openPartial(paths.data, saved ? 'r+' : 'w+');
       const r = new FileRound(t, settings, fh, saved);
       try {
         const result = await r.run();
@@ -107,13 +122,23 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
         throw err;
       }
     }
-  } catch (err) {
+  } catch (caught) {
+    // A file-system error that escaped (truncate, fsync, read-back for hashing) is the destination's.
+    const err = osCodeOf(caught)
+      ? destinationError('E_DEST_WRITE', paths.data, `writing ${paths.data} failed`, caught)
+      : caught;
     const restart = isDownloadFault(err) && err.restart;
-    const resumable =
-      options.keepPartial !== false && !restart && (await loadState(paths, t.digests, t.size)) !== undefined;
-    if (!resumable) await removePartial(paths).catch(() => {});
+    const saved = options.keepPartial !== false && !restart ? await loadState(paths, t.digests, t.size) : undefined;
+    const resumable = saved !== undefined && saved.segments.some((x) => x.written > 0);
+    if (!resumable) {
+      await removePartial(paths).catch(() => {});
+      // Nothing at the destination: also no folder this call created.
+      await removeFolders(created);
+    }
     t.close();
-    throw t.toError(err);
+    const out = t.toError(err);
+    if (resumable && typeof out === 'object' && out !== null) (out as { partial?: string }).partial = paths.data;
+    throw out;
   }
 }
 
@@ -172,10 +197,10 @@ class FileRound {
     this.fresh = !saved || saved.segments.every((x) => x.written === 0);
     this.resumedBytes = saved ? saved.segments.reduce((n, x) => n + x.written, 0) : 0;
     if (saved) {
-      this.savedUrl = saved.url;
-      const m = t.mirrors.find((x) => x.url === saved.url);
+      this.savedUrl = redactUrl(saved.url);
+      const m = t.mirrors.find((x) => x.display === this.savedUrl);
       if (m && (saved.etag || saved.lastModified)) m.validator = { etag: saved.etag, lastModified: saved.lastModified };
-      if (this.resumedBytes > 0) this.contributors.add(saved.url);
+      if (this.resumedBytes > 0) this.contributors.add(this.savedUrl);
     }
     const algorithms = [...new Set<DigestAlgorithm>(['sha256', ...t.digests.keys()])];
     this.hasher = new OrderedHasher(algorithms, fh, () => this.plan.segments);
@@ -185,11 +210,12 @@ class FileRound {
   }
 
   private snapshot(): SavedState | undefined {
-    const m = this.primary ?? this.t.mirrors.find((x) => x.url === this.savedUrl);
+    const m = this.primary ?? this.t.mirrors.find((x) => x.display === this.savedUrl);
     if (!m) return undefined;
     return {
       version: 1,
-      url: m.url,
+      // Redacted: credentials are not written to disk; the next run matches its mirrors by the same form.
+      url: m.display,
       etag: m.validator?.etag,
       lastModified: m.validator?.lastModified,
       total: this.plan.total,
@@ -480,10 +506,14 @@ class FileRound {
           }
           buf = buf.subarray(0, room);
         }
-        await this.fh.write(buf, 0, buf.length, pos);
+        try {
+          await this.fh.write(buf, 0, buf.length, pos);
+        } catch (err) {
+          throw destinationError('E_DEST_WRITE', this.s.paths.data, `writing ${this.s.paths.data} failed`, err);
+        }
         seg.written += buf.length;
         a.bytes += buf.length;
-        this.contributors.add(a.mirror.url);
+        this.contributors.add(a.mirror.display);
         this.hasher.written(pos, buf);
         t.progressed(buf.length, this.plan.total);
         this.writer.touch();
@@ -529,7 +559,11 @@ class FileRound {
     if (this.s.fsync) await this.fh.datasync();
     this.closed = true;
     await this.fh.close();
-    await fs.rename(this.s.paths.data, this.s.dest);
+    try {
+      await fs.rename(this.s.paths.data, this.s.dest);
+    } catch (err) {
+      throw destinationError('E_DEST_WRITE', this.s.dest, `moving the verified file to ${this.s.dest} failed`, err);
+    }
     await fs.rm(this.s.paths.state, { force: true });
     const sha256 = digests.get('sha256') as string;
     return {
@@ -537,7 +571,7 @@ class FileRound {
       bytes: total,
       sha256,
       digests: Object.fromEntries(digests),
-      url: this.primary?.url ?? this.savedUrl ?? (t.urls[0] as string),
+      url: this.primary?.display ?? this.savedUrl ?? redactUrl(t.urls[0] as string),
       sources: [...this.contributors],
       attempts: t.attempts,
       durationMs: t.now() - t.started,
@@ -548,7 +582,7 @@ class FileRound {
 
   /** A verified mismatch: the one mirror that supplied the bytes is bad for this artifact. */
   private mismatch(fault: DownloadFault): DownloadFault {
-    const sources = this.t.mirrors.filter((m) => this.contributors.has(m.url));
+    const sources = this.t.mirrors.filter((m) => this.contributors.has(m.display));
     if (sources.length === 1) this.t.markFailed(sources[0] as MirrorState, fault);
     else {
       // Several mirrors contributed: we cannot tell which one lied, so take the next try from one mirror only.

@@ -31,7 +31,9 @@ export type DownloadErrorClass =
   /** The overall deadline passed. */
   | 'deadline'
   /** The caller cancelled, or the request lost a hedge race. */
-  | 'aborted';
+  | 'aborted'
+  /** Writing the destination failed (a full disk, an I/O error): not the mirror's fault, so nothing is retried. */
+  | 'local';
 
 /** Classes after which the client moves to the next mirror at once instead of retrying this one. */
 const FAILOVER: ReadonlySet<DownloadErrorClass> = new Set([
@@ -147,6 +149,8 @@ export class DownloadError extends UserError {
   readonly mirrors: MirrorReport[];
   readonly attempts: number;
   readonly elapsedMs: number;
+  /** The hidden partial data kept for a resume by the next run (absent when nothing was kept). */
+  partial?: string;
   constructor(
     message: string,
     details: { mirrors: MirrorReport[]; attempts: number; elapsedMs: number; hint?: string; cause?: unknown },
@@ -156,4 +160,72 @@ export class DownloadError extends UserError {
     this.attempts = details.attempts;
     this.elapsedMs = details.elapsedMs;
   }
+}
+
+/** Codes of the errors about the local destination (never a mirror's fault). */
+export type DestinationErrorCode = 'E_DEST_IS_DIR' | 'E_DEST_UNWRITABLE' | 'E_DEST_WRITE';
+
+const OS_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EISDIR: 'is a folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EEXIST: 'exists and is not a folder',
+  ENOENT: 'no folder can be created there',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+};
+
+/**
+ * The destination cannot be written: it is a folder, its folder cannot be
+ * created or written, or a write failed (a full disk). Thrown as is, not
+ * wrapped in `DownloadError`: no mirror is to blame and none is retried.
+ */
+export class DestinationError extends UserError {
+  /** The path that could not be written. */
+  readonly path: string;
+  /** The operating system's code (ENOSPC, EACCES, ...), when there is one. */
+  readonly osCode?: string;
+  /** The hidden partial data kept for a resume by the next run (absent when nothing was kept). */
+  partial?: string;
+  constructor(
+    code: DestinationErrorCode,
+    message: string,
+    details: { path: string; osCode?: string; hint?: string; cause?: unknown },
+  ) {
+    super(code, message, { hint: details.hint, cause: details.cause });
+    this.path = details.path;
+    this.osCode = details.osCode;
+  }
+}
+
+export function isDestinationError(err: unknown): err is DestinationError {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('E_DEST_') && (err as { userError?: unknown }).userError === true;
+}
+
+/** The OS code of a file-system error (`ENOSPC`), or undefined. */
+export function osCodeOf(err: unknown): string | undefined {
+  const e = err as { code?: unknown; syscall?: unknown } | undefined;
+  return typeof e?.code === 'string' && typeof e.syscall === 'string' ? e.code : undefined;
+}
+
+/** `what` (a phrase naming `file`) failed with file-system error `err`: a `DestinationError` with the OS reason. */
+export function destinationError(
+  code: DestinationErrorCode,
+  file: string,
+  what: string,
+  err: unknown,
+): DestinationError {
+  const osCode = osCodeOf(err);
+  const reason = osCode ? `${OS_REASONS[osCode] ?? (err as Error).message} (${osCode})` : String((err as Error)?.message ?? err);
+  const hint =
+    code === 'E_DEST_WRITE'
+      ? 'free some space or choose a destination on another disk, then run the same download again'
+      : 'choose a destination file in a folder you can write to';
+  return new DestinationError(code, `${what}: ${reason}`, { path: file, osCode, hint, cause: err });
 }

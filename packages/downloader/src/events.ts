@@ -3,7 +3,7 @@ import type { DownloadErrorClass, MirrorReport } from './errors';
 /** One HTTP request, reported when it ends (answered, failed, or cancelled). */
 export interface AttemptEvent {
   type: 'attempt';
-  /** The mirror URL as given (before redirects). */
+  /** The mirror URL as given (before redirects), credentials redacted. */
   url: string;
   /** The mirror's origin, the breaker's key. */
   mirror: string;

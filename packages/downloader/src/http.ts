@@ -6,7 +6,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { DownloadFault, classifyError } from './errors';
+import { redactUrl } from '@potions/core';
+import { DownloadFault, classifyError, isDestinationError } from './errors';
 
 /** Keep-alive agents shared by every download in the process. */
 const agents = {
@@ -54,11 +55,11 @@ export async function openUrl(req: OpenRequest): Promise<OpenResponse> {
     try {
       next = new URL(location, url).toString();
     } catch {
-      throw new DownloadFault('redirect', `HTTP ${status} redirect to an invalid Location: ${location}`);
+      throw new DownloadFault('redirect', `HTTP ${status} redirect to an invalid Location: ${redactUrl(location)}`);
     }
-    if (seen.has(next)) throw new DownloadFault('redirect', `redirect loop: ${next} was already visited`);
+    if (seen.has(next)) throw new DownloadFault('redirect', `redirect loop: ${redactUrl(next)} was already visited`);
     if (hops + 1 > req.maxRedirects) {
-      throw new DownloadFault('redirect', `more than ${req.maxRedirects} redirects (last to ${next})`);
+      throw new DownloadFault('redirect', `more than ${req.maxRedirects} redirects (last to ${redactUrl(next)})`);
     }
     // Credentials stay with the origin they were meant for.
     if (new URL(next).origin !== new URL(url).origin) delete headers.authorization;
@@ -153,7 +154,8 @@ export async function readBody(
     }
     // A close-delimited body that was cut short ends without an error; the caller checks the length.
   } catch (err) {
-    throw classifyError(err);
+    // A failed write of the caller's is not a network fault.
+    throw isDestinationError(err) ? err : classifyError(err);
   } finally {
     clearTimeout(idle);
     signal.removeEventListener('abort', onAbort);

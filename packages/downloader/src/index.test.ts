@@ -12,6 +12,7 @@ it('pins the public surface', () => {
     'DEFAULT_SEGMENTS',
     'DEFAULT_TIMEOUTS',
     'DIGEST_ALGORITHMS',
+    'DestinationError',
     'DownloadError',
     'HttpFetcher',
     'defaultBreaker',

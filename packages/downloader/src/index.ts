@@ -6,8 +6,8 @@ export { HttpFetcher } from './fetcher';
 export type { Fetcher, DocumentFetcher, FetcherDefaults } from './fetcher';
 export { CircuitBreaker, defaultBreaker } from './breaker';
 export type { CircuitBreakerOptions } from './breaker';
-export { DownloadError } from './errors';
-export type { DownloadErrorClass, MirrorReport } from './errors';
+export { DownloadError, DestinationError } from './errors';
+export type { DownloadErrorClass, DestinationErrorCode, MirrorReport } from './errors';
 export type { DownloadEvent, AttemptEvent, RetryEvent, HedgeEvent, DoneEvent, FailedEvent } from './events';
 export {
   DEFAULT_TIMEOUTS,

@@ -1,4 +1,4 @@
-import { UserError } from '@potions/core';
+import { UserError, redactUrl } from '@potions/core';
 import type { Reporter } from '@potions/core';
 import type { CircuitBreaker } from './breaker';
 import type { DownloadEvent } from './events';
@@ -92,10 +92,10 @@ export function checkTransferOptions(o: TransferOptions): {
     try {
       parsed = new URL(u);
     } catch {
-      return fail(`urls[${i}]`, `not a URL: "${u}" (expected http:// or https://)`);
+      return fail(`urls[${i}]`, `not a URL: "${redactUrl(u)}" (expected http:// or https://)`);
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      fail(`urls[${i}]`, `unsupported URL scheme in "${u}" (expected http:// or https://)`);
+      fail(`urls[${i}]`, `unsupported URL scheme in "${redactUrl(u)}" (expected http:// or https://)`);
     }
     return parsed.toString();
   });

@@ -3,12 +3,12 @@
  * mirror has fared, the retry loop (core `retry`), hedging, the deadline,
  * events and progress. `downloadFile` and `downloadToBuffer` both build on it.
  */
-import { PotionsError, backoffDelay, retry, sleep as coreSleep, silentReporter } from '@potions/core';
+import { PotionsError, backoffDelay, redactUrl, retry, sleep as coreSleep, silentReporter, urlSecrets } from '@potions/core';
 import type { Progress } from '@potions/core';
 import { defaultBreaker, originOf } from './breaker';
 import type { CircuitBreaker } from './breaker';
-import { DownloadError, DownloadFault, classifyError, isDownloadFault } from './errors';
-import type { MirrorReport } from './errors';
+import { DownloadError, DownloadFault, classifyError, isDestinationError, isDownloadFault } from './errors';
+import type { DestinationError, MirrorReport } from './errors';
 import type { DownloadEvent } from './events';
 import { DEFAULT_HEDGE_DELAY_MS, DEFAULT_MAX_REDIRECTS, checkTransferOptions } from './options';
 import type { DigestAlgorithm, DownloadRetryPolicy, DownloadTimeouts, TransferOptions } from './options';
@@ -19,7 +19,10 @@ export interface Validator {
 }
 
 export interface MirrorState {
+  /** The URL requested (may hold credentials: never shown). */
   url: string;
+  /** `url` with its credentials redacted: the only form in messages, events, reports and results. */
+  display: string;
   origin: string;
   requests: number;
   retryableFailures: number;
@@ -97,6 +100,7 @@ export class Transfer {
     this.deadlineAt = this.started + this.timeouts.deadlineMs;
     this.mirrors = this.breaker.order(this.urls).map((url) => ({
       url,
+      display: redactUrl(url),
       origin: originOf(url),
       requests: 0,
       retryableFailures: 0,
@@ -115,7 +119,11 @@ export class Transfer {
     this.userSignal = options.signal;
     if (this.userSignal?.aborted) this.onUserAbort();
     this.userSignal?.addEventListener('abort', this.onUserAbort, { once: true });
-    this.progressBar = (options.reporter ?? silentReporter).progress(label, options.size);
+    const reporter = options.reporter ?? silentReporter;
+    // Any log line (also from a caller's own logging through this reporter) masks a URL's credentials.
+    for (const url of this.urls) for (const secret of urlSecrets(url)) reporter.secret(secret);
+    if (this.headers.authorization) reporter.secret(this.headers.authorization);
+    this.progressBar = reporter.progress(label, options.size);
   }
 
   private closed = false;
@@ -148,9 +156,9 @@ export class Transfer {
     return !m.bad && !m.exhausted;
   }
 
-  /** The first usable mirror in priority order, `prefer` first when it is usable. */
+  /** The first usable mirror in priority order, `prefer` (a redacted URL) first when it is usable. */
   pick(prefer?: string): MirrorState | undefined {
-    const preferred = prefer === undefined ? undefined : this.mirrors.find((m) => m.url === prefer);
+    const preferred = prefer === undefined ? undefined : this.mirrors.find((m) => m.display === prefer);
     if (preferred && this.usable(preferred)) return preferred;
     return this.mirrors.find((m) => this.usable(m));
   }
@@ -184,7 +192,7 @@ export class Transfer {
     a.ended = true;
     this.emit({
       type: 'attempt',
-      url: a.mirror.url,
+      url: a.mirror.display,
       mirror: a.mirror.origin,
       attempt: a.number,
       segment: a.segment,
@@ -216,8 +224,16 @@ export class Transfer {
     this.attemptEvent(a, 'cancelled', new DownloadFault('aborted', 'cancelled: another mirror answered first'));
   }
 
-  /** Account a failed request against its mirror; returns the classified fault to throw. */
-  fail(a: Attempt, err: unknown): DownloadFault {
+  /**
+   * Account a failed request against its mirror; returns the classified fault
+   * to throw. A failed write to the destination is returned as is: it is not
+   * the mirror's fault, and no other mirror would do better.
+   */
+  fail(a: Attempt, err: unknown): DownloadFault | DestinationError {
+    if (isDestinationError(err)) {
+      if (!a.ended) this.attemptEvent(a, 'error', new DownloadFault('local', err.message));
+      return err;
+    }
     const fault = classifyError(err);
     if (a.ended) return fault;
     if (a.cancelled) {
@@ -285,7 +301,7 @@ export class Transfer {
         onRetry: ({ err, delayMs }) => {
           const next = pick();
           if (next && isDownloadFault(err)) {
-            this.emit({ type: 'retry', url: next.url, delayMs, errorClass: err.errorClass });
+            this.emit({ type: 'retry', url: next.display, delayMs, errorClass: err.errorClass });
           }
         },
       },
@@ -341,7 +357,7 @@ export class Transfer {
       if (hedgeTo) {
         timer = setTimeout(() => {
           if (winner || pending === 0 || !this.usable(hedgeTo)) return;
-          this.emit({ type: 'hedge', from: primary.url, to: hedgeTo.url });
+          this.emit({ type: 'hedge', from: primary.display, to: hedgeTo.display });
           launch(hedgeTo);
         }, this.hedgeDelayMs);
       }
@@ -351,7 +367,7 @@ export class Transfer {
   report(): MirrorReport[] {
     return this.urls.map((url) => {
       const m = this.mirrors.find((x) => x.url === url);
-      const report: MirrorReport = { url, attempts: m?.requests ?? 0 };
+      const report: MirrorReport = { url: redactUrl(url), attempts: m?.requests ?? 0 };
       if (m?.lastFault) {
         report.error = m.lastFault.message;
         report.errorClass = m.lastFault.errorClass;
@@ -366,11 +382,15 @@ export class Transfer {
 
   /** The readable error a failed download throws. */
   toError(err: unknown): unknown {
-    if (typeof err === 'object' && err !== null && (err as { userError?: unknown }).userError === true) {
-      if ((err as { code?: unknown }).code !== 'E_DOWNLOAD_FAILED') return err;
-    }
     const elapsedMs = this.now() - this.started;
     const mirrors = this.report();
+    if (typeof err === 'object' && err !== null && (err as { userError?: unknown }).userError === true) {
+      // A local error (the destination): reported as itself, not as the mirrors' failure.
+      if ((err as { code?: unknown }).code !== 'E_DOWNLOAD_FAILED') {
+        this.emit({ type: 'failed', attempts: this.attempts, durationMs: elapsedMs, mirrors });
+        return err;
+      }
+    }
     const fault = isDownloadFault(err) ? err : undefined;
     let why: string;
     if (fault?.errorClass === 'deadline' || this.now() >= this.deadlineAt) {

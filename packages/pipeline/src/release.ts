@@ -19,12 +19,11 @@ import path from 'node:path';
 import { PLATFORMS, UserError, errorMessage, hostPlatform, isUserError, silentReporter } from '@potions/core';
 import type { Platform, Reporter } from '@potions/core';
 import {
-  BuildFailure,
   LocalFolderBuildCache,
-  buildRecipe,
+  buildFromRecipeRef,
   findRecipe,
+  isBuildFailure,
   loadRecipeOrThrow,
-  planRecipeBuild,
 } from '@potions/builder';
 import type { BuildResult } from '@potions/builder';
 import {
@@ -46,7 +45,7 @@ import {
   syncToMirrors,
 } from '@potions/mirrors';
 import type { MirrorConfig, MirrorsConfig, S3TargetOptions, SyncResult } from '@potions/mirrors';
-import { resolveVersion, versionDepsFromEnv } from '@potions/recipe';
+import { versionDepsFromEnv } from '@potions/recipe';
 import type { Recipe, SmokeTest } from '@potions/recipe';
 import { PipelineErrorCode } from './errors';
 import { fetchPackage } from './fetch-package';
@@ -333,29 +332,33 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseSummar
       sourceMirrors.push(sourceServer.base);
     }
     const cache = options.cache === false ? undefined : new LocalFolderBuildCache(options.cacheDir ?? path.join(potionsDir, 'cache'));
-    const versionOf = async (recipe: Recipe): Promise<string> =>
-      options.dependencyVersions?.[recipe.name] ?? (await resolveVersion(recipe, { ...versionDepsFromEnv(env), reporter })).version;
     for (const req of requests) {
       const name = req.recipe.name;
-      let version = req.version;
+      let version = req.version ?? options.dependencyVersions?.[name];
       try {
-        version ??= await versionOf(req.recipe);
-        const plan = await planRecipeBuild({ file: req.file, platform, version, recipeDirs: [...recipesDirs, path.dirname(req.file)], dependencyVersion: versionOf });
-        if (plan.host.length > 0) reporter.info(`${name}: expected on this machine (no recipe): ${plan.host.join(', ')}`);
-        reporter.info(`building ${name} ${version} for ${platform}`);
-        const result = await buildRecipe(plan.spec, {
-          outDir: path.join(potionsDir, 'release', `${name}-${version}-${platform}`),
+        const result = await buildFromRecipeRef({
+          ref: req.file,
+          recipeDirs: recipesDirs,
+          platform,
+          version,
+          // One set of pins serves every recipe of the release: a pin another recipe needs is not a mistake here.
+          dependencyVersions: options.dependencyVersions,
+          strictDependencyVersions: false,
+          versionDeps: { ...versionDepsFromEnv(env), reporter },
+          outDir: (planned) => path.join(potionsDir, 'release', `${planned.name}-${planned.version}-${platform}`),
+          onPlanned: (planned) => {
+            version = planned.version;
+          },
           sourceMirrors,
-          ...(cache ? { cache } : {}),
-          dependencies: plan.dependencies,
-          ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+          cache,
+          jobs: options.jobs,
           reporter,
           env,
         });
         built.push({ recipe: req.recipe, result });
         summary.packages.push({
           name,
-          version,
+          version: result.version,
           platform,
           status: result.status,
           cached: result.cached,
@@ -368,7 +371,7 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseSummar
         });
       } catch (err) {
         const message = firstLine(errorMessage(err));
-        const step = err instanceof BuildFailure ? err.step : undefined;
+        const step = isBuildFailure(err) ? err.step : undefined;
         if (!isUserError(err)) reporter.error(`${name}: ${errorMessage(err)} (a bug in Potions?)`);
         warn(`${name} ${version ?? '(version unknown)'} ${platform}: build failed: ${message}`);
         summary.packages.push({ name, version: version ?? 'unknown', platform, status: 'failed', urls: [], ...(step ? { step } : {}), error: message });

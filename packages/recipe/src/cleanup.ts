@@ -11,6 +11,7 @@
  *   a file extension): remove both `tree-` and `.tgz`. Read that way because
  *   replacing `tree-` with `.tgz` can never yield a version; check warns.
  */
+import { quote, sanitize } from './quote';
 export type CleanupRule =
   | { kind: 'replace'; find: string; replace: string; text: string }
   | { kind: 'remove'; strings: string[]; text: string }
@@ -37,11 +38,11 @@ function splitRules(text: string): string[] {
           j++;
         }
       }
-      if (seps < 2) throw new CleanupError(`sed expression "${text.slice(i)}" needs three "${sep}" separators`);
+      if (seps < 2) throw new CleanupError(`sed expression ${quote(text.slice(i))} needs three ${quote(sep)} separators`);
       while (j < text.length && /[gI0-9]/.test(text[j] as string)) j++;
       rules.push(text.slice(i, j));
       if (j < text.length && text[j] !== ';') {
-        throw new CleanupError(`unexpected "${text.slice(j)}" after sed expression "${text.slice(i, j)}"`);
+        throw new CleanupError(`unexpected ${quote(text.slice(j))} after sed expression ${quote(text.slice(i, j))}`);
       }
       i = j + 1;
     } else {
@@ -70,15 +71,15 @@ function parseSed(text: string): CleanupRule {
       cur = '';
     } else cur += c;
   }
-  if (parts.length < 2) throw new CleanupError(`sed expression "${text}" needs three "${sep}" separators`);
+  if (parts.length < 2) throw new CleanupError(`sed expression ${quote(text)} needs three ${quote(sep)} separators`);
   const flags = cur;
   const [pattern = '', replacement = ''] = parts;
   try {
     new RegExp(pattern);
   } catch (err) {
-    throw new CleanupError(`invalid regular expression "${pattern}" in "${text}": ${(err as Error).message}`);
+    throw new CleanupError(`invalid regular expression ${quote(pattern)} in ${quote(text)}: ${sanitize((err as Error).message, 120)}`);
   }
-  if (/[^gI0-9]/.test(flags)) throw new CleanupError(`unknown sed flags "${flags}" in "${text}"`);
+  if (/[^gI0-9]/.test(flags)) throw new CleanupError(`unknown sed flags ${quote(flags)} in ${quote(text)}`);
   // sed's `&` and `\1` become JavaScript's `$&` and `$1`; a literal `$` is escaped.
   const jsReplacement = replacement
     .replace(/\$/g, '$$$$')
@@ -94,11 +95,11 @@ export function parseCleanup(text: string | undefined): CleanupRule[] {
     if (/^s[^A-Za-z0-9\s\\:]/.test(rule)) return parseSed(rule);
     const colon = rule.indexOf(':');
     if (colon < 0) {
-      throw new CleanupError(`"${rule}" is neither "find:replace" nor a sed expression "s/pattern/replacement/"`);
+      throw new CleanupError(`${quote(rule)} is neither "find:replace" nor a sed expression "s/pattern/replacement/"`);
     }
     const find = rule.slice(0, colon);
     const replace = rule.slice(colon + 1);
-    if (find === '') throw new CleanupError(`"${rule}" has nothing to find before ":"`);
+    if (find === '') throw new CleanupError(`${quote(rule)} has nothing to find before ":"`);
     if (EXTENSION.test(replace)) return { kind: 'remove', strings: [find, replace], text: rule };
     return { kind: 'replace', find, replace, text: rule };
   });

@@ -33,8 +33,9 @@ export function percent(n: number, total: number): string {
   return total === 0 ? '0.0%' : `${((100 * n) / total).toFixed(1)}%`;
 }
 
-/** The two coverage lines `potions recipes check` prints. */
+/** The two coverage lines `potions recipes check` prints (one line when no recipe is valid). */
 export function formatCoverage(c: Coverage): string[] {
+  if (c.total === 0) return ['coverage: no valid recipes (every recipe checked has errors)'];
   return [
     `all 4 platforms: ${c.allPlatforms}/${c.total} recipes (${percent(c.allPlatforms, c.total)})`,
     `source fallback: ${c.sourceFallback}/${c.total} recipes (${percent(c.sourceFallback, c.total)})`,

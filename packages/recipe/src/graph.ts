@@ -1,5 +1,6 @@
 import { UserError } from '@potions/core';
 import type { LoadedRecipe, Recipe, RecipeIssue } from './model';
+import { quote } from './quote';
 
 /** Names a recipe needs built before it: dependencies, build_dependencies, and its source_build's. */
 export function recipeEdges(recipe: Recipe): string[] {
@@ -79,7 +80,7 @@ export function checkGraph(loaded: readonly LoadedRecipe[], context: readonly Lo
     const prev = firstFile.get(l.name);
     if (prev === undefined) firstFile.set(l.name, l.file);
     else if (loaded.includes(l)) {
-      issues.push({ severity: 'error', code: 'E_DUPLICATE_NAME', message: `recipe "${l.name}" is also defined in ${prev}`, file: l.file, line: l.lineOf?.(['name']), field: 'name' });
+      issues.push({ severity: 'error', code: 'E_DUPLICATE_NAME', message: `recipe ${quote(l.name)} is also defined in ${prev}`, file: l.file, line: l.lineOf?.(['name']), field: 'name' });
     }
   }
   const recipes = all.map((l) => l.recipe).filter((r): r is Recipe => r !== undefined);

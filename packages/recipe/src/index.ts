@@ -1,4 +1,4 @@
-export { parseRecipe, loadRecipeFile, loadRecipeDir, loadRecipePaths, findRecipeFiles, recipeDigest } from './load';
+export { parseRecipe, loadRecipeFile, loadRecipeDir, loadRecipePaths, findRecipeFiles, recipeDigest, MAX_RECIPE_BYTES } from './load';
 export type {
   Recipe,
   RecipeIssue,
@@ -31,6 +31,6 @@ export type { DownloadPlan, PlannedAttempt, BuildPlan } from './plan';
 export { coverage, formatCoverage } from './coverage';
 export type { Coverage } from './coverage';
 export { checkRecipes } from './check';
-export type { CheckEntry, CheckReport, ReportIssue } from './check';
+export type { CheckEntry, CheckOptions, CheckReport, ReportIssue } from './check';
 export { resolveVersion, compareVersions, selectVersions, matchesInPage, versionDepsFromEnv, DEFAULT_GITHUB_API_URL } from './versions';
 export type { VersionDeps, ResolvedVersion } from './versions';

@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadRecipeDir, parseRecipe, recipeDigest } from './index';
+import { MAX_RECIPE_BYTES, loadRecipeDir, loadRecipeFile, loadRecipePaths, parseRecipe, recipeDigest } from './index';
 
 const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/potions-recipes');
 
@@ -52,11 +55,92 @@ describe('parseRecipe', () => {
     expect(e?.line).toBeGreaterThanOrEqual(2);
   });
 
-  it('reports a duplicated key as an error', () => {
+  it('reports a duplicated key with its field and both lines', () => {
     const [e] = errorsOf(GOOD.replace('build_type: custom\n', 'build_type: custom\nbuild_type: make\n'));
+    expect(e).toMatchObject({ code: 'E_YAML', field: 'build_type', line: 7 });
+    expect(e?.message).toBe('the key "build_type" appears twice (lines 6 and 7); keys of a mapping must be unique, keep one');
+    const nested = errorsOf(GOOD.replace('    linux-arm64:\n', '    linux-arm64:\n    linux-amd64:\n'));
+    expect(nested).toMatchObject([{ code: 'E_YAML', field: 'download.platforms.linux-amd64', line: 21 }]);
+    expect(nested[0]?.message).toContain('(lines 18 and 21)');
+  });
+
+  it('still runs the placeholder and platform checks when the schema fails', () => {
+    const text = GOOD.replace(/version:\n(  .*\n)+/, '').replace('demo-{version}-{os}', 'demo-{versoin}-{os}').replace('      os: macos\n      suffix', '      Bad-Key: x\n      suffix');
+    const errs = errorsOf(text);
+    expect(errs.map((e) => [e.code, e.field])).toEqual([
+      ['E_MISSING', 'version'],
+      ['E_PLACEHOLDER', 'download.download_url'],
+      ['E_PLATFORM_KEY', 'download.platforms.darwin-x86_64.Bad-Key'],
+    ]);
+    expect(errs[1]?.message).toContain('{versoin}');
+    // Wrong types anywhere do not crash the extra checks.
+    const odd = errorsOf('name: [1]\nversion: 5\nbuild_type: {a: 1}\ndownload: {download_url: 7, platforms: [1], mirrors: "x{y"}\nconfigure: 3\n');
+    expect(odd.every((e) => e.code !== 'E_PLACEHOLDER')).toBe(true);
+    expect(odd.length).toBeGreaterThan(3);
+  });
+
+  it('escapes and shortens the values it quotes: no raw bytes reach a terminal', () => {
+    const garbage = Buffer.from([0xff, 0xfe, 0x1b, 0x5b, 0x32, 0x4a, 0x07, 0x00, 0xe2, 0x80, 0xae, ...Array(200).fill(0x41)]).toString('utf8');
+    const [e] = errorsOf(garbage);
     expect(e?.code).toBe('E_YAML');
-    expect(e?.message).toMatch(/duplicated key/);
-    expect(e?.line).toBe(7);
+    // eslint-disable-next-line no-control-regex
+    expect(e?.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e\ufffd]/);
+    expect(e?.message).toContain('\\u001b[2J');
+    expect(e?.message).toMatch(/…"$/);
+    expect(e?.message.length).toBeLessThan(160);
+    const [name] = errorsOf(GOOD.replace('name: demo', 'name: "x\\e]0;pwned\\a"'));
+    expect(name?.message).toContain('"x\\u001b]0;pwned\\u0007"');
+    const [key] = parseRecipe(GOOD.replace('build:\n', '"k\\e[31m": 1\nbuild:\n'), 'recipes/demo.yml').issues;
+    expect(key).toMatchObject({ code: 'W_UNKNOWN_KEY', field: 'k\\u001b[31m', message: 'unknown key "k\\u001b[31m" is ignored' });
+  });
+
+  it('checks static:VERSION with the clear version message, whatever follows the colon', () => {
+    for (const bad of ['1.0 $(touch /tmp/x)', '1.0;ls', '']) {
+      const e = errorsOf(GOOD.replace('"github-release:acme/demo"', JSON.stringify(`static:${bad}`))).find((i) => i.field === 'version.source');
+      expect(e).toMatchObject({ code: 'E_VERSION', line: 3 });
+      expect(e?.message).toBe(`static version ${JSON.stringify(bad)} is not a valid version: use letters, digits and . _ + - only, starting with a letter or digit, at most 128 characters`);
+    }
+  });
+
+  it('shows a URL template as written when it is not an http(s) URL', () => {
+    const [e] = errorsOf(GOOD.replace('https://example.com', 'ftp://example.com'));
+    expect(e?.code).toBe('E_URL');
+    expect(e?.message).toMatch(/^"ftp:\/\/example\.com\/demo\/v\{version\}\/demo-\{version\}-\{os\}-\{arch\}\{suffix\}" \(rendered for version 1\.2\.3: "ftp:/);
+  });
+
+  it('does not repeat the field name in front of a message', () => {
+    const errs = errorsOf(GOOD.replace('dependencies: []', 'binary_relpath: /usr/bin/demo\nsecurity2: 1').replace('  scan_vulnerabilities: true', '  gpg_fingerprints: ["abc"]'));
+    for (const e of errs) expect(e.message.startsWith(`${String(e.field?.split('.').pop())}`)).toBe(false);
+    expect(errs.map((e) => [e.code, e.message])).toEqual([
+      ['E_FINGERPRINT', '"abc": expected a 40-hex-digit OpenPGP fingerprint'],
+      ['E_PATH', '"/usr/bin/demo" must be a relative path'],
+    ]);
+  });
+
+  it.each([
+    ['configure.flags with build_type make', 'build_type: make', 'configure:\n  flags: "--with-x"', 'configure.flags', /build_type make runs no configure step/],
+    ['configure.flags with build_type custom', 'build_type: custom', 'configure:\n  flags: "--with-x"', 'configure.flags', /build_type custom runs no configure step/],
+    ['cmake_flags with gnu_autotools', 'build_type: gnu_autotools', 'configure:\n  cmake_flags: "-DX=1"', 'configure.cmake_flags', /cmake only, and build_type is gnu_autotools/],
+    ['cmake_flags when configure.script replaces cmake', 'build_type: cmake', 'configure:\n  script: "./c"\n  cmake_flags: "-DX=1"', 'configure.cmake_flags', /configure.script replaces/],
+    ['make_args with meson', 'build_type: meson', 'build:\n  make_args: "V=1"', 'build.make_args', /build_type meson does not run/],
+    ['make_args when both make steps are custom', 'build_type: make', 'build:\n  make_args: "V=1"\n  custom_build: "x"\n  custom_install: "y"', 'build.make_args', /replace both make steps/],
+    ['flags with go and a custom build', 'build_type: go', 'configure:\n  flags: "-tags=x"\nbuild:\n  custom_build: "x"', 'configure.flags', /replaces the go build/],
+  ])('warns W_NO_EFFECT for %s', (_what, type, extra, field, message) => {
+    const text = `${GOOD.replace('build_type: custom', type).replace(/build:\n  custom_install: \|\n.*\n/, '').replace('official_binary: true', 'official_binary: false')}${extra}\n`;
+    const r = parseRecipe(text, 'recipes/demo.yml');
+    const w = r.issues.filter((i) => i.code === 'W_NO_EFFECT');
+    expect(w.map((i) => i.field)).toEqual([field]);
+    expect(w[0]?.message).toMatch(message);
+  });
+
+  it.each([
+    ['make_args with cmake (passed to cmake --build)', 'build_type: cmake', 'build:\n  make_args: "V=1"'],
+    ['make_args with make and only a custom build', 'build_type: make', 'build:\n  make_args: "V=1"\n  custom_build: "x"'],
+    ['flags with cargo', 'build_type: cargo', 'configure:\n  flags: "--features=x"'],
+    ['flags and cmake_flags with cmake', 'build_type: cmake', 'configure:\n  flags: "-DA=1"\n  cmake_flags: "-DB=2"'],
+  ])('does not warn for %s', (_what, type, extra) => {
+    const text = `${GOOD.replace('build_type: custom', type).replace(/build:\n  custom_install: \|\n.*\n/, '').replace('official_binary: true', 'official_binary: false')}${extra}\n`;
+    expect(parseRecipe(text, 'recipes/demo.yml').issues.filter((i) => i.code === 'W_NO_EFFECT')).toEqual([]);
   });
 
   it('reports a missing name', () => {
@@ -166,5 +250,52 @@ describe('the corpus', () => {
     const perl = loaded.find((l) => l.name === 'perl')?.recipe;
     expect(perl?.download.urls.map((u) => u.field)).toEqual(['download.download_url', 'download.mirror']);
     expect(loaded.find((l) => l.name === 'proto')?.recipe?.officialBinary).toBe(true);
+  });
+});
+
+describe('reading recipe files', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-recipe-load-'));
+  });
+  afterEach(async () => fs.rm(dir, { recursive: true, force: true }));
+
+  /** A sparse file: 200 MB on paper, nothing on disk. */
+  const huge = async (name: string, size = 200 * 1024 * 1024): Promise<string> => {
+    const file = path.join(dir, name);
+    await fs.writeFile(file, GOOD);
+    await fs.truncate(file, size);
+    return file;
+  };
+
+  it('refuses a file over 1 MiB without reading it, naming file and size', async () => {
+    const file = await huge('huge.yml');
+    await expect(loadRecipeFile(file)).rejects.toMatchObject({
+      code: 'E_RECIPE_TOO_LARGE',
+      message: `recipe ${file} is 200.0 MiB; a recipe may be at most 1 MiB (1048576 bytes)`,
+    });
+    const edge = await huge('edge.yml', MAX_RECIPE_BYTES + 1);
+    await expect(loadRecipeFile(edge)).rejects.toMatchObject({ code: 'E_RECIPE_TOO_LARGE' });
+  });
+
+  it('refuses a FIFO at once instead of waiting for a writer', async () => {
+    const fifo = path.join(dir, 'pipe.yml');
+    execFileSync('mkfifo', [fifo]);
+    await expect(loadRecipeFile(fifo)).rejects.toMatchObject({ code: 'E_RECIPE_FILE', message: expect.stringContaining('not a regular file') });
+  }, 10_000);
+
+  it('in a folder, a file it cannot read is an error of that file; the others still load', async () => {
+    await fs.writeFile(path.join(dir, 'demo.yml'), GOOD);
+    await huge('huge.yml');
+    const loaded = await loadRecipeDir(dir);
+    expect(loaded.map((l) => [path.basename(l.file), l.issues.map((i) => i.code)])).toEqual([
+      ['demo.yml', []],
+      ['huge.yml', ['E_RECIPE_TOO_LARGE']],
+    ]);
+  });
+
+  it('an empty folder is a clear error naming it', async () => {
+    await fs.writeFile(path.join(dir, 'notes.txt'), 'not a recipe');
+    await expect(loadRecipePaths([dir])).rejects.toMatchObject({ code: 'E_RECIPE_PATH', message: `${dir} holds no *.yml or *.yaml recipe` });
   });
 });

@@ -1,17 +1,25 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { PLATFORMS, UserError } from '@potions/core';
+import { PLATFORMS, UserError, isUserError } from '@potions/core';
 import type { LoadedRecipe, Recipe, RecipeIssue } from './model';
 import { SAFE_TOKEN_HINT } from './names';
-import { normalizeRecipe, type Path } from './normalize';
+import { normalizeRecipe, type IssueSink, type Path } from './normalize';
+import { printable, quote } from './quote';
+import { salvageRecipe } from './salvage';
 import { BUILD_TYPES, recipeSchema, unknownKeys } from './schema';
 import { parseYamlSource, type YamlSource } from './yaml-source';
 
 const RECIPE_EXTENSIONS = ['.yml', '.yaml'];
 
+/** The largest recipe file read (1 MiB). Recipes are a few KiB; anything bigger is a mistake, never parsed. */
+export const MAX_RECIPE_BYTES = 1024 * 1024;
+
+const DEP_LISTS = new Set(['dependencies', 'build_dependencies', 'requires']);
+
+/** The dotted field path; keys come from the file, so they are escaped like quoted values. */
 function fieldOf(p: Path): string | undefined {
-  return p.length === 0 ? undefined : p.map(String).join('.');
+  return p.length === 0 ? undefined : p.map((seg) => printable(String(seg), 60)).join('.');
 }
 
 function valueAt(root: unknown, p: Path): unknown {
@@ -27,8 +35,8 @@ function describe(v: unknown): string {
   if (v === null) return 'nothing (null)';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `"${v}"`;
-  return `${typeof v} ${String(v)}`;
+  if (typeof v === 'string') return quote(v);
+  return `${typeof v} ${quote(String(v)).slice(1, -1)}`;
 }
 
 interface ZodIssueLike {
@@ -50,13 +58,13 @@ function schemaIssues(issue: ZodIssueLike, value: unknown): { code: string; mess
     // Only records with enum keys strict-check keys: the platform map.
     return (issue.keys ?? []).map((k) => ({
       code: 'E_PLATFORM',
-      message: `"${k}" is not a platform; use one of: ${PLATFORMS.join(', ')}`,
+      message: `${quote(k)} is not a platform; use one of: ${PLATFORMS.join(', ')}`,
       path: [...p, k],
       key: true,
     }));
   }
   if (issue.code === 'invalid_type' && found === undefined) {
-    return [{ code: 'E_MISSING', message: `missing required field "${String(last ?? '')}"`, path: p }];
+    return [{ code: 'E_MISSING', message: `missing required field ${quote(String(last ?? ''))}`, path: p }];
   }
   if (issue.code === 'invalid_value' && last === 'build_type') {
     return [{ code: 'E_BUILD_TYPE', message: `unknown build_type ${describe(found)}; use one of: ${BUILD_TYPES.join(', ')}`, path: p }];
@@ -64,8 +72,12 @@ function schemaIssues(issue: ZodIssueLike, value: unknown): { code: string; mess
   if (issue.code === 'invalid_value') {
     return [{ code: 'E_SCHEMA', message: `${describe(found)} is not one of: ${(issue.values ?? []).map(String).join(', ')}`, path: p }];
   }
-  if (issue.code === 'invalid_format' && (last === 'name' || typeof last === 'number' || p[0] === 'dependencies')) {
+  const inDepList = p.some((s) => typeof s === 'string' && DEP_LISTS.has(s));
+  if ((issue.code === 'invalid_format' || issue.code === 'too_big') && (p.length === 1 && last === 'name' || inDepList)) {
     return [{ code: 'E_NAME', message: `${describe(found)} is not a valid name: use ${SAFE_TOKEN_HINT}`, path: p }];
+  }
+  if (issue.code === 'invalid_format' && p.includes('gpg_fingerprints')) {
+    return [{ code: 'E_FINGERPRINT', message: `${describe(found)}: ${issue.message}`, path: p }];
   }
   if (issue.code === 'invalid_format') return [{ code: 'E_SCHEMA', message: `${describe(found)}: ${issue.message}`, path: p }];
   if (issue.code === 'invalid_type') {
@@ -74,7 +86,8 @@ function schemaIssues(issue: ZodIssueLike, value: unknown): { code: string; mess
   if (issue.code === 'invalid_union') {
     return [{ code: 'E_SCHEMA', message: `${describe(found)} does not fit here: ${unionHint(p)}`, path: p }];
   }
-  return [{ code: 'E_SCHEMA', message: `${describe(found)}: ${issue.message}`, path: p }];
+  // zod's own wording starts with a category ("Too small: ..."): keep what follows.
+  return [{ code: 'E_SCHEMA', message: `${describe(found)}: ${issue.message.replace(/^(Too small|Too big|Invalid input|Invalid string): /, '')}`, path: p }];
 }
 
 function unionHint(p: Path): string {
@@ -97,7 +110,7 @@ export function parseRecipe(text: string, file: string): LoadedRecipe {
     issues.push({ severity, code, message, file, line: src.lineOf(p, which), field: fieldOf(p) });
   };
   if (src.errors.length > 0) {
-    for (const e of src.errors) issues.push({ severity: 'error', code: 'E_YAML', message: `invalid YAML: ${e.message}`, file, line: e.line });
+    for (const e of src.errors) issues.push({ severity: 'error', code: 'E_YAML', message: e.message, file, line: e.line, field: e.field });
     return { file, issues };
   }
   const value = src.value;
@@ -108,13 +121,18 @@ export function parseRecipe(text: string, file: string): LoadedRecipe {
   const rawName = (value as { name?: unknown }).name;
   const name = typeof rawName === 'string' ? rawName : undefined;
   for (const p of unknownKeys(value)) {
-    add('warning', 'W_UNKNOWN_KEY', `unknown key "${String(p[p.length - 1])}" is ignored`, p, 'key');
+    add('warning', 'W_UNKNOWN_KEY', `unknown key ${quote(String(p[p.length - 1]))} is ignored`, p, 'key');
   }
   const parsed = recipeSchema.safeParse(value);
   if (!parsed.success) {
+    const flagged: Path[] = [];
     for (const issue of parsed.error.issues as ZodIssueLike[]) {
-      for (const i of schemaIssues(issue, value)) add('error', i.code, i.message, i.path, i.key ? 'key' : 'value');
+      for (const i of schemaIssues(issue, value)) {
+        add('error', i.code, i.message, i.path, i.key ? 'key' : 'value');
+        flagged.push(i.path);
+      }
     }
+    checkSalvaged(value, flagged, (code, message, p) => add('error', code, message, p));
     return { file, name, issues: sortIssues(issues), lineOf: (p) => src.lineOf(p) };
   }
   const base = path.basename(file).replace(/\.ya?ml$/, '');
@@ -129,6 +147,55 @@ export function parseRecipe(text: string, file: string): LoadedRecipe {
   return { file, name, recipe, issues: sortIssues(issues), lineOf: (p) => src.lineOf(p) };
 }
 
+/**
+ * Errors normalize reports on their own field only, whatever the rest of the
+ * recipe holds: these are still worth showing when the schema failed, so an
+ * author sees every problem at once.
+ */
+const LOCAL_CHECKS = new Set([
+  'E_PLACEHOLDER',
+  'E_URL',
+  'E_PLATFORM_KEY',
+  'E_PLATFORM_VALUE',
+  'E_VERSION',
+  'E_REGEX',
+  'E_CLEANUP',
+  'E_WORDS',
+  'E_PATH',
+  'E_FINGERPRINT',
+  'E_SMOKE_TEST',
+]);
+
+const related = (a: Path, b: Path): boolean => {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (String(a[i]) !== String(b[i])) return false;
+  return true;
+};
+
+/** Run the checks after the schema on what passed it (best effort, see salvage.ts). */
+function checkSalvaged(value: unknown, flagged: readonly Path[], error: (code: string, message: string, p: Path) => void): void {
+  const raw = salvageRecipe(value);
+  if (!raw) return;
+  const seen = new Set<string>();
+  const sink: IssueSink = {
+    error: (code, message, p) => {
+      if (!LOCAL_CHECKS.has(code) || flagged.some((f) => related(f, p))) return;
+      // A version source that failed the schema stands in as static:0: checks of the version stay out.
+      if (code === 'E_VERSION' && flagged.some((f) => f[0] === 'version')) return;
+      const key = `${code}\0${message}\0${p.join('.')}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      error(code, message, p);
+    },
+    warn: () => undefined,
+  };
+  try {
+    normalizeRecipe(raw, sink);
+  } catch {
+    // best effort: the schema errors are already reported
+  }
+}
+
 function sortIssues(issues: RecipeIssue[]): RecipeIssue[] {
   return issues
     .map((issue, i) => ({ issue, i }))
@@ -136,16 +203,62 @@ function sortIssues(issues: RecipeIssue[]): RecipeIssue[] {
     .map((x) => x.issue);
 }
 
-/** Read one recipe file. A missing or unreadable file is a UserError; a bad recipe is issues. */
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${bytes} bytes`;
+}
+
+function tooLarge(file: string, bytes: number): UserError {
+  return new UserError('E_RECIPE_TOO_LARGE', `recipe ${file} is ${sizeText(bytes)}; a recipe may be at most 1 MiB (${MAX_RECIPE_BYTES} bytes)`, {
+    location: { file },
+    hint: 'recipes are a few KiB of YAML: is this the right file?',
+  });
+}
+
+/**
+ * Read one recipe file. A missing, unreadable, non-regular (FIFO, device) or
+ * too large (over MAX_RECIPE_BYTES) file is a UserError; a bad recipe is issues.
+ * The file is opened without blocking and checked through its handle, so a
+ * FIFO is never waited on and a file swapped after a check is still caught.
+ */
 export async function loadRecipeFile(file: string): Promise<LoadedRecipe> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    throw new UserError('E_RECIPE_FILE', `cannot read recipe ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+  const cannot = (err: unknown): UserError =>
+    new UserError('E_RECIPE_FILE', `cannot read recipe ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
       location: { file },
       hint: 'give a recipe file (.yml/.yaml) or a folder of them',
     });
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (err) {
+    throw cannot(err);
+  }
+  let text: string;
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new UserError('E_RECIPE_FILE', `${file} is a folder, not a recipe file`, { location: { file } });
+    if (!stat.isFile()) {
+      throw new UserError('E_RECIPE_FILE', `${file} is not a regular file (a FIFO, socket or device); a recipe is a .yml file`, {
+        location: { file },
+      });
+    }
+    if (stat.size > MAX_RECIPE_BYTES) throw tooLarge(file, stat.size);
+    // Read in chunks and stop one byte past the cap: a file that grows after the check is still refused.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(64 * 1024, MAX_RECIPE_BYTES + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > MAX_RECIPE_BYTES) throw tooLarge(file, Math.max(total, (await handle.stat()).size));
+    }
+    text = Buffer.concat(chunks, total).toString('utf8');
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'E_RECIPE_TOO_LARGE' || (err as { code?: unknown }).code === 'E_RECIPE_FILE') throw err;
+    throw cannot(err);
+  } finally {
+    await handle.close();
   }
   return parseRecipe(text, file);
 }
@@ -167,8 +280,22 @@ export async function findRecipeFiles(dir: string): Promise<string[]> {
   return out;
 }
 
+/**
+ * Every recipe below `dir`. A file found there that cannot be read (too large,
+ * not a regular file, no permission) becomes an error issue of that file, so
+ * one bad file does not hide the others.
+ */
 export async function loadRecipeDir(dir: string): Promise<LoadedRecipe[]> {
-  return Promise.all((await findRecipeFiles(dir)).map((f) => loadRecipeFile(f)));
+  return Promise.all(
+    (await findRecipeFiles(dir)).map(async (f): Promise<LoadedRecipe> => {
+      try {
+        return await loadRecipeFile(f);
+      } catch (err) {
+        if (!isUserError(err)) throw err;
+        return { file: f, issues: [{ severity: 'error', code: err.code, message: err.message, file: f }] };
+      }
+    }),
+  );
 }
 
 /** Files and folders as given on a command line: folders are searched recursively. */

@@ -15,6 +15,7 @@ import type {
   VersionSpec,
 } from './model';
 import { isSafeVersion, SAFE_TOKEN_HINT } from './names';
+import { quote, sanitize, TEMPLATE_QUOTE_MAX } from './quote';
 import type { BuildType, RawBuild, RawConfigure, RawRecipe } from './schema';
 import { BUILTIN_PLACEHOLDERS, TemplateError, renderTemplate, templatePlaceholders } from './template';
 import { WordSplitError, normalizeBuildWord, splitWords, toWords } from './words';
@@ -53,11 +54,12 @@ function parseSource(source: string): VersionSource {
   return { kind: 'static', version: rest };
 }
 
+/** What is wrong with a path that must stay inside a folder, as a message about the value; undefined when fine. */
 function relativePathProblem(p: string): string | undefined {
-  if (p === '') return 'is empty';
-  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return 'must be a relative path';
-  if (p.split(/[\\/]/).includes('..')) return 'must not contain ".."';
-  if (/[\0\n\r]/.test(p)) return 'contains a control character';
+  if (p === '') return 'the path is empty';
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return `${quote(p)} must be a relative path`;
+  if (p.split(/[\\/]/).includes('..')) return `${quote(p)} must not contain ".."`;
+  if (/[\0\n\r]/.test(p)) return `${quote(p)} contains a control character`;
   return undefined;
 }
 
@@ -70,19 +72,19 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
   const warn = sink.warn.bind(sink);
 
   if (fileBase !== undefined && fileBase !== raw.name) {
-    warn('W_FILE_NAME', `the file is named "${fileBase}" but the recipe is "${raw.name}"; plan looks recipes up by name`, ['name']);
+    warn('W_FILE_NAME', `the file is named ${quote(fileBase)} but the recipe is ${quote(raw.name)}; plan looks recipes up by name`, ['name']);
   }
 
   // ---- version ----
   const source = parseSource(raw.version.source);
   if (source.kind === 'static' && !isSafeVersion(source.version)) {
-    error('E_VERSION', `static version "${source.version}" is not a valid version (${SAFE_TOKEN_HINT})`, ['version', 'source']);
+    error('E_VERSION', `static version ${quote(source.version)} is not a valid version: use ${SAFE_TOKEN_HINT}`, ['version', 'source']);
   }
   if (source.kind === 'url') {
     try {
       new URL(source.url);
     } catch {
-      error('E_URL', `"${source.url}" is not a URL`, ['version', 'source']);
+      error('E_URL', `${quote(source.url, TEMPLATE_QUOTE_MAX)} is not a URL`, ['version', 'source']);
     }
   }
   const compile = (pattern: string | undefined, field: string): string | undefined => {
@@ -91,7 +93,7 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
       new RegExp(pattern);
       return pattern;
     } catch (err) {
-      error('E_REGEX', `"${pattern}" is not a valid regular expression: ${(err as Error).message}`, ['version', field]);
+      error('E_REGEX', `${quote(pattern)} is not a valid regular expression: ${sanitize((err as Error).message, 120)}`, ['version', field]);
       return undefined;
     }
   };
@@ -108,14 +110,14 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
     if (rule.kind === 'remove') {
       warn(
         'W_CLEANUP_LEGACY',
-        `"${rule.text}" is read as: remove "${rule.strings[0]}" and remove "${rule.strings[1]}" (replacing one with the other cannot give a version); write "s/${rule.strings[0]}//;s/${rule.strings[1]?.replace(/\./g, '\\.')}$//" to say so`,
+        `${quote(rule.text)} is read as: remove ${quote(rule.strings[0] ?? '')} and remove ${quote(rule.strings[1] ?? '')} (replacing one with the other cannot give a version); write "s/${rule.strings[0]}//;s/${rule.strings[1]?.replace(/\./g, '\\.')}$//" to say so`,
         ['version', 'cleanup'],
       );
     }
     if (rule.kind === 'replace' && rule.replace !== '' && !/^[A-Za-z0-9._+-]*$/.test(rule.replace)) {
       error(
         'E_CLEANUP',
-        `"${rule.text}" would put "${rule.replace}" into the version, which becomes a file name (${SAFE_TOKEN_HINT}); URL templates percent-encode the version themselves, so drop this rule`,
+        `${quote(rule.text)} would put ${quote(rule.replace)} into the version, which becomes a file name (${SAFE_TOKEN_HINT}); URL templates percent-encode the version themselves, so drop this rule`,
         ['version', 'cleanup'],
       );
     }
@@ -152,12 +154,12 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
         continue;
       }
       if (!CUSTOM_KEY.test(key)) {
-        error('E_PLATFORM_KEY', `"${key}" cannot be a placeholder name (lower-case letters, digits and _ only)`, path);
+        error('E_PLATFORM_KEY', `${quote(key)} cannot be a placeholder name (lower-case letters, digits and _ only)`, path);
         continue;
       }
       const text = String(v);
       if (!PLATFORM_VALUE.test(text.replace(/\{version\}/g, ''))) {
-        error('E_PLATFORM_VALUE', `"${text}" may only hold URL characters (letters, digits, . _ ~ / : + @ = -) and {version}`, path);
+        error('E_PLATFORM_VALUE', `${quote(text)} may only hold URL characters (letters, digits, . _ ~ / : + @ = -) and {version}`, path);
         continue;
       }
       values[key] = text;
@@ -176,7 +178,7 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
       names = templatePlaceholders(template);
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      error('E_PLACEHOLDER', `"${template}": ${err.message}`, path);
+      error('E_PLACEHOLDER', `${quote(template, TEMPLATE_QUOTE_MAX)}: ${err.message}`, path);
       return;
     }
     for (const n of names) usedKeys.add(n);
@@ -184,7 +186,7 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
     if (unknown.length > 0) {
       error(
         'E_PLACEHOLDER',
-        `"${template}" uses unknown placeholder ${unknown.map((u) => `{${u}}`).join(', ')}; known: ${[...allowed].map((a) => `{${a}}`).join(', ')}`,
+        `${quote(template, TEMPLATE_QUOTE_MAX)} uses unknown placeholder ${unknown.map((u) => `{${u}}`).join(', ')}; known: ${[...allowed].map((a) => `{${a}}`).join(', ')}`,
         path,
       );
       return;
@@ -204,26 +206,28 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
         error('E_PLACEHOLDER', (err as Error).message, ['download', 'platforms', p]);
         continue;
       }
-      if (!checkUrl(url, path)) return;
+      if (!checkUrl(url, path, template)) return;
     }
     if (!perPlatform) {
       try {
-        checkUrl(renderTemplate(template, { version: SAMPLE_VERSION }), path);
+        checkUrl(renderTemplate(template, { version: SAMPLE_VERSION }), path, template);
       } catch (err) {
-        error('E_PLACEHOLDER', `"${template}": ${(err as Error).message}; only {version} is known here`, path);
+        error('E_PLACEHOLDER', `${quote(template, TEMPLATE_QUOTE_MAX)}: ${(err as Error).message}; only {version} is known here`, path);
       }
     }
   };
-  const checkUrl = (url: string, path: Path): boolean => {
+  /** Check a URL; messages show the template as written (and the rendered example when it differs). */
+  const checkUrl = (url: string, path: Path, template = url): boolean => {
+    const shown = `${quote(template, TEMPLATE_QUOTE_MAX)}${template !== url ? ` (rendered for version ${SAMPLE_VERSION}: ${quote(url, TEMPLATE_QUOTE_MAX)})` : ''}`;
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      error('E_URL', `"${url}" is not a URL`, path);
+      error('E_URL', `${shown} is not a URL`, path);
       return false;
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      error('E_URL', `"${url}": only https: and http: URLs can be downloaded`, path);
+      error('E_URL', `${shown}: only https: and http: URLs can be downloaded`, path);
       return false;
     }
     return true;
@@ -274,7 +278,7 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
     const fingerprints: string[] = [];
     (sec?.gpg_fingerprints ?? []).forEach((f, i) => {
       const fp = f.replace(/^0x/, '').replace(/ /g, '').toUpperCase();
-      if (!/^[0-9A-F]{40}$/.test(fp)) error('E_FINGERPRINT', `"${f}" is not a 40-hex-digit fingerprint`, [...secBase, 'gpg_fingerprints', i]);
+      if (!/^[0-9A-F]{40}$/.test(fp)) error('E_FINGERPRINT', `${quote(f)} is not a 40-hex-digit fingerprint`, [...secBase, 'gpg_fingerprints', i]);
       else fingerprints.push(fp);
     });
     const signature: SignatureSpec = {
@@ -289,7 +293,7 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
       else if (/^[a-z][a-z0-9+.-]*:/i.test(sec.gpg_keys_url)) checkUrl(sec.gpg_keys_url, [...secBase, 'gpg_keys_url']);
       // A path is a key file kept beside the recipe (reviewed with it): relative, inside the recipe's folder.
       else if (sec.gpg_keys_url.startsWith('/') || sec.gpg_keys_url.split(/[\\/]/).includes('..')) {
-        error('E_URL', `"${sec.gpg_keys_url}" must be a URL or a path inside the recipe's folder`, [...secBase, 'gpg_keys_url']);
+        error('E_URL', `${quote(sec.gpg_keys_url, TEMPLATE_QUOTE_MAX)} must be a URL or a path inside the recipe's folder`, [...secBase, 'gpg_keys_url']);
       }
     }
     if (signature.verify) {
@@ -311,7 +315,7 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
     error('E_CONFLICT', 'an official binary cannot be cloned with method: git', ['download', 'method']);
   }
   for (const key of customKeys) {
-    if (!usedKeys.has(key)) warn('W_UNUSED', `platform key "${key}" is not used by any URL template`, ['download', 'platforms']);
+    if (!usedKeys.has(key)) warn('W_UNUSED', `platform key ${quote(key)} is not used by any URL template`, ['download', 'platforms']);
   }
   if (source.kind !== 'static' && download.method === 'http' && raw.download.download_url && !raw.download.download_url.includes('{version}')) {
     const inSuffix = declared.some((p) => (platforms[p]?.values.suffix ?? '').includes('{version}'));
@@ -330,24 +334,25 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
   }
   const insecure = download.urls.find((u) => u.template.startsWith('http:'));
   if (insecure && !download.signature.verify && !download.sha256 && !declared.every((p) => platforms[p]?.sha256)) {
-    warn('W_HTTP', `"${insecure.template}" is plain http with no pinned sha256 or signature: the download can be tampered with`, insecure.field.split('.'));
+    warn('W_HTTP', `${quote(insecure.template, TEMPLATE_QUOTE_MAX)} is plain http with no pinned sha256 or signature: the download can be tampered with`, insecure.field.split('.'));
   }
 
   // ---- configure / build ----
   const configure = normalizeConfigure(raw.configure ?? undefined, raw.build_type, ['configure'], error, warn);
   const build = normalizeBuild(raw.build ?? undefined, raw.build_type, ['build'], error, warn);
+  checkNoEffect(configure, build, raw.build_type, ['configure'], ['build'], warn);
   if (raw.build_type === 'custom' && !build.customInstall && !build.customBuild && !raw.binary_relpath) {
     warn('W_NO_INSTALL', 'build_type custom with no build.custom_build, build.custom_install or binary_relpath: nothing is built or installed', ['build_type']);
   }
   if (raw.binary_relpath !== undefined) {
     const problem = relativePathProblem(raw.binary_relpath);
-    if (problem) error('E_PATH', `binary_relpath ${problem}`, ['binary_relpath']);
+    if (problem) error('E_PATH', problem, ['binary_relpath']);
   }
   if (raw.homepage !== undefined) {
     try {
       new URL(raw.homepage);
     } catch {
-      warn('W_URL', `homepage "${raw.homepage}" is not a URL`, ['homepage']);
+      warn('W_URL', `homepage ${quote(raw.homepage, TEMPLATE_QUOTE_MAX)} is not a URL`, ['homepage']);
     }
   }
 
@@ -355,8 +360,8 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
   const deps = (list: string[] | null | undefined, field: string): string[] => {
     const out: string[] = [];
     (list ?? []).forEach((d, i) => {
-      if (d === raw.name) error('E_DEPENDENCY', `"${raw.name}" depends on itself`, [field, i]);
-      else if (out.includes(d)) warn('W_DUPLICATE', `"${d}" is listed twice`, [field, i]);
+      if (d === raw.name) error('E_DEPENDENCY', `${quote(raw.name)} depends on itself`, [field, i]);
+      else if (out.includes(d)) warn('W_DUPLICATE', `${quote(d)} is listed twice`, [field, i]);
       else out.push(d);
     });
     return out;
@@ -374,7 +379,7 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
     try {
       argv = typeof command === 'string' ? splitWords(command) : [...command];
     } catch (err) {
-      error('E_WORDS', `cannot split "${String(command)}": ${(err as Error).message}`, path);
+      error('E_WORDS', `cannot split ${quote(String(command))}: ${(err as Error).message}`, path);
       return;
     }
     if (argv.length === 0 || argv[0] === '') {
@@ -386,7 +391,7 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
       try {
         new RegExp(expect);
       } catch (err) {
-        error('E_REGEX', `expect "${expect}" is not a valid regular expression: ${(err as Error).message}`, [...path, 'expect']);
+        error('E_REGEX', `expect ${quote(expect)} is not a valid regular expression: ${sanitize((err as Error).message, 120)}`, [...path, 'expect']);
       }
     }
     const exitCode = typeof t === 'object' && !Array.isArray(t) ? (t.exit_code ?? 0) : 0;
@@ -401,11 +406,14 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
       warn('W_NO_EFFECT', 'source_build is the fallback for official binaries; this recipe already builds from source', ['source_build']);
     }
     const a = artifact(sb, sb.security, ['source_build'], ['source_build', 'security'], false);
+    const sbConfigure = normalizeConfigure(sb.configure, sb.build_type, ['source_build', 'configure'], error, warn);
+    const sbBuild = normalizeBuild(sb.build, sb.build_type, ['source_build', 'build'], error, warn);
+    checkNoEffect(sbConfigure, sbBuild, sb.build_type, ['source_build', 'configure'], ['source_build', 'build'], warn);
     sourceBuild = {
       ...a,
       buildType: sb.build_type,
-      configure: normalizeConfigure(sb.configure, sb.build_type, ['source_build', 'configure'], error, warn),
-      build: normalizeBuild(sb.build, sb.build_type, ['source_build', 'build'], error, warn),
+      configure: sbConfigure,
+      build: sbBuild,
       dependencies: deps(sb.dependencies, 'source_build.dependencies'),
       buildDependencies: deps(sb.build_dependencies, 'source_build.build_dependencies'),
     };
@@ -441,7 +449,7 @@ function wordsOf(value: string | string[] | undefined, path: Path, error: Report
     words = toWords(value);
   } catch (err) {
     if (!(err instanceof WordSplitError)) throw err;
-    error('E_WORDS', `cannot split ${JSON.stringify(value)} into words: ${err.message}`, path);
+    error('E_WORDS', `cannot split ${typeof value === 'string' ? quote(value) : quote(JSON.stringify(value))} into words: ${err.message}`, path);
     return [];
   }
   return words.map((w, i) => {
@@ -449,7 +457,7 @@ function wordsOf(value: string | string[] | undefined, path: Path, error: Report
     if (unknown.length > 0) {
       warn(
         'W_VARIABLE',
-        `"${w}" refers to ${unknown.map((u) => (u.startsWith('$') || u.startsWith('`') ? u : `$${u}`)).join(', ')}; only $PREFIX and $JOBS are expanded (no shell runs), the rest is passed literally`,
+        `${quote(w)} refers to ${unknown.map((u) => (u.startsWith('$') || u.startsWith('`') ? u : `$${u}`)).join(', ')}; only $PREFIX and $JOBS are expanded (no shell runs), the rest is passed literally`,
         typeof value === 'string' ? path : [...path, i],
       );
     }
@@ -461,17 +469,9 @@ function normalizeConfigure(raw: RawConfigure | undefined, buildType: BuildType,
   const c = raw ?? {};
   const flags = wordsOf(c.flags, [...base, 'flags'], error, warn);
   const cmakeFlags = wordsOf(c.cmake_flags, [...base, 'cmake_flags'], error, warn);
-  if (cmakeFlags.length > 0 && buildType !== 'cmake') {
-    warn('W_NO_EFFECT', `cmake_flags are passed to cmake only, and build_type is ${buildType}`, [...base, 'cmake_flags']);
-  }
-  if (flags.length > 0 && c.script !== undefined) {
-    warn('W_NO_EFFECT', 'configure.flags are not used when configure.script replaces the configure step', [...base, 'flags']);
-  } else if (flags.length > 0 && buildType === 'custom') {
-    warn('W_NO_EFFECT', 'configure.flags have no effect with build_type custom (use configure.script)', [...base, 'flags']);
-  }
   if (c.source_dir !== undefined) {
     const problem = relativePathProblem(c.source_dir);
-    if (problem) error('E_PATH', `source_dir ${problem}`, [...base, 'source_dir']);
+    if (problem) error('E_PATH', problem, [...base, 'source_dir']);
   }
   return {
     script: nonEmpty(c.script),
@@ -488,10 +488,9 @@ function normalizeBuild(raw: RawBuild | undefined, buildType: BuildType, base: s
     error('E_CONFLICT', 'build.script and build.custom_build are the same step; keep one', [...base, 'script']);
   }
   const makeArgs = wordsOf(b.make_args, [...base, 'make_args'], error, warn);
-  if (makeArgs.length > 0 && !['make', 'gnu_autotools', 'cmake'].includes(buildType)) {
-    warn('W_NO_EFFECT', `make_args are passed to make, which build_type ${buildType} does not run`, [...base, 'make_args']);
-  }
-  if (b.out_of_tree === true && ['custom', 'make', 'cargo', 'go'].includes(buildType)) {
+  if (b.out_of_tree === true && buildType === 'make') {
+    warn('W_NO_EFFECT', 'out_of_tree does not suit build_type make: a plain Makefile builds in its own folder', [...base, 'out_of_tree']);
+  } else if (b.out_of_tree === true && ['custom', 'cargo', 'go'].includes(buildType)) {
     warn('W_NO_EFFECT', `out_of_tree has no effect with build_type ${buildType}`, [...base, 'out_of_tree']);
   }
   return {
@@ -501,6 +500,43 @@ function normalizeBuild(raw: RawBuild | undefined, buildType: BuildType, base: s
     customBuild: nonEmpty(b.custom_build ?? b.script),
     customInstall: nonEmpty(b.custom_install),
   };
+}
+
+/**
+ * Warn about every word list the build type would never pass to a command.
+ * This mirrors the builder's steps (packages/builder/src/build-steps.ts):
+ * - configure.flags: `./configure`, `cmake`, `meson setup` (unless configure.script
+ *   replaces that step), `cargo build`/`cargo install`, `go build`; never with make or custom;
+ * - configure.cmake_flags: `cmake` only, unless configure.script replaces it;
+ * - build.make_args: `make` and `make install` (gnu_autotools, make) unless both are
+ *   replaced by custom scripts, and `cmake --build ... --`; never with meson, cargo, go, custom.
+ */
+function checkNoEffect(configure: ConfigureSpec, build: BuildSpec, buildType: BuildType, cBase: string[], bBase: string[], warn: Report): void {
+  const replacedConfigure = configure.script !== undefined;
+  if (configure.flags.length > 0) {
+    let why: string | undefined;
+    if (buildType === 'make') why = 'build_type make runs no configure step (pass make variables with build.make_args)';
+    else if (buildType === 'custom') why = 'build_type custom runs no configure step (use configure.script)';
+    else if (['gnu_autotools', 'cmake', 'meson'].includes(buildType) && replacedConfigure) {
+      why = `configure.script replaces the configure step of build_type ${buildType} that takes them`;
+    } else if (buildType === 'cargo' && build.customBuild && build.customInstall) {
+      why = 'build.custom_build and build.custom_install replace the cargo build and cargo install of build_type cargo that take them';
+    } else if (buildType === 'go' && build.customBuild) why = 'build.custom_build replaces the go build of build_type go that takes them';
+    if (why) warn('W_NO_EFFECT', `configure.flags have no effect: ${why}`, [...cBase, 'flags']);
+  }
+  if (configure.cmakeFlags.length > 0) {
+    if (buildType !== 'cmake') warn('W_NO_EFFECT', `configure.cmake_flags are passed to cmake only, and build_type is ${buildType}`, [...cBase, 'cmake_flags']);
+    else if (replacedConfigure) warn('W_NO_EFFECT', 'configure.cmake_flags have no effect: configure.script replaces the cmake step', [...cBase, 'cmake_flags']);
+  }
+  if (build.makeArgs.length > 0) {
+    if (['gnu_autotools', 'make'].includes(buildType)) {
+      if (build.customBuild && build.customInstall) {
+        warn('W_NO_EFFECT', 'build.make_args have no effect: build.custom_build and build.custom_install replace both make steps', [...bBase, 'make_args']);
+      }
+    } else if (buildType !== 'cmake') {
+      warn('W_NO_EFFECT', `build.make_args are passed to make, which build_type ${buildType} does not run`, [...bBase, 'make_args']);
+    }
+  }
 }
 
 function nonEmpty(s: string | undefined): string | undefined {

@@ -16,7 +16,8 @@ import { SAFE_TOKEN } from './names';
 export const BUILD_TYPES = ['gnu_autotools', 'cmake', 'make', 'custom', 'meson', 'cargo', 'go'] as const;
 export type BuildType = (typeof BUILD_TYPES)[number];
 
-export const VERSION_SOURCE = /^(github-release|github-tag):[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$|^url:https?:\/\/\S+$|^static:\S+$/;
+/** `static:` takes anything here: normalize checks the version itself, with a message naming the allowed characters. */
+export const VERSION_SOURCE = /^(github-release|github-tag):[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$|^url:https?:\/\/\S+$|^static:[\s\S]*$/;
 
 const name = z
   .string()
@@ -85,7 +86,11 @@ export const configureSchema = z.object({
 });
 
 export const buildSchema = z.object({
-  timeout_minutes: z.number().int().positive().optional(),
+  timeout_minutes: z
+    .number()
+    .int({ message: 'expected a whole number of minutes' })
+    .positive({ message: 'expected a number of minutes above 0' })
+    .optional(),
   out_of_tree: z.boolean().optional(),
   make_args: words.optional(),
   custom_build: script.optional(),
@@ -159,8 +164,17 @@ export function recipeJsonSchema(): Record<string, unknown> {
   return { ...schema, $id: 'https://potions.dev/recipe.schema.json' };
 }
 
-type Def = { type: string; shape?: Record<string, unknown>; innerType?: unknown; element?: unknown; options?: unknown[]; catchall?: unknown; valueType?: unknown };
-const defOf = (s: unknown): Def => (s as { _zod: { def: Def } })._zod.def;
+export type Def = {
+  type: string;
+  shape?: Record<string, unknown>;
+  innerType?: unknown;
+  element?: unknown;
+  options?: unknown[];
+  catchall?: unknown;
+  keyType?: unknown;
+  valueType?: unknown;
+};
+export const defOf = (s: unknown): Def => (s as { _zod: { def: Def } })._zod.def;
 
 /** Field paths (e.g. `download.foo`) present in `value` that `schema` does not know. */
 export function unknownKeys(value: unknown, schema: unknown = recipeSchema, path: (string | number)[] = []): (string | number)[][] {

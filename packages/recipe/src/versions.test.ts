@@ -66,6 +66,16 @@ describe('resolveVersion', () => {
     expect(srv.requests).toHaveLength(1);
   });
 
+  it('says why a request failed: the network error code, not only "fetch failed"', async () => {
+    const closed = await startFakeVersionServer({});
+    const url = closed.url;
+    await closed.close();
+    const recipe = recipeWith('  source: "github-tag:acme/demo"');
+    const err = await resolveVersion(recipe, { githubApiUrl: url, sleep: noSleep, attempts: 1 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'E_VERSION_FETCH' });
+    expect((err as Error).message).toBe(`cannot look up versions at ${url}/repos/acme/demo/tags?per_page=100: fetch failed (ECONNREFUSED)`);
+  });
+
   it('finds versions in an HTML directory listing, without sending the token', async () => {
     const srv = (server = await startFakeVersionServer({
       pages: { '/gnu/m4/': directoryListing(['m4-1.4.9.tar.gz', 'm4-1.4.19.tar.gz', 'm4-1.4.19.tar.gz.sig', 'm4-latest.tar.gz', 'm4-1.4.20-rc1.tar.gz']) },

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { UserError, parseRetryAfter, retry, silentReporter, type Reporter } from '@potions/core';
+import { UserError, parseRetryAfter, redactUrl, retry, silentReporter, type Reporter } from '@potions/core';
 import { applyCleanup } from './cleanup';
 import type { Recipe, VersionSpec } from './model';
 import { isSafeVersion } from './names';
@@ -64,7 +64,7 @@ class HttpStatusError extends Error {
     readonly url: string,
     readonly afterMs?: number,
   ) {
-    super(`HTTP ${status} from ${url}`);
+    super(`HTTP ${status} from ${redactUrl(url)}`);
   }
 }
 
@@ -111,12 +111,24 @@ async function get(url: string, headers: Record<string, string>, deps: VersionDe
       },
     );
   } catch (err) {
-    const what = err instanceof HttpStatusError ? `HTTP ${err.status}` : (err as Error).message;
-    throw new UserError('E_VERSION_FETCH', `cannot look up versions at ${url}: ${what}`, {
+    const what = err instanceof HttpStatusError ? `HTTP ${err.status}` : withCause(err);
+    throw new UserError('E_VERSION_FETCH', `cannot look up versions at ${redactUrl(url)}: ${what}`, {
       cause: err,
       hint: 'give the version explicitly (--version) to skip the network; set GITHUB_TOKEN if GitHub rate-limits you',
     });
   }
+}
+
+/** `fetch failed` says nothing: add the cause's code or message (ENOTFOUND, ECONNREFUSED, a certificate problem). */
+function withCause(err: unknown): string {
+  // Not `instanceof Error`: errors from another realm (undici, a test VM) are Errors too.
+  const own = (err as { message?: unknown } | undefined)?.message;
+  const message = typeof own === 'string' ? own : String(err);
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
+  if (detail === undefined || message.includes(detail)) return message;
+  const extra = typeof cause?.code === 'string' && typeof cause.message === 'string' && !cause.message.includes(cause.code) ? ` ${cause.message}` : '';
+  return `${message} (${detail}${extra ? `:${extra}` : ''})`;
 }
 
 function nextLink(link: string | null): string | undefined {

@@ -1,4 +1,5 @@
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { printable, quote, sanitize } from './quote';
 
 /** A parsed YAML file that can say on which line a field path is. */
 export interface YamlSource {
@@ -6,18 +7,62 @@ export interface YamlSource {
   /** Line (1-based) of the value at `path`, or of its nearest existing parent. */
   lineOf(path: readonly (string | number)[], which?: 'key' | 'value'): number | undefined;
   /** Problems the YAML parser found, with their lines. Duplicate keys are among them. */
-  errors: { message: string; line?: number }[];
+  errors: YamlProblem[];
+}
+
+export interface YamlProblem {
+  message: string;
+  line?: number;
+  /** Dotted key path, when the problem belongs to one (a duplicated key). */
+  field?: string;
+}
+
+/**
+ * Every key that appears twice in one mapping, with the path of the mapping
+ * and the lines of both: the parser only says "Map keys must be unique".
+ */
+function duplicateKeys(doc: Document.Parsed, lineAt: (offset: number | undefined) => number | undefined): YamlProblem[] {
+  const out: YamlProblem[] = [];
+  const walk = (node: unknown, path: string[]): void => {
+    if (isMap(node)) {
+      const seen = new Map<string, number | undefined>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key !== undefined) {
+          const line = lineAt((pair.key as Node).range?.[0]);
+          if (seen.has(key)) {
+            const first = seen.get(key);
+            out.push({
+              message: `the key ${quote(key)} appears twice (lines ${first ?? '?'} and ${line ?? '?'}); keys of a mapping must be unique, keep one`,
+              line,
+              field: [...path, key].map((k) => printable(k, 60)).join('.'),
+            });
+          } else seen.set(key, line);
+        }
+        walk(pair.value, key === undefined ? path : [...path, key]);
+      }
+    } else if (isSeq(node)) node.items.forEach((n, i) => walk(n, [...path, String(i)]));
+  };
+  walk(doc.contents, []);
+  return out;
 }
 
 export function parseYamlSource(text: string): YamlSource {
   const lineCounter = new LineCounter();
   const doc: Document.Parsed = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const errors: { message: string; line?: number }[] = doc.errors.map((e) => ({
-    message: e.code === 'DUPLICATE_KEY' ? `duplicated key: ${firstLine(e.message)}` : firstLine(e.message),
-    line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
-  }));
   const lineAt = (offset: number | undefined): number | undefined =>
     offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  const duplicates = doc.errors.some((e) => e.code === 'DUPLICATE_KEY') ? duplicateKeys(doc, lineAt) : [];
+  const errors: YamlProblem[] = doc.errors
+    // Duplicated keys are reported with their path and both lines instead (when the walk found them).
+    .filter((e) => !(e.code === 'DUPLICATE_KEY' && duplicates.length > 0))
+    .map((e) => ({
+      message: `invalid YAML: ${e.code === 'DUPLICATE_KEY' ? 'duplicated key: ' : ''}${firstLine(e.message)}`,
+      line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
+    }));
+  errors.push(...duplicates);
+  errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 
   const lineOf = (path: readonly (string | number)[], which: 'key' | 'value' = 'value'): number | undefined => {
     let node: unknown = doc.contents;
@@ -47,12 +92,12 @@ export function parseYamlSource(text: string): YamlSource {
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (err) {
-      errors.push({ message: firstLine((err as Error).message) });
+      errors.push({ message: `invalid YAML: ${firstLine((err as Error).message)}` });
     }
   }
   return { value, lineOf, errors };
 }
 
 function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+  return sanitize((message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, ''));
 }

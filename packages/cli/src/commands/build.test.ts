@@ -51,8 +51,57 @@ describeLinux('potions build', () => {
     );
     const res = await cli(['build', recipe, '--version', '1.0', '--out', path.join(dir, 'out2'), '--no-cache', '--json']);
     expect(res.code).toBe(1);
-    expect(JSON.parse(res.stdout)).toMatchObject({ ok: false, status: 'failed', step: 'download', artifact: null });
+    const doc = JSON.parse(res.stdout);
+    expect(doc).toMatchObject({ ok: false, status: 'failed', step: 'download', artifact: null, code: 'E_BUILD_FAILED' });
+    // The hint names what a build can change, not `potions download` options.
+    expect(doc.hint).toContain('--source-mirror');
+    expect(`${res.stdout}${res.stderr}`).not.toContain('--deadline');
     expect(res.stderr).toContain('broken: download failed');
+  });
+
+  test('with --json, a mistake before the build is one { ok: false, code } document (printed once)', async () => {
+    const res = await cli(['build', 'no-such-recipe', '--recipes', path.join(dir, 'nowhere'), '--json']);
+    expect(res.code).toBe(1);
+    expect(JSON.parse(res.stdout)).toMatchObject({ ok: false, code: 'E_UNKNOWN_RECIPE', error: expect.stringContaining('no-such-recipe') });
+  });
+
+  test('an --out that is a file: E_OUT_DIR naming the path, exit 1, no stack trace', async () => {
+    const file = path.join(dir, 'a.bin');
+    await fs.writeFile(file, 'x');
+    const args = ['build', path.join(SHARED, 'potions-recipes', 'tree.yml'), '--version', '2.1.0', '--out', file, '--no-cache'];
+    const res = await cli(args);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`cannot use ${file} as the output folder: it is a file, not a folder`);
+    expect(res.stderr).not.toMatch(/internal error|\n\s+at /);
+    const json = await cli([...args, '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, code: 'E_OUT_DIR' });
+    const cache = await cli(['build', path.join(SHARED, 'potions-recipes', 'tree.yml'), '--version', '2.1.0', '--out', path.join(dir, 'out-c'), '--cache-dir', file]);
+    expect(cache.code).toBe(1);
+    expect(cache.stderr).toContain(`cannot use ${file} as the build cache folder`);
+  });
+
+  test('--dependency-version is checked: a valid version, of a dependency the recipe builds', async () => {
+    const tree = path.join(SHARED, 'potions-recipes', 'tree.yml');
+    const bad = await cli(['build', tree, '--version', '2.1.0', '--no-cache', '--dependency-version', 'a=$(x)']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('the version "$(x)" given for the dependency a is not a valid version');
+    const unknown = await cli(['build', tree, '--version', '2.1.0', '--no-cache', '--dependency-version', 'zlib=1.2.13']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('zlib is not a dependency of tree; it has no dependency built from a recipe');
+  });
+
+  test("a source mirror's credentials appear nowhere: not in the output, not in the metadata", async () => {
+    const secret = mirror.base.replace('http://', 'http://ci:TOPSECRET@');
+    const res = await cli(['build', path.join(SHARED, 'potions-recipes', 'tree.yml'), '--version', '2.1.0', '--source-mirror', secret, '--out', path.join(dir, 'out-secret'), '--no-cache', '--json']);
+    expect(res.code).toBe(0);
+    expect(`${res.stdout}${res.stderr}`).not.toContain('TOPSECRET');
+    const meta = await fs.readFile(JSON.parse(res.stdout).metadata, 'utf8');
+    expect(meta).not.toContain('TOPSECRET');
+    expect(JSON.parse(meta).source).toMatchObject({
+      url: 'http://mama.indstate.edu/users/ice/tree/src/tree-2.1.0.tgz',
+      mirror: `${mirror.base.replace('http://', 'http://***:***@')}/mama.indstate.edu/users/ice/tree/src/tree-2.1.0.tgz`,
+    });
   });
 
   test('mistakes get a clear message and exit 1, no stack trace', async () => {

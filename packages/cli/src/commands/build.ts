@@ -1,20 +1,16 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConsoleReporter, UserError, assertPlatform, describeError, errorMessage, hostPlatform, isUserError, PLATFORMS } from '@potions/core';
-import { resolveVersion, versionDepsFromEnv, type Recipe } from '@potions/recipe';
+import { ConsoleReporter, UserError, assertPlatform, errorMessage, hostPlatform, PLATFORMS } from '@potions/core';
 import {
-  BuildFailure,
   LocalFolderBuildCache,
-  buildRecipe,
+  buildFromRecipeRef,
   defaultCacheDir,
-  findRecipe,
-  loadRecipeOrThrow,
+  isBuildFailure,
   parseSourceMirrors,
-  planRecipeBuild,
   sourceMirrorsFromEnv,
   SOURCE_MIRRORS_ENV,
 } from '@potions/builder';
-import { ExitCode, formatTable, printJson } from '../output';
+import { formatTable, jsonReported, printJson } from '../output';
 
 const DEFAULT_RECIPES_DIR = 'recipes';
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -33,6 +29,7 @@ interface BuildCommandOptions {
   json?: boolean;
 }
 
+/** `NAME=VERSION` pairs; whether NAME is a dependency and VERSION valid is the builder's to check. */
 function parseDependencyVersions(values: string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const v of values) {
@@ -61,9 +58,9 @@ export function registerBuildCommand(program: Command): void {
     .option('--json', 'print { ok, artifact, sha256, metadata, status } on stdout')
     .action(async (ref: string, opts: BuildCommandOptions) => {
       const reporter = new ConsoleReporter();
-      const dirs = opts.recipes ?? [DEFAULT_RECIPES_DIR];
-      const host = hostPlatform();
-      const platform = opts.platform ? assertPlatform(opts.platform, '--platform') : host;
+      // First, so that no later line can show a mirror's credentials.
+      const sourceMirrors = [...parseSourceMirrors(opts.sourceMirror ?? [], '--source-mirror', reporter), ...sourceMirrorsFromEnv(process.env, reporter)];
+      const platform = opts.platform ? assertPlatform(opts.platform, '--platform') : hostPlatform();
       if (!platform) {
         throw new UserError('E_PLATFORM', `this machine (${process.platform}/${process.arch}) is not one of the platforms Potions builds for`, {
           hint: `pass --platform with one of: ${PLATFORMS.join(', ')}`,
@@ -73,59 +70,49 @@ export function registerBuildCommand(program: Command): void {
       if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) {
         throw new UserError('E_USAGE', `--jobs must be a whole number of at least 1, got "${opts.jobs}"`);
       }
-      const mirrors = [...parseSourceMirrors(opts.sourceMirror ?? []), ...sourceMirrorsFromEnv()];
-      const depVersions = parseDependencyVersions(opts.dependencyVersion ?? []);
-      const versionOf = async (recipe: Recipe): Promise<string> =>
-        depVersions.get(recipe.name) ?? (await resolveVersion(recipe, { ...versionDepsFromEnv(), reporter })).version;
-
-      const file = await findRecipe(ref, dirs);
-      const loaded = await loadRecipeOrThrow(file);
-      const version = opts.version ?? (await versionOf(loaded.recipe));
-      const plan = await planRecipeBuild({
-        file,
-        platform,
-        version,
-        recipeDirs: [...dirs, path.dirname(file)],
-        dependencyVersion: versionOf,
-      });
-      if (plan.host.length > 0) reporter.info(`expected on this machine (no recipe): ${plan.host.join(', ')}`);
-      const cache = opts.cache ? new LocalFolderBuildCache(opts.cacheDir ? path.resolve(opts.cacheDir) : defaultCacheDir()) : undefined;
+      // Mistakes before the build throw: main prints them (with --json, as { ok: false, code, ... }).
+      let result;
       try {
-        const result = await buildRecipe(plan.spec, {
+        result = await buildFromRecipeRef({
+          ref,
+          recipeDirs: opts.recipes ?? [DEFAULT_RECIPES_DIR],
+          platform,
+          version: opts.version,
+          dependencyVersions: parseDependencyVersions(opts.dependencyVersion ?? []),
+          sourceMirrors,
+          cache: opts.cache ? new LocalFolderBuildCache(opts.cacheDir ? path.resolve(opts.cacheDir) : defaultCacheDir()) : undefined,
           outDir: path.resolve(opts.out),
-          sourceMirrors: mirrors,
-          cache,
-          dependencies: plan.dependencies,
           jobs,
           reporter,
           keepWorkDir: opts.keepWorkDir,
         });
-        if (opts.json) {
-          printJson({ ok: true, artifact: result.artifact, sha256: result.sha256, metadata: result.metadataFile, status: result.status, cached: result.cached });
-          return;
-        }
-        process.stderr.write(
-          `${formatTable(
-            ['RECIPE', 'VERSION', 'PLATFORM', 'STATUS', 'METHOD', 'ARTIFACT', 'SHA256'],
-            [[result.name, result.version, result.platform, result.cached ? `${result.status} (cached)` : result.status, result.method, path.relative(process.cwd(), result.artifact), result.sha256]],
-          )}\n`,
-        );
       } catch (err) {
-        if (opts.json) {
+        // A failed build: the richer document with the step it failed in.
+        if (opts.json && isBuildFailure(err)) {
           printJson({
             ok: false,
             status: 'failed',
             artifact: null,
             sha256: null,
             metadata: null,
-            step: err instanceof BuildFailure ? err.step : undefined,
+            step: err.step,
             error: errorMessage(err),
+            code: err.code,
+            hint: err.hint,
           });
-          process.stderr.write(`error: ${describeError(err)}\n`);
-          process.exitCode = isUserError(err) ? ExitCode.Failure : ExitCode.Internal;
-          return;
+          throw jsonReported(err);
         }
         throw err;
       }
+      if (opts.json) {
+        printJson({ ok: true, artifact: result.artifact, sha256: result.sha256, metadata: result.metadataFile, status: result.status, cached: result.cached });
+        return;
+      }
+      process.stderr.write(
+        `${formatTable(
+          ['RECIPE', 'VERSION', 'PLATFORM', 'STATUS', 'METHOD', 'ARTIFACT', 'SHA256'],
+          [[result.name, result.version, result.platform, result.cached ? `${result.status} (cached)` : result.status, result.method, path.relative(process.cwd(), result.artifact), result.sha256]],
+        )}\n`,
+      );
     });
 }

@@ -49,6 +49,56 @@ describe('potions download', () => {
     ]);
     expect(r.stderr).toContain('sha256 mismatch');
     expect(r.stderr).not.toContain('    at ');
+    expect(json).toMatchObject({ partial: null });
+    expect(await fs.readdir(dir)).toEqual([]);
+  });
+
+  it('never prints the credentials of a URL', async () => {
+    const withUser = a.url('/missing').replace('http://', 'http://user:s3cr3tpw@');
+    const withToken = `${b.url('/missing')}?token=SECRETTOKEN`;
+    const r = await cli(['download', withUser, withToken, '--out', path.join(dir, 'x'), '--json']);
+    expect(r.code).toBe(1);
+    for (const secret of ['s3cr3tpw', 'SECRETTOKEN']) {
+      expect(r.stdout).not.toContain(secret);
+      expect(r.stderr).not.toContain(secret);
+    }
+    const json = JSON.parse(r.stdout) as { ok: boolean; mirrors: { url: string }[] };
+    expect(json.mirrors.map((m) => m.url)).toEqual([
+      a.url('/missing').replace('http://', 'http://***:***@'),
+      `${b.url('/missing')}?token=***`,
+    ]);
+    expect(a.requests[0]?.authorization).toBe(`Basic ${Buffer.from('user:s3cr3tpw').toString('base64')}`);
+  });
+
+  it('refuses a folder as --out with its own error code, before any request', async () => {
+    const r = await cli(['download', b.url('/x.tgz'), '--out', dir, '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'E_DEST_IS_DIR', partial: null, mirrors: [] });
+    expect(r.stderr).toContain(`${dir} is a folder`);
+    expect(b.requests).toHaveLength(0);
+    const file = path.join(dir, 'f');
+    await fs.writeFile(file, '');
+    const under = await cli(['download', b.url('/x.tgz'), '--out', path.join(file, 'x.tgz')]);
+    expect(under.code).toBe(1);
+    expect(under.stderr).toContain(`${file} is not a folder`);
+    expect(under.stderr).not.toContain('deadline');
+  });
+
+  it('says where it kept partial data for a resume, and keeps none with --no-keep-partial', async () => {
+    // The first request is cut off halfway, every later one is a 404.
+    b.setFaults([{ times: 1, fault: { kind: 'truncate' } }, { fault: { kind: 'status', status: 404 } }]);
+    const out = path.join(dir, 'x.tgz');
+    const partial = path.join(dir, '.x.tgz.potions-partial');
+    const r = await cli(['download', b.url('/x.tgz'), '--out', out, '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'E_DOWNLOAD_FAILED', partial });
+    expect(r.stderr).toContain(`partial data kept for resume: ${partial}`);
+    expect((await fs.readdir(dir)).sort()).toEqual(['.x.tgz.potions-partial', '.x.tgz.potions-partial.json']);
+
+    const again = await cli(['download', b.url('/x.tgz'), '--out', out, '--no-keep-partial', '--json']);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: false, partial: null });
+    expect(again.stderr).not.toContain('partial data kept');
     expect(await fs.readdir(dir)).toEqual([]);
   });
 

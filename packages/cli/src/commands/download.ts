@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ConsoleReporter, UserError } from '@potions/core';
+import { ConsoleReporter, UserError, isUserError } from '@potions/core';
 import { downloadFile } from '@potions/downloader';
 import type { DownloadOptions } from '@potions/downloader';
 import { jsonReported, printJson } from '../output';
@@ -15,6 +15,7 @@ interface DownloadCommandOptions {
   timeoutIdle?: string;
   deadline?: string;
   hedgeDelay?: string;
+  keepPartial: boolean;
   json?: boolean;
 }
 
@@ -50,6 +51,7 @@ export function registerDownloadCommand(program: Command): void {
     .option('--timeout-idle <s>', 'seconds without a byte mid-body before the body counts as stalled')
     .option('--deadline <s>', 'seconds for the whole download, retries included')
     .option('--hedge-delay <s>', 'seconds before the next mirror is tried alongside a silent first one')
+    .option('--no-keep-partial', 'on failure, delete the partial data instead of keeping it (hidden, beside --out) for a resume')
     .option('--json', 'print { ok, file, sha256, bytes, mirror, attempts, seconds } on stdout')
     .action(async (urls: string[], opts: DownloadCommandOptions) => {
       const options: DownloadOptions = {
@@ -66,6 +68,7 @@ export function registerDownloadCommand(program: Command): void {
           deadlineMs: seconds('--deadline', opts.deadline),
         },
         hedgeDelayMs: seconds('--hedge-delay', opts.hedgeDelay),
+        keepPartial: opts.keepPartial,
         reporter: new ConsoleReporter(),
       };
       try {
@@ -82,9 +85,22 @@ export function registerDownloadCommand(program: Command): void {
         if (opts.json) printJson(summary);
         else process.stderr.write(`${r.file}: ${r.bytes} bytes, sha256 ${r.sha256}, from ${r.url}\n`);
       } catch (err) {
+        const e = err as { message?: string; code?: unknown; hint?: unknown; mirrors?: unknown; partial?: unknown };
+        const partial = typeof e.partial === 'string' ? e.partial : null;
+        if (partial) {
+          process.stderr.write(
+            `partial data kept for resume: ${partial}; run the same command again to resume, or --no-keep-partial\n`,
+          );
+        }
         if (opts.json) {
-          const e = err as { message?: string; mirrors?: unknown };
-          printJson({ ok: false, error: e.message ?? String(err), mirrors: Array.isArray(e.mirrors) ? e.mirrors : [] });
+          printJson({
+            ok: false,
+            error: e.message ?? String(err),
+            code: typeof e.code === 'string' && isUserError(err) ? e.code : 'E_INTERNAL',
+            hint: typeof e.hint === 'string' ? e.hint : undefined,
+            mirrors: Array.isArray(e.mirrors) ? e.mirrors : [],
+            partial,
+          });
           jsonReported(err);
         }
         // main prints the message on stderr and picks the exit code (1 for a failed download).

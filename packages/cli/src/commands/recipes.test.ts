@@ -118,7 +118,7 @@ describe('potions recipes', () => {
   });
 
   it('plan: prints URLs in try order and the build order, without network', async () => {
-    const r = await cli(['recipes', 'plan', 'perl', 'llvm-git', '--platform', 'linux-amd64', '--version', '5.40.0', '--recipes', CORPUS, '--json']);
+    const r = await cli(['recipes', 'plan', 'perl@5.40.0', 'llvm-git@5.40.0', '--platform', 'linux-amd64', '--recipes', CORPUS, '--json']);
     expect(r.code).toBe(0);
     const plans = JSON.parse(r.stdout) as { downloads: { attempts: { url: string; field: string; ref?: string }[] }[]; buildOrder: string[] }[];
     expect(plans[0]?.downloads[0]?.attempts.map((a) => a.url)).toEqual([
@@ -148,7 +148,53 @@ describe('potions recipes', () => {
     expect(missing.stderr).toContain('recipe "k3s" has errors');
   });
 
-  it('versions and plan without --version look up the latest version (POTIONS_GITHUB_API_URL)', async () => {
+  it('plan: each recipe has its own version; --version only for a single NAME', async () => {
+    const both = await cli(['recipes', 'plan', 'tree@2.1.1', 'zlib@1.3.1', '--platform', 'linux-amd64', '--recipes', CORPUS, '--json']);
+    expect(both.code).toBe(0);
+    const plans = JSON.parse(both.stdout) as { version: string; downloads: { recipe: string; version: string }[] }[];
+    expect(plans.map((p) => [p.downloads[0]?.recipe, p.version])).toEqual([
+      ['tree', '2.1.1'],
+      ['zlib', '1.3.1'],
+    ]);
+    const ambiguous = await cli(['recipes', 'plan', 'tree', 'zlib', '--version', '2.1.0', '--platform', 'linux-amd64', '--recipes', CORPUS]);
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stderr).toContain('--version 2.1.0 is ambiguous with tree zlib: it applies only to one recipe named without @VERSION');
+    expect(ambiguous.stderr).toContain('tree@VERSION zlib@VERSION');
+    const mixed = await cli(['recipes', 'plan', 'tree@2.1.1', '--version', '2.1.0', '--platform', 'linux-amd64', '--recipes', CORPUS, '--json']);
+    expect(mixed.code).toBe(1);
+    expect(JSON.parse(mixed.stdout)).toMatchObject({ ok: false, code: 'E_USAGE' });
+    const none = await cli(['recipes', 'plan', 'tree', 'zlib@1.3.1', 'curl', '--platform', 'linux-amd64', '--recipes', CORPUS]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no version given for "tree", "curl"; plan works offline and needs every version');
+    expect(none.stderr).toContain('potions recipes versions tree curl');
+  });
+
+  it('check: a huge or special file is refused with its size, never read', async () => {
+    const huge = await write('huge.yml', GOOD);
+    await fs.truncate(huge, 200 * 1024 * 1024);
+    const r = await cli(['recipes', 'check', huge]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`recipe ${huge} is 200.0 MiB; a recipe may be at most 1 MiB`);
+    expect(r.stderr).not.toMatch(/heap|\n\s+at /);
+    const json = await cli(['recipes', 'check', '--json', huge]);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, code: 'E_RECIPE_TOO_LARGE' });
+  }, 20_000);
+
+  it('check: with no valid recipe it says so instead of 0/0, and an empty folder is an error', async () => {
+    const bad = await write('bad.yml', GOOD.replace('name: demo\n', ''));
+    const r = await cli(['recipes', 'check', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('coverage: no valid recipes');
+    expect(r.stderr).not.toContain('0/0');
+    const empty = path.join(dir, 'empty');
+    await fs.mkdir(empty);
+    const e = await cli(['recipes', 'check', empty]);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain(`${empty} holds no *.yml or *.yaml recipe`);
+  });
+
+  it('versions looks up the latest version (POTIONS_GITHUB_API_URL); plan stays offline', async () => {
     const server = await startFakeVersionServer({ releases: { 'acme/demo': [{ tag_name: 'v2.0.0-rc1', prerelease: true }, { tag_name: 'v1.4.0' }, { tag_name: 'v1.10.0' }] } });
     const saved = { api: process.env.POTIONS_GITHUB_API_URL, token: process.env.GITHUB_TOKEN };
     process.env.POTIONS_GITHUB_API_URL = server.url;
@@ -159,10 +205,12 @@ describe('potions recipes', () => {
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual([{ recipe: 'demo', version: '1.10.0', candidates: ['1.10.0', '1.4.0'] }]);
       expect(server.requests[0]?.authorization).toBe('Bearer secret-token');
+      expect(r.stderr + r.stdout).not.toContain('secret-token');
+      const requests = server.requests.length;
       const plan = await cli(['recipes', 'plan', 'demo', '--platform', 'linux-arm64', '--recipes', dir]);
-      expect(plan.code).toBe(0);
-      expect(plan.stderr).toContain('https://example.com/demo-1.10.0.tar.gz');
-      expect(plan.stderr + plan.stdout).not.toContain('secret-token');
+      expect(plan.code).toBe(1);
+      expect(plan.stderr).toContain('no version given for "demo"');
+      expect(server.requests).toHaveLength(requests);
     } finally {
       process.env.POTIONS_GITHUB_API_URL = saved.api;
       process.env.GITHUB_TOKEN = saved.token;

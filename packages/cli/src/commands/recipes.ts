@@ -41,8 +41,9 @@ async function loadLibrary(dirs: readonly string[]): Promise<Map<string, LoadedR
     let loaded: LoadedRecipe[];
     try {
       loaded = await loadRecipeDir(dir);
-    } catch {
-      throw new UserError('E_RECIPE_PATH', `cannot read the recipe folder ${dir}`, { hint: 'pass --recipes DIR (e.g. --recipes ../shared/potions-recipes)' });
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      throw new UserError('E_RECIPE_PATH', `cannot read the recipe folder ${dir}: ${why}`, { hint: 'pass --recipes DIR (e.g. --recipes ../shared/potions-recipes)' });
     }
     for (const l of loaded) if (l.name && !byName.has(l.name)) byName.set(l.name, l);
   }
@@ -66,6 +67,42 @@ function requireRecipes(library: Map<string, LoadedRecipe>, names: readonly stri
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+export interface PlanTarget {
+  name: string;
+  version: string;
+}
+
+/**
+ * The recipes and versions `recipes plan` works on: `NAME@VERSION` each, or one
+ * `NAME` with `--version`. Plan is offline, so every recipe needs a version.
+ */
+export function planTargets(args: readonly string[], version: string | undefined): PlanTarget[] {
+  const parsed = args.map((a) => {
+    const at = a.indexOf('@');
+    if (at < 0) return { name: a, version: undefined as string | undefined };
+    if (at === 0 || at === a.length - 1) {
+      throw new UserError('E_USAGE', `"${a}" is not NAME@VERSION`, { hint: 'write e.g. zlib@1.3.1' });
+    }
+    return { name: a.slice(0, at), version: a.slice(at + 1) };
+  });
+  if (version !== undefined) {
+    const only = parsed[0];
+    if (parsed.length !== 1 || only === undefined || only.version !== undefined) {
+      throw new UserError('E_USAGE', `--version ${version} is ambiguous with ${args.join(' ')}: it applies only to one recipe named without @VERSION`, {
+        hint: `give each recipe its own version: ${parsed.map((p) => `${p.name}@${p.version ?? 'VERSION'}`).join(' ')}`,
+      });
+    }
+    return [{ name: only.name, version }];
+  }
+  const missing = parsed.filter((p) => p.version === undefined).map((p) => p.name);
+  if (missing.length > 0) {
+    throw new UserError('E_USAGE', `no version given for ${missing.map((m) => `"${m}"`).join(', ')}; plan works offline and needs every version`, {
+      hint: `write NAME@VERSION (${missing.map((m) => `${m}@VERSION`).join(' ')}), or --version V for a single recipe; \`potions recipes versions ${missing.join(' ')}\` looks up the latest`,
+    });
+  }
+  return parsed as PlanTarget[];
+}
+
 export function registerRecipesCommand(program: Command): void {
   const recipes = program.command('recipes').description('Read, check and plan recipes');
 
@@ -75,8 +112,9 @@ export function registerRecipesCommand(program: Command): void {
     .argument('<paths...>', 'recipe files or folders')
     .option('--json', 'print [{recipe, file, errors, warnings}] on stdout')
     .option('--errors-only', 'leave warnings out of the table')
-    .action(async (paths: string[], opts: { json?: boolean; errorsOnly?: boolean }) => {
-      const report = await checkRecipes(paths);
+    .option('--verbose', 'print debug lines (e.g. files skipped while resolving dependencies)')
+    .action(async (paths: string[], opts: { json?: boolean; errorsOnly?: boolean; verbose?: boolean }) => {
+      const report = await checkRecipes(paths, { reporter: new ConsoleReporter({ verbose: opts.verbose ?? false }) });
       const failed = report.entries.filter((e) => e.errors.length > 0);
       if (opts.json) {
         printJson(report.entries);
@@ -93,27 +131,25 @@ export function registerRecipesCommand(program: Command): void {
 
   recipes
     .command('plan')
-    .description('Show the download URLs in try order and the build order (no network when --version is given)')
-    .argument('<names...>', 'recipe names')
+    .description('Show the download URLs in try order and the build order (offline: give each version)')
+    .argument('<names...>', 'recipes as NAME@VERSION (or one NAME with --version)')
     .requiredOption('--platform <platform>', `one of ${PLATFORMS.join(', ')}`)
-    .option('--version <version>', 'the version to plan for; without it the latest is looked up on the network')
+    .option('--version <version>', 'the version, when exactly one NAME is given without @VERSION')
     .option('--recipes <dir>', `recipe folder, repeatable (default: ${DEFAULT_RECIPES_DIR})`, collect)
     .option('--json', 'print the plan as JSON on stdout')
     .action(async (names: string[], opts: { platform: string; version?: string; recipes?: string[]; json?: boolean }) => {
       if (!isPlatform(opts.platform)) {
         throw new UserError('E_PLATFORM', `unknown platform "${opts.platform}" in --platform`, { hint: `use one of: ${PLATFORMS.join(', ')}` });
       }
+      const targets = planTargets(names, opts.version);
       const dirs = opts.recipes ?? [DEFAULT_RECIPES_DIR];
       const library = await loadLibrary(dirs);
-      const all = requireRecipes(library, names, dirs);
-      const reporter = new ConsoleReporter();
-      const plans = [];
-      for (const name of names) {
-        const recipe = all.find((r) => r.name === name) as Recipe;
-        const version = opts.version ?? (await resolveVersion(recipe, { ...versionDepsFromEnv(), reporter })).version;
-        const plan = planBuild(all, [name], opts.platform, version);
-        plans.push(plan);
-      }
+      const all = requireRecipes(
+        library,
+        targets.map((t) => t.name),
+        dirs,
+      );
+      const plans = targets.map((t) => planBuild(all, [t.name], opts.platform, t.version));
       if (opts.json) {
         printJson(plans.length === 1 ? plans[0] : plans);
         return;

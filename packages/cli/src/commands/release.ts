@@ -127,7 +127,7 @@ export function registerReleaseCommand(program: Command): void {
         ...(opts.version !== undefined ? { version: opts.version } : {}),
         recipesDirs: (opts.recipes ?? ['recipes']).map((d) => path.resolve(d)),
         ...(opts.config !== undefined ? { config: path.resolve(opts.config) } : {}),
-        sourceMirrors: [...parseSourceMirrors(opts.sourceMirror ?? []), ...sourceMirrorsFromEnv()],
+        sourceMirrors: [...parseSourceMirrors(opts.sourceMirror ?? [], '--source-mirror', reporter), ...sourceMirrorsFromEnv(process.env, reporter)],
         ...(opts.sourceDir ? { sourceDirs: opts.sourceDir.map((d) => path.resolve(d)) } : {}),
         ...(platform ? { platform } : {}),
         workDir: path.resolve(opts.workDir ?? process.cwd()),

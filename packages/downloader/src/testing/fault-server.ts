@@ -85,6 +85,8 @@ export interface RequestLogEntry {
   file: string;
   range?: string;
   ifRange?: string;
+  /** The Authorization header as received (basic auth from a URL's user info arrives here). */
+  authorization?: string;
   status?: number;
   fault?: ServerFaultKind;
   at: number;
@@ -181,7 +183,8 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     let file = decodeURIComponent(url.pathname);
     const range = req.headers.range;
     const ifRange = typeof req.headers['if-range'] === 'string' ? req.headers['if-range'] : undefined;
-    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, file, range, ifRange, at: Date.now() };
+    const authorization = req.headers.authorization;
+    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, file, range, ifRange, authorization, at: Date.now() };
     const loop = /^\/__loop\/([12])(\/.*)$/.exec(file);
     if (loop) {
       entry.file = loop[2] as string;

@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { hostPlatform } from '@potions/core';
+import { startSourceMirror, type SourceMirror } from '@potions/builder/testing';
+import { main } from './main';
+
+/** The `name=value` pairs @actions/core wrote to GITHUB_OUTPUT (heredoc format). */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^(.+?)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+const UPSTREAM = 'http://127.0.0.1:1/pkg/pkg-1.0.tar.gz';
+const RECIPE = `name: pkg
+version:
+  source: "static:1.0"
+build_type: custom
+download:
+  download_url: "http://127.0.0.1:1/pkg/pkg-{version}.tar.gz"
+  platforms:
+    linux-amd64:
+    linux-arm64:
+    darwin-x86_64:
+    darwin-arm64:
+build:
+  timeout_minutes: 2
+  custom_build: |
+    true
+  custom_install: |
+    mkdir -p "$PREFIX/bin"
+    cp hi "$PREFIX/bin/hi"
+`;
+
+const describeHost = hostPlatform() ? describe : describe.skip;
+
+describeHost('build-recipe action', () => {
+  let dir: string;
+  let mirror: SourceMirror;
+  let tarball: Buffer;
+  const saved = { ...process.env };
+  const write = process.stdout.write.bind(process.stdout);
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-action-build-'));
+    await fs.mkdir(path.join(dir, 'recipes', 'src', 'pkg-1.0'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'recipes', 'pkg.yml'), RECIPE);
+    await fs.writeFile(path.join(dir, 'recipes', 'src', 'pkg-1.0', 'hi'), '#!/bin/sh\necho hi\n', { mode: 0o755 });
+    tarball = execFileSync('tar', ['-czf', '-', '-C', path.join(dir, 'recipes', 'src'), 'pkg-1.0']);
+    await fs.rm(path.join(dir, 'recipes', 'src'), { recursive: true });
+    mirror = await startSourceMirror({ [UPSTREAM]: tarball });
+  });
+  afterAll(async () => {
+    await mirror.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+
+  /** Run main() as the runner would, with these inputs. */
+  async function runStep(inputs: Record<string, string>) {
+    const step = await fs.mkdtemp(path.join(dir, 'step-'));
+    const outputFile = path.join(step, 'output');
+    const summaryFile = path.join(dir, 'summary.md');
+    await fs.writeFile(outputFile, '');
+    await fs.writeFile(summaryFile, '');
+    for (const k of Object.keys(process.env)) if (k.startsWith('INPUT_')) delete process.env[k];
+    Object.assign(process.env, { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_WORKSPACE: dir, RUNNER_TEMP: step, TMPDIR: step });
+    for (const [k, v] of Object.entries(inputs)) process.env[`INPUT_${k.toUpperCase()}`] = v;
+    let stdout = '';
+    process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      await main();
+    } finally {
+      process.stdout.write = write;
+    }
+    const exitCode = process.exitCode;
+    process.exitCode = undefined;
+    return { outputs: parseOutputs(await fs.readFile(outputFile, 'utf8')), summary: await fs.readFile(summaryFile, 'utf8'), stdout, exitCode };
+  }
+
+  const secretBase = (): string => mirror.base.replace('http://', 'http://ci:TOPSECRET@');
+
+  test('builds through a credentialed source mirror: outputs set, the credential masked and kept out of the metadata', async () => {
+    const res = await runStep({ recipe: 'pkg', 'source-mirrors': secretBase(), cache: 'false', 'output-dir': 'out' });
+    expect(res.exitCode).toBeUndefined();
+    expect(res.outputs).toMatchObject({ status: 'built', version: '1.0', artifact: path.join(dir, 'out', `pkg-1.0-${hostPlatform()}.tar.gz`) });
+    // Marked secret before anything is logged; nothing else names it.
+    expect(res.stdout).toContain('::add-mask::TOPSECRET');
+    expect(res.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain('TOPSECRET');
+    const meta = JSON.parse(await fs.readFile(res.outputs.metadata as string, 'utf8'));
+    expect(JSON.stringify(meta)).not.toContain('TOPSECRET');
+    expect(meta.source.url).toBe(UPSTREAM);
+  });
+
+  test('a failed download: status failed, the step in the annotation and summary, no credential', async () => {
+    mirror.remove(UPSTREAM);
+    try {
+      const res = await runStep({ recipe: 'pkg', 'source-mirrors': secretBase(), cache: 'false', 'output-dir': 'out-fail' });
+      expect(res.exitCode).toBe(1);
+      expect(res.outputs).toMatchObject({ status: 'failed', version: '1.0' });
+      expect(res.stdout).toMatch(/::error title=build-recipe%3A pkg failed at download/);
+      expect(res.summary).toContain('download');
+      expect(`${res.summary}${res.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')}`).not.toContain('TOPSECRET');
+    } finally {
+      mirror.put(UPSTREAM, tarball);
+    }
+  });
+
+  test('an output-dir that is a file fails as the user\'s mistake, naming it', async () => {
+    await fs.writeFile(path.join(dir, 'a.bin'), 'x');
+    const res = await runStep({ recipe: 'pkg', cache: 'false', 'output-dir': 'a.bin' });
+    expect(res.exitCode).toBe(1);
+    expect(res.outputs.status).toBe('failed');
+    expect(res.stdout).toContain(`cannot use ${path.join(dir, 'a.bin')} as the output folder`);
+    expect(res.stdout).not.toContain('a bug in Potions');
+  });
+});

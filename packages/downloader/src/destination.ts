@@ -1,0 +1,88 @@
+/**
+ * Checks of the destination before any byte is requested: a folder, a parent
+ * that is a file, or a folder that cannot be created is the user's to fix,
+ * and must not be reported as a failed mirror.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { DestinationError, destinationError, osCodeOf } from './errors';
+
+/**
+ * Make sure `dest` (absolute) can become a file: it is not a folder, and its
+ * folder exists (created if missing) and is a folder. Throws `DestinationError`
+ * (`E_DEST_IS_DIR`, `E_DEST_UNWRITABLE`). Returns the folders it created, outermost first.
+ */
+export async function prepareDestination(dest: string): Promise<string[]> {
+  let notDir: unknown;
+  const st = await fs.stat(dest).catch((err: unknown) => {
+    const code = osCodeOf(err);
+    if (code === 'ENOTDIR') notDir = err;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw destinationError('E_DEST_UNWRITABLE', dest, `cannot write to ${dest}`, err);
+  });
+  if (st?.isDirectory()) {
+    throw new DestinationError('E_DEST_IS_DIR', `cannot download to ${dest}: ${dest} is a folder`, {
+      path: dest,
+      hint: `give the file's path, e.g. ${path.join(dest, 'NAME')}`,
+    });
+  }
+  // Hand-written instead of mkdir({ recursive: true }): on Node 20 that never
+  // returns for a path under /proc. Find the nearest existing ancestor, check
+  // that it is a folder, then create the missing folders one by one.
+  const missing: string[] = [];
+  let dir = path.dirname(dest);
+  for (;;) {
+    const s = await fs.stat(dir).catch((err: unknown) => {
+      const code = osCodeOf(err);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw destinationError('E_DEST_UNWRITABLE', dest, `cannot write to ${dest}`, err);
+    });
+    if (s) {
+      if (!s.isDirectory()) {
+        throw new DestinationError('E_DEST_UNWRITABLE', `cannot write to ${dest}: ${dir} is not a folder`, {
+          path: dest,
+          osCode: 'ENOTDIR',
+          hint: 'choose a destination file in a folder you can write to',
+          cause: notDir,
+        });
+      }
+      break;
+    }
+    missing.unshift(dir);
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  const created: string[] = [];
+  for (const d of missing) {
+    try {
+      await fs.mkdir(d);
+      created.push(d);
+    } catch (err) {
+      if (osCodeOf(err) === 'EEXIST' && (await fs.stat(d).catch(() => undefined))?.isDirectory()) continue;
+      await removeFolders(created);
+      throw destinationError('E_DEST_UNWRITABLE', d, `cannot create the folder ${d} for ${dest}`, err);
+    }
+  }
+  return created;
+}
+
+/** Remove folders `prepareDestination` created, innermost first, as long as they are empty. */
+export async function removeFolders(created: readonly string[]): Promise<void> {
+  for (const d of [...created].reverse()) {
+    try {
+      await fs.rmdir(d);
+    } catch {
+      return;
+    }
+  }
+}
+
+/** Open the partial data file; a failure is the destination's, not a mirror's. */
+export async function openPartial(file: string, flags: 'r+' | 'w+'): Promise<fs.FileHandle> {
+  try {
+    return await fs.open(file, flags);
+  } catch (err) {
+    throw destinationError('E_DEST_UNWRITABLE', file, `cannot write to ${file}`, err);
+  }
+}
