@@ -4,14 +4,15 @@
 // the build machine must have), read from the recipes themselves.
 //   npx tsx scripts/gen-build-requirements.ts [RECIPE_DIR...]
 // Default folders: ../shared/potions-recipes (the corpus) and recipes/.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRecipeDir, recipeEdges, type LoadedRecipe, type Recipe } from '../packages/recipe/src/index';
 import type { BuildType } from '../packages/builder/src/build-spec';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
+const check = process.argv.includes('--check');
+const args = process.argv.slice(2).filter((a) => a !== '--check');
 const dirs = args.length > 0 ? args : [path.resolve(root, '../shared/potions-recipes'), path.join(root, 'recipes')];
 
 /** The toolchain each build type runs (see packages/builder/src/build-steps.ts). */
@@ -73,5 +74,14 @@ const text = [
   '',
 ].join('\n');
 const out = path.join(root, 'docs', 'source-build-requirements.md');
-writeFileSync(out, text);
-console.log(`wrote ${path.relative(root, out)} (${recipes.size} recipes)`);
+if (check) {
+  // `--check` (run by `pnpm test`): the page must match the recipes it was made from.
+  if (!existsSync(out) || readFileSync(out, 'utf8') !== text) {
+    console.error(`${path.relative(root, out)} is out of date: run \`npx tsx scripts/gen-build-requirements.ts\` and commit.`);
+    process.exit(1);
+  }
+  console.log(`${path.relative(root, out)} is current`);
+} else {
+  writeFileSync(out, text);
+  console.log(`wrote ${path.relative(root, out)} (${recipes.size} recipes)`);
+}
