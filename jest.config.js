@@ -8,6 +8,7 @@ export default {
   moduleNameMapper: {
     '^@potions/action-common$': '<rootDir>/actions/common/src/index.ts',
     '^@potions/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@potions/action-common/testing$': '<rootDir>/actions/common/src/testing.ts',
     '^@potions/([a-z-]+)/testing$': '<rootDir>/packages/$1/src/testing.ts',
   },
   transform: {

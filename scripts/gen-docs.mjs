@@ -70,7 +70,7 @@ for (const { name, text } of pages) {
   else writeFileSync(file, text);
 }
 if (stale.length) {
-  console.error(`Action docs are out of date: ${stale.join(', ')}. Run \`pnpm docs\` and commit.`);
+  console.error(`Action docs are out of date: ${stale.join(', ')}. Run \`pnpm docs:gen\` and commit.`);
   process.exit(1);
 }
 console.log(check ? 'action docs are current' : `wrote ${pages.length} pages to docs/actions`);

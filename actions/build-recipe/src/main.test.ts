@@ -2,17 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { restoreEnv, runActionStep, saveEnv } from '@potions/action-common/testing';
 import { hostPlatform } from '@potions/core';
 import { startSourceMirror, type SourceMirror } from '@potions/builder/testing';
 import { main } from './main';
-
-/** The `name=value` pairs @actions/core wrote to GITHUB_OUTPUT (heredoc format). */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /^(.+?)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm;
-  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
-  return out;
-}
 
 const UPSTREAM = 'http://127.0.0.1:1/pkg/pkg-1.0.tar.gz';
 const RECIPE = `name: pkg
@@ -41,8 +34,7 @@ describeHost('build-recipe action', () => {
   let dir: string;
   let mirror: SourceMirror;
   let tarball: Buffer;
-  const saved = { ...process.env };
-  const write = process.stdout.write.bind(process.stdout);
+  const saved = saveEnv();
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-action-build-'));
@@ -57,32 +49,10 @@ describeHost('build-recipe action', () => {
     await mirror.close();
     await fs.rm(dir, { recursive: true, force: true });
   });
-  afterEach(() => {
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  });
+  afterEach(() => restoreEnv(saved));
 
-  /** Run main() as the runner would, with these inputs. */
-  async function runStep(inputs: Record<string, string>) {
-    const step = await fs.mkdtemp(path.join(dir, 'step-'));
-    const outputFile = path.join(step, 'output');
-    const summaryFile = path.join(dir, 'summary.md');
-    await fs.writeFile(outputFile, '');
-    await fs.writeFile(summaryFile, '');
-    for (const k of Object.keys(process.env)) if (k.startsWith('INPUT_')) delete process.env[k];
-    Object.assign(process.env, { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_WORKSPACE: dir, RUNNER_TEMP: step, TMPDIR: step });
-    for (const [k, v] of Object.entries(inputs)) process.env[`INPUT_${k.toUpperCase()}`] = v;
-    let stdout = '';
-    process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-    try {
-      await main();
-    } finally {
-      process.stdout.write = write;
-    }
-    const exitCode = process.exitCode;
-    process.exitCode = undefined;
-    return { outputs: parseOutputs(await fs.readFile(outputFile, 'utf8')), summary: await fs.readFile(summaryFile, 'utf8'), stdout, exitCode };
-  }
+  /** Run main() as the runner would, with these inputs; temporary files go to the step's folder. */
+  const runStep = (inputs: Record<string, string>) => runActionStep(main, { dir, inputs, env: (step) => ({ TMPDIR: step }) });
 
   const secretBase = (): string => mirror.base.replace('http://', 'http://ci:TOPSECRET@');
 

@@ -2,25 +2,18 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { restoreEnv, runActionStep, saveEnv } from '@potions/action-common/testing';
 import { generateManifestKey, trustedKeysFromPem, verifyManifest } from '@potions/manifest';
 import { writeFakeBuild } from '@potions/manifest/testing';
 import { localObjectsFromDir, startLocalMirrors, syncToMirrors, type LocalMirrors } from '@potions/mirrors';
 import { main } from './main';
-
-/** The `name=value` pairs @actions/core wrote to GITHUB_OUTPUT (heredoc format). */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of text.matchAll(/^(.+?)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm)) out[m[1]!] = m[3]!;
-  return out;
-}
 
 describe('manifest-publish action', () => {
   let dir: string;
   let local: LocalMirrors;
   let mirrorsYaml: string;
   const key = generateManifestKey();
-  const saved = { ...process.env };
-  const write = process.stdout.write.bind(process.stdout);
+  const saved = saveEnv();
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-action-manifest-'));
@@ -44,42 +37,21 @@ describe('manifest-publish action', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  afterEach(() => {
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  });
+  afterEach(() => restoreEnv(saved));
 
-  async function runStep(inputs: Record<string, string>) {
-    const step = await fs.mkdtemp(path.join(dir, 'step-'));
-    const outputFile = path.join(step, 'output');
-    // @actions/core's summary remembers the first file it wrote to (one step per process on a runner): reuse one.
-    const summaryFile = path.join(dir, 'summary.md');
-    await fs.writeFile(outputFile, '');
-    await fs.writeFile(summaryFile, '');
-    for (const k of Object.keys(process.env)) if (k.startsWith('INPUT_')) delete process.env[k];
-    Object.assign(process.env, {
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      GITHUB_WORKSPACE: dir,
-      POTIONS_MANIFEST_KEY: Buffer.from(key.privateKeyPem).toString('base64'),
-      POTIONS_MIRROR_MIRROR_A_ACCESS_KEY_ID: 'S3RVER',
-      POTIONS_MIRROR_MIRROR_A_SECRET_ACCESS_KEY: 'S3RVER',
-      POTIONS_MIRROR_MIRROR_B_ACCESS_KEY_ID: 'S3RVER',
-      POTIONS_MIRROR_MIRROR_B_SECRET_ACCESS_KEY: 'S3RVER',
+  /** Run main() as the runner would, with these inputs, the signing key and both mirrors' credentials. */
+  const runStep = (inputs: Record<string, string>) =>
+    runActionStep(main, {
+      dir,
+      inputs,
+      env: {
+        POTIONS_MANIFEST_KEY: Buffer.from(key.privateKeyPem).toString('base64'),
+        POTIONS_MIRROR_MIRROR_A_ACCESS_KEY_ID: 'S3RVER',
+        POTIONS_MIRROR_MIRROR_A_SECRET_ACCESS_KEY: 'S3RVER',
+        POTIONS_MIRROR_MIRROR_B_ACCESS_KEY_ID: 'S3RVER',
+        POTIONS_MIRROR_MIRROR_B_SECRET_ACCESS_KEY: 'S3RVER',
+      },
     });
-    for (const [k, v] of Object.entries(inputs)) process.env[`INPUT_${k.toUpperCase()}`] = v;
-    let stdout = '';
-    process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-    try {
-      await main();
-    } finally {
-      process.stdout.write = write;
-    }
-    const exitCode = process.exitCode;
-    process.exitCode = undefined;
-    const outputText = await fs.readFile(outputFile, 'utf8');
-    return { outputs: parseOutputs(outputText), outputText, summary: await fs.readFile(summaryFile, 'utf8'), stdout, exitCode };
-  }
 
   it('publishes a signed manifest to both mirrors with failed platforms listed, and republishes nothing on a re-run', async () => {
     const failures = JSON.stringify([{ name: 'jq', version: '1.7.1', platform: 'linux-arm64', reason: 'linker error in the arm64 job' }]);

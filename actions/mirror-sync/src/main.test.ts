@@ -2,27 +2,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { restoreEnv, runActionStep, saveEnv } from '@potions/action-common/testing';
 import { artifactKey, startLocalMirrors, type LocalMirrors } from '@potions/mirrors';
 import { main } from './main';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-
-/** The `name=value` pairs @actions/core wrote to GITHUB_OUTPUT (heredoc format). */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /^(.+?)<<(ghadelimiter_[^\n]+)\n([\s\S]*?)\n\2$/gm;
-  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
-  return out;
-}
 
 describe('mirror-sync action', () => {
   let dir: string;
   let local: LocalMirrors;
   let files: Record<string, Buffer>;
   const secret = `sekret-${randomBytes(8).toString('hex')}`;
-  const saved = { ...process.env };
-  let stdout: string;
-  const write = process.stdout.write.bind(process.stdout);
+  const saved = saveEnv();
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-action-sync-'));
@@ -40,39 +31,10 @@ describe('mirror-sync action', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  /** Run main() as the runner would, with these inputs; returns outputs, summary and what went to stdout. */
-  async function runStep(inputs: Record<string, string>, env: Record<string, string> = {}) {
-    const step = await fs.mkdtemp(path.join(dir, 'step-'));
-    const outputFile = path.join(step, 'output');
-    // @actions/core's summary remembers the first file it wrote to (one step per process on a runner): reuse one.
-    const summaryFile = path.join(dir, 'summary.md');
-    await fs.writeFile(outputFile, '');
-    await fs.writeFile(summaryFile, '');
-    for (const k of Object.keys(process.env)) if (k.startsWith('INPUT_')) delete process.env[k];
-    Object.assign(process.env, { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_WORKSPACE: dir, RUNNER_TEMP: step }, env);
-    for (const [k, v] of Object.entries(inputs)) process.env[`INPUT_${k.toUpperCase()}`] = v;
-    stdout = '';
-    process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-    try {
-      await main();
-    } finally {
-      process.stdout.write = write;
-    }
-    const exitCode = process.exitCode;
-    process.exitCode = undefined;
-    return {
-      outputs: parseOutputs(await fs.readFile(outputFile, 'utf8')),
-      outputText: await fs.readFile(outputFile, 'utf8'),
-      summary: await fs.readFile(summaryFile, 'utf8'),
-      stdout,
-      exitCode,
-    };
-  }
+  /** Run main() as the runner would, with these inputs and extra environment (the credentials). */
+  const runStep = (inputs: Record<string, string>, env: Record<string, string> = {}) => runActionStep(main, { dir, inputs, env });
 
-  afterEach(() => {
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  });
+  afterEach(() => restoreEnv(saved));
 
   function config(): string {
     // Inline YAML, as a workflow would write it under `with:`.

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { hostPlatform, silentReporter } from '@potions/core';
@@ -10,33 +9,19 @@ import { fetchPackage } from './fetch-package';
 import type { FetchPackageOptions } from './fetch-package';
 import { runRelease } from './release';
 import type { ReleaseOptions } from './release';
-import { FAST_S3, GREET_RECIPE, fastDownloads, flipByte, s3rverObjectPath, startTwoMirrors, writeGreetSource } from './test-support';
-import type { TwoMirrors } from './test-support';
+import { describeOnLinuxHost, fastDownloads, flipByte, greetReleaseOptions, s3rverObjectPath, useGreetMirrors } from './test-support';
 
 const host = hostPlatform();
-const describeHost = host && os.platform() === 'linux' ? describe : describe.skip;
 const run = promisify(execFile);
 
-describeHost('fetchPackage through the manifest', () => {
-  let root: string;
-  let sources: string;
-  let two: TwoMirrors;
+describeOnLinuxHost('fetchPackage through the manifest', () => {
+  const world = useGreetMirrors('potions-fetch-', ['1.0.0', '1.0.1', '1.0.2']);
   let n = 0;
   const signer = LocalKeySigner.fromPem(generateManifestKey().privateKeyPem);
-  const manifestUrls = (): string[] => two.mirrors.map((m) => `${m.endpoint}/potions/manifest.json`);
+  const manifestUrls = (): string[] => world.two.mirrors.map((m) => `${m.endpoint}/potions/manifest.json`);
 
   const release = async (version: string, extra: Partial<ReleaseOptions> = {}): Promise<void> => {
-    const summary = await runRelease({
-      recipes: [GREET_RECIPE],
-      version,
-      mirrors: { minMirrors: 2, mirrors: two.mirrors },
-      signer,
-      workDir: path.join(root, 'work'),
-      sourceDirs: [sources],
-      s3: FAST_S3,
-      download: fastDownloads(),
-      ...extra,
-    });
+    const summary = await runRelease({ ...greetReleaseOptions(world, version, 2, signer), ...extra });
     expect(summary.stages.filter((s) => !s.ok)).toEqual([]);
   };
   const fetchInto = (extra: Partial<FetchPackageOptions> = {}) => {
@@ -44,9 +29,9 @@ describeHost('fetchPackage through the manifest', () => {
     return fetchPackage({
       manifestUrl: manifestUrls(),
       name: 'greet',
-      outDir: path.join(root, 'out', `greet-${n}`),
+      outDir: path.join(world.root, 'out', `greet-${n}`),
       trustedKeys: [signer],
-      trustStore: new FileTrustStore(path.join(root, 'trust', `${n}.json`)),
+      trustStore: new FileTrustStore(path.join(world.root, 'trust', `${n}.json`)),
       reporter: silentReporter,
       download: fastDownloads(),
       ...extra,
@@ -54,42 +39,31 @@ describeHost('fetchPackage through the manifest', () => {
   };
   /** The key of the host's tar.gz of `version` (the manifest names it). */
   const artifactKey = async (version: string): Promise<string> => {
-    const got = await fetchInto({ version, outDir: path.join(root, 'out', `probe-${version}-${n}`) });
+    const got = await fetchInto({ version, outDir: path.join(world.root, 'out', `probe-${version}-${n}`) });
     return new URL(got.urls[0]!).pathname.replace(/^\/potions\//, '');
   };
 
-  beforeAll(async () => {
-    root = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-fetch-'));
-    sources = path.join(root, 'upstream');
-    await fs.mkdir(sources);
-    for (const v of ['1.0.0', '1.0.1', '1.0.2']) await writeGreetSource(sources, v);
-    two = await startTwoMirrors(path.join(root, 'mirrors'));
-    await release('1.0.0');
-  });
-  afterAll(async () => {
-    await two?.close();
-    await fs.rm(root, { recursive: true, force: true });
-  });
+  beforeAll(() => release('1.0.0'));
 
   test('installs, relocated, when the first mirror is down', async () => {
-    two.proxies[0]!.down = true;
+    world.two.proxies[0]!.down = true;
     try {
       const got = await fetchInto();
       expect(got).toMatchObject({ name: 'greet', version: '1.0.0', platform: host, format: 'tar.gz' });
       expect(got.manifestUrl).toBe(manifestUrls()[1]);
-      expect(got.mirror.startsWith(two.mirrors[1]!.endpoint)).toBe(true);
+      expect(got.mirror.startsWith(world.two.mirrors[1]!.endpoint)).toBe(true);
       expect((await run(path.join(got.dir, 'bin', 'greet'))).stdout).toBe('Hello from greet 1.0.0\n');
     } finally {
-      two.proxies[0]!.down = false;
+      world.two.proxies[0]!.down = false;
     }
   });
 
   test('an artifact corrupted on the first mirror is detected and fetched from the second', async () => {
-    const file = s3rverObjectPath(two, 0, await artifactKey('1.0.0'));
+    const file = s3rverObjectPath(world.two, 0, await artifactKey('1.0.0'));
     const original = await flipByte(file, 100);
     try {
       const got = await fetchInto();
-      expect(got.mirror.startsWith(two.mirrors[1]!.endpoint)).toBe(true);
+      expect(got.mirror.startsWith(world.two.mirrors[1]!.endpoint)).toBe(true);
       expect(got.attempts).toBeGreaterThanOrEqual(2);
       expect((await run(path.join(got.dir, 'bin', 'greet'))).stdout).toBe('Hello from greet 1.0.0\n');
     } finally {
@@ -98,23 +72,23 @@ describeHost('fetchPackage through the manifest', () => {
   });
 
   test('a first mirror that corrupts every read: its manifest is refused and everything comes from the second', async () => {
-    two.proxies[0]!.corruptGets = true;
+    world.two.proxies[0]!.corruptGets = true;
     try {
       const got = await fetchInto();
       expect(got.manifestRefused).toEqual([expect.objectContaining({ source: manifestUrls()[0], code: expect.stringMatching(/^E_MANIFEST_(MALFORMED|BAD_SIGNATURE)$/) })]);
       expect(got.manifestUrl).toBe(manifestUrls()[1]);
-      expect(got.mirror.startsWith(two.mirrors[1]!.endpoint)).toBe(true);
+      expect(got.mirror.startsWith(world.two.mirrors[1]!.endpoint)).toBe(true);
     } finally {
-      two.proxies[0]!.corruptGets = false;
+      world.two.proxies[0]!.corruptGets = false;
     }
   });
 
   test('refuses a tampered manifest and installs nothing', async () => {
-    const file = s3rverObjectPath(two, 0, 'manifest.json');
+    const file = s3rverObjectPath(world.two, 0, 'manifest.json');
     const text = await fs.readFile(file, 'utf8');
     const at = text.indexOf('"expires": "') + '"expires": "'.length + 3;
     const original = await flipByte(file, at);
-    const outDir = path.join(root, 'out', 'tampered');
+    const outDir = path.join(world.root, 'out', 'tampered');
     try {
       await expect(fetchInto({ manifestUrl: manifestUrls()[0], outDir })).rejects.toMatchObject({ code: 'E_MANIFEST_BAD_SIGNATURE' });
       await expect(fs.stat(outDir)).rejects.toMatchObject({ code: 'ENOENT' });
@@ -127,7 +101,7 @@ describeHost('fetchPackage through the manifest', () => {
   });
 
   test('reads a manifest from a local file too (same checks)', async () => {
-    const file = path.join(root, 'manifest-copy.json');
+    const file = path.join(world.root, 'manifest-copy.json');
     await fs.writeFile(file, Buffer.from(await (await fetch(manifestUrls()[0]!)).arrayBuffer()));
     const got = await fetchInto({ manifestUrl: file });
     expect(got).toMatchObject({ manifestUrl: file, version: '1.0.0' });
@@ -141,7 +115,7 @@ describeHost('fetchPackage through the manifest', () => {
   });
 
   test('refuses to install over a folder that is not empty', async () => {
-    const outDir = path.join(root, 'out', 'busy');
+    const outDir = path.join(world.root, 'out', 'busy');
     await fs.mkdir(outDir, { recursive: true });
     await fs.writeFile(path.join(outDir, 'keep.txt'), 'mine');
     await expect(fetchInto({ outDir })).rejects.toMatchObject({ code: 'E_PIPELINE_OUT_EXISTS' });
@@ -151,7 +125,7 @@ describeHost('fetchPackage through the manifest', () => {
   });
 
   test('refuses a manifest older than one already seen (rollback)', async () => {
-    const trustStore = new FileTrustStore(path.join(root, 'trust', 'rollback.json'));
+    const trustStore = new FileTrustStore(path.join(world.root, 'trust', 'rollback.json'));
     const url = manifestUrls()[0]!;
     const v1 = new Uint8Array(await (await fetch(url)).arrayBuffer());
     const first = await fetchInto({ manifestUrl: url, trustStore });
@@ -161,7 +135,7 @@ describeHost('fetchPackage through the manifest', () => {
     expect(second.version).toBe('1.0.1');
 
     // Someone puts the old (validly signed) manifest back on the first mirror.
-    const target = new S3MirrorTarget(two.local.mirrors[0]!, { reporter: silentReporter });
+    const target = new S3MirrorTarget(world.two.local.mirrors[0]!, { reporter: silentReporter });
     try {
       await target.putObject('manifest.json', v1, { contentType: MANIFEST_CONTENT_TYPE, cacheControl: MANIFEST_POINTER_CACHE_CONTROL });
     } finally {

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PLATFORMS, hostPlatform } from '@potions/core';
@@ -11,35 +10,20 @@ import type { AvailableEntry, Manifest } from '@potions/manifest';
 import { fetchPackage } from './fetch-package';
 import { runRelease } from './release';
 import type { ReleaseOptions } from './release';
-import { FAST_S3, GREET_RECIPE, fastDownloads, sha256Of, startTwoMirrors, writeGreetSource } from './test-support';
-import type { TwoMirrors } from './test-support';
+import { describeOnLinuxHost, fastDownloads, greetReleaseOptions, sha256Of, useGreetMirrors } from './test-support';
 
 const host = hostPlatform();
-const describeHost = host && os.platform() === 'linux' ? describe : describe.skip;
 const run = promisify(execFile);
 
-describeHost('runRelease against two real S3 servers', () => {
-  let root: string;
-  let sources: string;
-  let two: TwoMirrors;
+describeOnLinuxHost('runRelease against two real S3 servers', () => {
+  const world = useGreetMirrors('potions-release-', ['1.0.0', '1.0.1']);
   const signer = LocalKeySigner.fromPem(generateManifestKey().privateKeyPem);
 
-  const release = (version: string, extra: Partial<ReleaseOptions> = {}) =>
-    runRelease({
-      recipes: [GREET_RECIPE],
-      version,
-      mirrors: { minMirrors: 1, mirrors: two.mirrors },
-      signer,
-      workDir: path.join(root, 'work'),
-      sourceDirs: [sources],
-      s3: FAST_S3,
-      download: fastDownloads(),
-      ...extra,
-    });
+  const release = (version: string, extra: Partial<ReleaseOptions> = {}) => runRelease({ ...greetReleaseOptions(world, version, 1, signer), ...extra });
 
   /** The manifest as mirror `i` holds it, verified. */
   const manifestOn = async (i: number): Promise<Manifest> => {
-    const url = `${two.mirrors[i]!.endpoint}/potions/manifest.json`;
+    const url = `${world.two.mirrors[i]!.endpoint}/potions/manifest.json`;
     const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
     return (await verifyManifest(bytes, { trustedKeys: [signer] })).manifest;
   };
@@ -48,19 +32,6 @@ describeHost('runRelease against two real S3 servers', () => {
     expect(e.status).toBe('available');
     return e as AvailableEntry;
   };
-
-  beforeAll(async () => {
-    root = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-release-'));
-    sources = path.join(root, 'upstream');
-    await fs.mkdir(sources);
-    await writeGreetSource(sources, '1.0.0');
-    await writeGreetSource(sources, '1.0.1');
-    two = await startTwoMirrors(path.join(root, 'mirrors'));
-  });
-  afterAll(async () => {
-    await two?.close();
-    await fs.rm(root, { recursive: true, force: true });
-  });
 
   test('a release lands on both mirrors; the manifest lists both URLs with digests that match the bytes', async () => {
     const summary = await release('1.0.0');
@@ -77,9 +48,9 @@ describeHost('runRelease against two real S3 servers', () => {
     expect(summary.packages).toEqual([
       expect.objectContaining({ name: 'greet', version: '1.0.0', platform: host, status: 'built', file: `greet-1.0.0-${host}.tar.gz` }),
     ]);
-    expect(summary.manifestUrls.map((u) => u.url)).toEqual(two.mirrors.map((m) => `${m.endpoint}/potions/manifest.json`));
+    expect(summary.manifestUrls.map((u) => u.url)).toEqual(world.two.mirrors.map((m) => `${m.endpoint}/potions/manifest.json`));
     expect(summary.manifestUrl).toBe(summary.manifestUrls[0]!.url);
-    expect(summary.checks).toEqual([expect.objectContaining({ name: 'greet', ok: true, mirror: expect.stringContaining(two.mirrors[0]!.endpoint) })]);
+    expect(summary.checks).toEqual([expect.objectContaining({ name: 'greet', ok: true, mirror: expect.stringContaining(world.two.mirrors[0]!.endpoint) })]);
     expect(summary.checks[0]!.smoke.map((s) => s.ok)).toEqual([true, true]);
 
     const m1 = await manifestOn(0);
@@ -90,8 +61,8 @@ describeHost('runRelease against two real S3 servers', () => {
     expect(e.artifacts.map((a) => a.format).sort()).toEqual(['tar.gz', 'tar.zst']);
     for (const file of [...e.artifacts, e.metadata]) {
       expect(file.urls).toHaveLength(2);
-      expect(file.urls[0]!.startsWith(two.mirrors[0]!.endpoint)).toBe(true);
-      expect(file.urls[1]!.startsWith(two.mirrors[1]!.endpoint)).toBe(true);
+      expect(file.urls[0]!.startsWith(world.two.mirrors[0]!.endpoint)).toBe(true);
+      expect(file.urls[1]!.startsWith(world.two.mirrors[1]!.endpoint)).toBe(true);
       for (const url of file.urls) expect(await sha256Of(url)).toEqual({ sha256: file.sha256, size: file.size });
     }
     expect(e.artifacts.find((a) => a.format === 'tar.gz')!.sha256).toBe(summary.packages[0]!.sha256);
@@ -101,7 +72,7 @@ describeHost('runRelease against two real S3 servers', () => {
 
   test('a re-run uploads nothing and republishes nothing', async () => {
     const before = await manifestOn(0);
-    for (const p of two.proxies) p.resetCounts();
+    for (const p of world.two.proxies) p.resetCounts();
     const summary = await release('1.0.0');
     expect(summary.ok).toBe(true);
     expect(summary.packages[0]).toMatchObject({ cached: true });
@@ -111,37 +82,37 @@ describeHost('runRelease against two real S3 servers', () => {
     ]);
     expect(summary.manifestChanged).toBe(false);
     expect(summary.manifestVersion).toBe(before.version);
-    expect(two.proxies.map((p) => p.counts.put)).toEqual([0, 0]);
+    expect(world.two.proxies.map((p) => p.counts.put)).toEqual([0, 0]);
     expect((await manifestOn(0)).version).toBe(before.version);
   });
 
   test('a mirror down during the release: the other is complete and alone in the manifest; the next release heals it', async () => {
-    two.proxies[1]!.down = true;
+    world.two.proxies[1]!.down = true;
     let summary;
     try {
       summary = await release('1.0.1');
     } finally {
-      two.proxies[1]!.down = false;
+      world.two.proxies[1]!.down = false;
     }
     // One mirror meets the default policy (1): the release goes on, and says what failed.
     expect(summary.ok).toBe(true);
     expect(summary.mirrors.map((m) => [m.name, m.ok, m.manifest])).toEqual([
-      [two.mirrors[0]!.name, true, 'written'],
-      [two.mirrors[1]!.name, false, 'failed'],
+      [world.two.mirrors[0]!.name, true, 'written'],
+      [world.two.mirrors[1]!.name, false, 'failed'],
     ]);
-    expect(summary.warnings.join('\n')).toContain(two.mirrors[1]!.name);
-    expect(summary.manifestUrls.map((u) => u.mirror)).toEqual([two.mirrors[0]!.name]);
+    expect(summary.warnings.join('\n')).toContain(world.two.mirrors[1]!.name);
+    expect(summary.manifestUrls.map((u) => u.mirror)).toEqual([world.two.mirrors[0]!.name]);
     const partial = await manifestOn(0);
     const e = entry(partial, '1.0.1');
     for (const file of [...e.artifacts, e.metadata]) {
       expect(file.urls).toHaveLength(1);
-      expect(file.urls[0]!.startsWith(two.mirrors[0]!.endpoint)).toBe(true);
+      expect(file.urls[0]!.startsWith(world.two.mirrors[0]!.endpoint)).toBe(true);
       expect(await sha256Of(file.urls[0]!)).toEqual({ sha256: file.sha256, size: file.size });
     }
     // The mirror that was down still holds the manifest of before, without 1.0.1.
     expect((await manifestOn(1)).packages.greet!['1.0.1']).toBeUndefined();
 
-    two.proxies[1]!.resetCounts();
+    world.two.proxies[1]!.resetCounts();
     const healed = await release('1.0.1');
     expect(healed.ok).toBe(true);
     expect(healed.mirrors.map((m) => [m.uploaded, m.manifest])).toEqual([
@@ -154,7 +125,7 @@ describeHost('runRelease against two real S3 servers', () => {
     expect(m1.version).toBeGreaterThan(partial.version);
     const h = entry(m1, '1.0.1');
     for (const file of [...h.artifacts, h.metadata]) {
-      expect(file.urls.map((u) => u.slice(0, two.mirrors[0]!.endpoint.length))).toEqual(two.mirrors.map((m) => m.endpoint));
+      expect(file.urls.map((u) => u.slice(0, world.two.mirrors[0]!.endpoint.length))).toEqual(world.two.mirrors.map((m) => m.endpoint));
       for (const url of file.urls) expect(await sha256Of(url)).toEqual({ sha256: file.sha256, size: file.size });
     }
     // 1.0.0 kept both of its URLs through all of this.
@@ -173,13 +144,13 @@ describeHost('runRelease against two real S3 servers', () => {
   });
 
   test('the fetched program runs from where it was installed (relocated prefix)', async () => {
-    const out = path.join(root, 'installed', 'greet');
+    const out = path.join(world.root, 'installed', 'greet');
     const got = await fetchPackage({
-      manifestUrl: two.mirrors.map((m) => `${m.endpoint}/potions/manifest.json`),
+      manifestUrl: world.two.mirrors.map((m) => `${m.endpoint}/potions/manifest.json`),
       name: 'greet',
       outDir: out,
       trustedKeys: [signer],
-      trustStore: new FileTrustStore(path.join(root, 'trust.json')),
+      trustStore: new FileTrustStore(path.join(world.root, 'trust.json')),
       download: fastDownloads(),
     });
     expect(got).toMatchObject({ name: 'greet', version: '1.0.1', platform: host, dir: out, relocated: ['bin/greet'] });
@@ -189,10 +160,10 @@ describeHost('runRelease against two real S3 servers', () => {
   });
 
   test('another S3 client (rclone) lists and reads the release with the same bytes, manifest included', async () => {
-    const m = two.local.mirrors[1]!;
+    const m = world.two.local.mirrors[1]!;
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
-      HOME: root,
+      HOME: world.root,
       RCLONE_CONFIG_M_TYPE: 's3',
       RCLONE_CONFIG_M_PROVIDER: 'Other',
       RCLONE_CONFIG_M_ENDPOINT: m.endpoint,

@@ -6,15 +6,18 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { hostPlatform } from '@potions/core';
 import { CircuitBreaker } from '@potions/downloader';
 import { startLocalMirrors } from '@potions/mirrors';
 import type { LocalMirrors, MirrorConfig } from '@potions/mirrors';
 import { startS3Proxy } from '@potions/mirrors/testing';
 import type { S3Proxy } from '@potions/mirrors/testing';
 import type { DownloadSettings } from './read-manifest';
+import type { ReleaseOptions } from './release';
 
 const run = promisify(execFile);
 
@@ -56,6 +59,53 @@ export async function startTwoMirrors(dir: string): Promise<TwoMirrors> {
       await Promise.all(proxies.map((p) => p.close()));
       await local.close();
     },
+  };
+}
+
+/** `describe` where the greet recipe builds and installs (a Linux host of a known platform), else `describe.skip`. */
+export const describeOnLinuxHost = hostPlatform() && os.platform() === 'linux' ? describe : describe.skip;
+
+export interface GreetMirrors {
+  /** A fresh temporary folder, removed after all the tests. */
+  root: string;
+  /** `root/upstream`: the greet source tarballs, for `sourceDirs`. */
+  sources: string;
+  two: TwoMirrors;
+}
+
+/**
+ * Call inside a `describe`: before all its tests, make a temporary folder
+ * (named from `prefix`) with greet sources of `versions` and start two
+ * mirrors; afterwards stop them and remove the folder. The fields are set
+ * once the `beforeAll` has run.
+ */
+export function useGreetMirrors(prefix: string, versions: string[]): GreetMirrors {
+  const world = {} as GreetMirrors;
+  beforeAll(async () => {
+    world.root = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+    world.sources = path.join(world.root, 'upstream');
+    await fs.mkdir(world.sources);
+    for (const v of versions) await writeGreetSource(world.sources, v);
+    world.two = await startTwoMirrors(path.join(world.root, 'mirrors'));
+  });
+  afterAll(async () => {
+    await world.two?.close();
+    if (world.root) await fs.rm(world.root, { recursive: true, force: true });
+  });
+  return world;
+}
+
+/** What `runRelease` needs to release the greet recipe at `version` to `world`'s mirrors, with quick retries. */
+export function greetReleaseOptions(world: GreetMirrors, version: string, minMirrors: number, signer: ReleaseOptions['signer']): ReleaseOptions {
+  return {
+    recipes: [GREET_RECIPE],
+    version,
+    mirrors: { minMirrors, mirrors: world.two.mirrors },
+    signer,
+    workDir: path.join(world.root, 'work'),
+    sourceDirs: [world.sources],
+    s3: FAST_S3,
+    download: fastDownloads(),
   };
 }
 

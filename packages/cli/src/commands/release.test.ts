@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PLATFORMS, hostPlatform } from '@potions/core';
 import { startLocalMirrors } from '@potions/mirrors';
-import { run } from '../main';
+import { runCli } from '../testing';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const GREET = path.join(ROOT, 'packages', 'pipeline', 'src', 'testdata', 'greet.yml');
@@ -14,24 +14,7 @@ const host = hostPlatform();
 const describeLinux = host?.startsWith('linux') ? describe : describe.skip;
 const exec = promisify(execFile);
 
-/** Run the CLI in-process and capture what it prints. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    process.exitCode = undefined;
-    const code = await run(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = undefined;
-  }
-}
+const cli = runCli;
 
 /** greet-1.0.0.tar.gz, as the fixture recipe expects it, in a flat folder. */
 async function greetSource(dir: string): Promise<void> {
