@@ -7,12 +7,20 @@ export function tempPathFor(dest: string): string {
   return path.join(path.dirname(dest), `.${path.basename(dest)}.${randomBytes(6).toString('hex')}.partial`);
 }
 
-/** Write the whole file to a temporary name, then rename it into place. */
+/** Write the whole file to a temporary name, flush it, then rename it into place. */
 export async function writeFileAtomic(dest: string, data: string | Uint8Array): Promise<void> {
   await fs.mkdir(path.dirname(dest), { recursive: true });
   const tmp = tempPathFor(dest);
   try {
-    await fs.writeFile(tmp, data);
+    // Flush the bytes before the rename: after a crash the name then points at
+    // the old file or the whole new one, never at an empty one.
+    const handle = await fs.open(tmp, 'wx', 0o644);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.rename(tmp, dest);
   } catch (err) {
     await fs.rm(tmp, { force: true });
