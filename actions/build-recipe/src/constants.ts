@@ -7,6 +7,7 @@ export const Inputs = {
   Cache: 'cache',
   OutputDir: 'output-dir',
   RecipesDir: 'recipes-dir',
+  ResolveOnly: 'resolve-only',
 } as const;
 
 export const Outputs = {
@@ -15,4 +16,6 @@ export const Outputs = {
   Version: 'version',
   Status: 'status',
   Metadata: 'metadata',
+  Name: 'name',
+  FailedStep: 'failed-step',
 } as const;

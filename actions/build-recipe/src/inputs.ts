@@ -12,6 +12,8 @@ export interface BuildRecipeInputs {
   cache: boolean;
   outputDir: string;
   recipesDir: string;
+  /** Only find the recipe and resolve its version (outputs name and version); build nothing. */
+  resolveOnly: boolean;
 }
 
 /** The action's inputs (`INPUT_*`), checked and typed; source mirror credentials are marked secret on `reporter`. */
@@ -35,5 +37,6 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env, reporter?: Repo
     cache: booleanInput(Inputs.Cache, true),
     outputDir: path.resolve(workspace, optionalInput(Inputs.OutputDir) ?? 'artifacts'),
     recipesDir: path.resolve(workspace, optionalInput(Inputs.RecipesDir) ?? 'recipes'),
+    resolveOnly: booleanInput(Inputs.ResolveOnly, false),
   };
 }

@@ -56,6 +56,13 @@ describeHost('build-recipe action', () => {
 
   const secretBase = (): string => mirror.base.replace('http://', 'http://ci:TOPSECRET@');
 
+  test('resolve-only: name and the latest version, nothing built', async () => {
+    const res = await runStep({ recipe: 'pkg', 'resolve-only': 'true', 'output-dir': 'out-plan' });
+    expect(res.exitCode).toBeUndefined();
+    expect(res.outputs).toEqual({ name: 'pkg', version: '1.0' });
+    await expect(fs.access(path.join(dir, 'out-plan'))).rejects.toThrow();
+  });
+
   test('builds through a credentialed source mirror: outputs set, the credential masked and kept out of the metadata', async () => {
     const res = await runStep({ recipe: 'pkg', 'source-mirrors': secretBase(), cache: 'false', 'output-dir': 'out' });
     expect(res.exitCode).toBeUndefined();
@@ -73,7 +80,7 @@ describeHost('build-recipe action', () => {
     try {
       const res = await runStep({ recipe: 'pkg', 'source-mirrors': secretBase(), cache: 'false', 'output-dir': 'out-fail' });
       expect(res.exitCode).toBe(1);
-      expect(res.outputs).toMatchObject({ status: 'failed', version: '1.0' });
+      expect(res.outputs).toMatchObject({ status: 'failed', version: '1.0', name: 'pkg', 'failed-step': 'download' });
       expect(res.stdout).toMatch(/::error title=build-recipe%3A pkg failed at download/);
       expect(res.summary).toContain('download');
       expect(`${res.summary}${res.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')}`).not.toContain('TOPSECRET');

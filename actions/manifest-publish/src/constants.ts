@@ -3,6 +3,7 @@ export const Inputs = {
   Artifacts: 'artifacts',
   SyncResult: 'sync-result',
   Mirrors: 'mirrors',
+  Credentials: 'credentials',
   Platforms: 'platforms',
   Failures: 'failures',
   ExpiresDays: 'expires-days',

@@ -1,13 +1,15 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { booleanInput, listInput, optionalInput, requiredInput } from '@potions/action-common';
-import { UserError, assertPlatform, type Platform } from '@potions/core';
+import { booleanInput, exportCredentialsInput, listInput, optionalInput, requiredInput } from '@potions/action-common';
+import { UserError, assertPlatform, errorMessage, type Platform } from '@potions/core';
 import { buildFailuresFromJson, type BuildFailure } from '@potions/manifest';
-import { mirrorsConfigFromValue, type MirrorsConfig } from '@potions/mirrors';
+import { credentialEnvNames, mirrorsConfigFromValue, type MirrorsConfig } from '@potions/mirrors';
 import { Inputs } from './constants';
 
 export interface ManifestPublishInputs {
   artifacts: string;
-  syncResult: string;
+  /** Undefined: nothing was synced (every build failed); only failures are published. */
+  syncResult?: string;
   config: MirrorsConfig;
   platforms?: Platform[];
   failures: BuildFailure[];
@@ -15,7 +17,34 @@ export interface ManifestPublishInputs {
   dryRun: boolean;
 }
 
-/** The action's inputs (`INPUT_*`), checked and typed. */
+/**
+ * The `failures` input: JSON inline when it starts with `[` or `{` or spans lines (as for `mirrors`),
+ * else the path of a JSON file relative to the workspace. `{...}` alone is one failure.
+ */
+export async function failuresFromValue(value: string | undefined, workspace: string): Promise<BuildFailure[]> {
+  const source = `input "${Inputs.Failures}"`;
+  if (value === undefined) return [];
+  const inline = value.includes('\n') || /^[[{]/.test(value);
+  let text = value;
+  let where = source;
+  if (!inline) {
+    const file = path.resolve(workspace, value);
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (err) {
+      throw new UserError('E_INPUT', `${source}: cannot read the failures file ${file}: ${errorMessage(err)}`, {
+        location: { file },
+        hint: 'give a JSON list of {"name", "version", "platform", "reason"} inline, or the path of a file holding one',
+      });
+    }
+    where = `${source} (${file})`;
+  }
+  // One object is one failure: what a single failed job writes.
+  const trimmed = text.trim();
+  return buildFailuresFromJson(trimmed.startsWith('{') ? `[${trimmed}]` : trimmed, where);
+}
+
+/** The action's inputs (`INPUT_*`), checked and typed; mirror credentials given as an input are masked and exported. */
 export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<ManifestPublishInputs> {
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const platforms = listInput(Inputs.Platforms).map((p) => assertPlatform(p, `input "${Inputs.Platforms}"`));
@@ -24,12 +53,16 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   if (expiresInDays !== undefined && !(Number.isFinite(expiresInDays) && expiresInDays > 0)) {
     throw new UserError('E_INPUT', `the input "${Inputs.ExpiresDays}" must be a positive number of days, got "${days}"`);
   }
+  const config = await mirrorsConfigFromValue(requiredInput(Inputs.Mirrors), workspace, `input "${Inputs.Mirrors}"`);
+  // Masked, then set as POTIONS_MIRROR_<NAME>_* where the mirrors package looks for keys.
+  exportCredentialsInput(Inputs.Credentials, credentialEnvNames, { env, mirrors: config.mirrors.map((m) => m.name) });
+  const syncResult = optionalInput(Inputs.SyncResult);
   return {
     artifacts: path.resolve(workspace, requiredInput(Inputs.Artifacts)),
-    syncResult: path.resolve(workspace, requiredInput(Inputs.SyncResult)),
-    config: await mirrorsConfigFromValue(requiredInput(Inputs.Mirrors), workspace, `input "${Inputs.Mirrors}"`),
+    ...(syncResult !== undefined ? { syncResult: path.resolve(workspace, syncResult) } : {}),
+    config,
     ...(platforms.length > 0 ? { platforms } : {}),
-    failures: buildFailuresFromJson(optionalInput(Inputs.Failures), `input "${Inputs.Failures}"`),
+    failures: await failuresFromValue(optionalInput(Inputs.Failures), workspace),
     ...(expiresInDays !== undefined ? { expiresInDays } : {}),
     dryRun: booleanInput(Inputs.DryRun, false),
   };

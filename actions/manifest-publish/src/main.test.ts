@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -6,7 +7,26 @@ import { restoreEnv, runActionStep, saveEnv } from '@potions/action-common/testi
 import { generateManifestKey, trustedKeysFromPem, verifyManifest } from '@potions/manifest';
 import { writeFakeBuild } from '@potions/manifest/testing';
 import { localObjectsFromDir, startLocalMirrors, syncToMirrors, type LocalMirrors } from '@potions/mirrors';
+import { parse } from 'yaml';
 import { main } from './main';
+
+interface WorkflowStep {
+  id?: string;
+  run?: string;
+  env?: Record<string, string>;
+}
+/** A `run:` step of .github/workflows/release.yml, by job and id. */
+async function releaseStep(job: string, id: string): Promise<WorkflowStep> {
+  const file = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../.github/workflows/release.yml');
+  const wf = parse(await fs.readFile(file, 'utf8')) as { jobs: Record<string, { steps: WorkflowStep[] }> };
+  const step = wf.jobs[job]!.steps.find((s) => s.id === id);
+  if (!step?.run) throw new Error(`release.yml: no run step ${job}.${id}`);
+  return step;
+}
+/** Run a step's script as GitHub does (bash -eo pipefail) in `cwd` with `env`. */
+function runScript(step: WorkflowStep, cwd: string, env: Record<string, string>): void {
+  execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd, env: { PATH: process.env.PATH!, ...env }, stdio: 'pipe' });
+}
 
 describe('manifest-publish action', () => {
   let dir: string;
@@ -100,5 +120,73 @@ describe('manifest-publish action', () => {
     await expect(
       runStep({ artifacts: 'artifacts', 'sync-result': 'sync.json', mirrors: mirrorsYaml, failures: '[{"name":"jq"}]' }),
     ).rejects.toMatchObject({ code: 'E_MANIFEST_RELEASE_INVALID', message: expect.stringContaining('input "failures"') });
+  });
+
+  it('every build failed: the failure records release.yml writes are published without a sync result, keys from the credentials input', async () => {
+    // The build job's record-failure script, with the values its env: maps from the plan job and the matrix.
+    const record = await releaseStep('build', 'record-failure');
+    expect(record.env).toEqual({
+      NAME: '${{ needs.plan.outputs.name }}',
+      VERSION: '${{ needs.plan.outputs.version }}',
+      PLATFORM: '${{ matrix.platform }}',
+      FAILED_STEP: '${{ steps.build.outputs.failed-step }}',
+    });
+    const wf = await fs.mkdtemp(path.join(dir, 'wf-'));
+    const runner = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/recipes', GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '1' };
+    runScript(record, wf, { ...runner, NAME: 'jq', VERSION: '1.8.0', PLATFORM: 'linux-arm64', FAILED_STEP: 'configure' });
+    runScript(record, wf, { ...runner, NAME: 'jq', VERSION: '1.8.0', PLATFORM: 'darwin-x86_64', FAILED_STEP: '' });
+    // download-artifact (merge-multiple) puts every record in failures/; nothing was built.
+    const collect = await releaseStep('publish', 'collect');
+    await fs.writeFile(path.join(wf, 'output'), '');
+    runScript(collect, wf, { GITHUB_OUTPUT: path.join(wf, 'output') });
+    expect(await fs.readFile(path.join(wf, 'output'), 'utf8')).toBe('failures=2\nfiles=0\n');
+
+    const wfDir = path.basename(wf);
+    const r = await runActionStep(main, {
+      dir,
+      inputs: {
+        artifacts: `${wfDir}/artifacts`,
+        'sync-result': '', // mirror-sync was skipped
+        mirrors: mirrorsYaml,
+        platforms: 'linux-amd64,linux-arm64,darwin-arm64,darwin-x86_64',
+        failures: `${wfDir}/failures.json`,
+        credentials: JSON.stringify({ 'mirror-a': { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, 'mirror-b': { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }),
+      },
+      env: { POTIONS_MANIFEST_KEY: key.privateKeyPem },
+    });
+    expect(r.exitCode).toBeUndefined();
+    expect(r.stdout).toContain('::add-mask::S3RVER');
+    for (const m of local.mirrors) {
+      const bytes = new Uint8Array(await (await fetch(`${m.endpoint}/potions/manifest.json`)).arrayBuffer());
+      const { manifest } = await verifyManifest(bytes, { trustedKeys: trustedKeysFromPem(key.publicKeyPem) });
+      expect(manifest.packages.jq!['1.8.0']).toEqual({
+        'linux-arm64': { status: 'unavailable', reason: 'build failed at the configure step on linux-arm64 (run https://github.com/acme/recipes/actions/runs/42, attempt 1)' },
+        'darwin-x86_64': { status: 'unavailable', reason: 'build job failed outside the build step on darwin-x86_64 (run https://github.com/acme/recipes/actions/runs/42, attempt 1)' },
+        'linux-amd64': { status: 'unavailable', reason: 'not built in this release' },
+        'darwin-arm64': { status: 'unavailable', reason: 'not built in this release' },
+      });
+      // The earlier release is kept.
+      expect(manifest.packages.jq!['1.7.1']!['linux-amd64']!.status).toBe('available');
+    }
+  });
+
+  it('takes failures inline as one object, and refuses an empty sync-result when there are builds', async () => {
+    await expect(
+      runStep({
+        artifacts: 'artifacts',
+        mirrors: mirrorsYaml,
+        failures: '{"name":"jq","version":"1.7.1","platform":"linux-arm64","reason":"x"}',
+      }),
+    ).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('the input "sync-result" is empty, but') });
+  });
+
+  it('names the input and the mirror when the credentials are wrong, showing no value', async () => {
+    const r = runActionStep(main, {
+      dir,
+      inputs: { artifacts: 'artifacts', 'sync-result': 'sync.json', mirrors: mirrorsYaml, credentials: '{"mirror-a": {"accessKeyId": "AKIDSECRET"}}' },
+      env: { POTIONS_MANIFEST_KEY: key.privateKeyPem },
+    });
+    await expect(r).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('mirror "mirror-a" needs "accessKeyId" and "secretAccessKey"') });
+    await expect(r).rejects.toMatchObject({ message: expect.not.stringContaining('AKIDSECRET') });
   });
 });

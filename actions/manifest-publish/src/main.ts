@@ -1,6 +1,9 @@
+import os from 'node:os';
+import path from 'node:path';
 import * as core from '@actions/core';
 import { ActionsReporter, writeSummaryTable } from '@potions/action-common';
-import { localKeySignerFromEnv, publishArtifacts } from '@potions/manifest';
+import { UserError, writeFileAtomic } from '@potions/core';
+import { localKeySignerFromEnv, publishArtifacts, readArtifactMetadataDir } from '@potions/manifest';
 import { Outputs } from './constants';
 import { readInputs } from './inputs';
 
@@ -12,7 +15,7 @@ export async function main(): Promise<void> {
   const inputs = await readInputs();
   const result = await publishArtifacts({
     artifactsDir: inputs.artifacts,
-    syncResultFile: inputs.syncResult,
+    syncResultFile: inputs.syncResult ?? (await emptySyncResult(inputs.artifacts)),
     mirrors: inputs.config.mirrors,
     signer,
     ...(inputs.platforms ? { platforms: inputs.platforms } : {}),
@@ -53,4 +56,21 @@ export async function main(): Promise<void> {
     core.error('no mirror holds the new manifest', { title: 'manifest-publish failed' });
     core.setFailed('the manifest was not published on any mirror');
   }
+}
+
+/**
+ * Without `sync-result` (mirror-sync skipped because every build failed): the artifacts folder must hold
+ * no build metadata, and an empty sync result stands in, so that only the failures are published.
+ */
+async function emptySyncResult(artifactsDir: string): Promise<string> {
+  const metadata = await readArtifactMetadataDir(artifactsDir);
+  if (metadata.length > 0) {
+    throw new UserError('E_INPUT', `the input "sync-result" is empty, but ${artifactsDir} holds ${metadata.length} build metadata file(s)`, {
+      location: { file: artifactsDir },
+      hint: 'run mirror-sync on the folder first and pass its output "result"; leave sync-result empty only when no build succeeded',
+    });
+  }
+  const file = path.join(process.env.RUNNER_TEMP ?? os.tmpdir(), 'potions-empty-sync-result.json');
+  await writeFileAtomic(file, `${JSON.stringify({ version: 1, minMirrors: 1, policyMet: true, mirrors: [], objects: [] })}\n`);
+  return file;
 }

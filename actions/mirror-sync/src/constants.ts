@@ -2,6 +2,7 @@
 export const Inputs = {
   Path: 'path',
   Mirrors: 'mirrors',
+  Credentials: 'credentials',
   MinMirrors: 'min-mirrors',
   DryRun: 'dry-run',
   ResultFile: 'result-file',

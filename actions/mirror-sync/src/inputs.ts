@@ -1,8 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
-import { booleanInput, optionalInput, requiredInput } from '@potions/action-common';
+import { booleanInput, exportCredentialsInput, optionalInput, requiredInput } from '@potions/action-common';
 import { UserError } from '@potions/core';
-import { mirrorsConfigFromValue, type MirrorsConfig } from '@potions/mirrors';
+import { credentialEnvNames, mirrorsConfigFromValue, type MirrorsConfig } from '@potions/mirrors';
 import { DEFAULT_RESULT_FILE, Inputs } from './constants';
 
 export interface MirrorSyncInputs {
@@ -23,9 +23,12 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     throw new UserError('E_INPUT', `the input "${Inputs.MinMirrors}" must be a whole number of at least 1, got "${min}"`);
   }
   const resultFile = optionalInput(Inputs.ResultFile);
+  const config = await mirrorsConfigFromValue(requiredInput(Inputs.Mirrors), workspace, `input "${Inputs.Mirrors}"`);
+  // Masked, then set as POTIONS_MIRROR_<NAME>_* where the mirrors package looks for keys.
+  exportCredentialsInput(Inputs.Credentials, credentialEnvNames, { env, mirrors: config.mirrors.map((m) => m.name) });
   return {
     path: path.resolve(workspace, requiredInput(Inputs.Path)),
-    config: await mirrorsConfigFromValue(requiredInput(Inputs.Mirrors), workspace, `input "${Inputs.Mirrors}"`),
+    config,
     ...(minMirrors !== undefined ? { minMirrors } : {}),
     dryRun: booleanInput(Inputs.DryRun, false),
     resultFile: resultFile ? path.resolve(workspace, resultFile) : path.join(env.RUNNER_TEMP ?? os.tmpdir(), DEFAULT_RESULT_FILE),

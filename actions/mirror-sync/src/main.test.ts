@@ -96,4 +96,18 @@ describe('mirror-sync action', () => {
     expect(r.stdout).toMatch(/::warning.*mirror-b: no credentials in the environment/);
     expect(r.summary).toContain('Policy not met');
   });
+
+  it('takes the keys from the credentials input (a reusable workflow secret), masked, and warns about a key for no mirror', async () => {
+    const keys = { accessKeyId: 'S3RVER', secretAccessKey: secret };
+    const r = await runStep({ path: 'artifacts', mirrors: config(), credentials: JSON.stringify({ 'mirror-a': keys, 'MIRROR_B': keys, 'mirror-z': keys }) });
+    expect(r.exitCode).toBeUndefined();
+    expect(r.outputs).toMatchObject({ 'policy-met': 'true', failed: '0' });
+    expect(r.stdout).toContain(`::add-mask::${secret}`);
+    expect(r.stdout).toMatch(/::warning::the input "credentials" has keys for "mirror-z", which is not a configured mirror/);
+    expect(`${r.outputText}${r.summary}${r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')}`).not.toContain(secret);
+    expect(JSON.parse(await fs.readFile(r.outputs.result!, 'utf8')).mirrors.map((m: { mirror: string; error?: string }) => [m.mirror, m.error ?? null])).toEqual([
+      ['mirror-a', null],
+      ['mirror-b', null],
+    ]);
+  });
 });

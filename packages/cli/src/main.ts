@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, errorMessage, formatLocation, isUserError } from '@potions/core';
 import { registerCommands } from './commands/index';
+import { USAGE_ERROR } from './options';
 import { ExitCode, isJsonReported, printJson } from './output';
 
 /** Build the `potions` program. Commands live in `commands/`, one file per command group. */
@@ -35,6 +36,8 @@ export async function run(argv: string[]): Promise<number> {
       );
     }
     process.stderr.write(`error: ${describeError(err)}\n`);
-    return isUserError(err) ? ExitCode.Failure : ExitCode.Internal;
+    // A wrong command line (an option value of the wrong form, ambiguous arguments) exits like commander's own parse errors.
+    if (!isUserError(err)) return ExitCode.Internal;
+    return err.code === USAGE_ERROR ? ExitCode.Usage : ExitCode.Failure;
   }
 }

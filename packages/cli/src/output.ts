@@ -3,7 +3,7 @@ export const ExitCode = {
   Ok: 0,
   /** The work failed, or the input has errors (a recipe defect, a failed download). */
   Failure: 1,
-  /** The command line itself was wrong. */
+  /** The command line itself was wrong: an unknown option, a missing argument, an option value of the wrong form (`E_USAGE`). */
   Usage: 2,
   /** A bug in Potions. */
   Internal: 70,

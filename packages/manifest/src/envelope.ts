@@ -121,7 +121,7 @@ export async function verifyManifest(bytes: Uint8Array | string, options: Verify
   if (options.lastSeenVersion !== undefined && manifest.version < options.lastSeenVersion) {
     throw new UserError(
       ManifestErrorCode.Rollback,
-      `${source} is version ${manifest.version}, older than version ${options.lastSeenVersion} already seen from it: refusing a rollback`,
+      `${source} is version ${manifest.version}, older than version ${options.lastSeenVersion} already accepted from the same signing key: refusing a rollback`,
       { hint: 'a mirror or cache serves an old copy; retry later or use another mirror' },
     );
   }

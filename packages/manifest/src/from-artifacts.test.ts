@@ -195,6 +195,36 @@ describe('releaseFromArtifacts', () => {
     expect(() => releaseFromArtifacts({ metadata: [], sync: short, syncSource: 'sync.json' })).toThrow(/sync\.json: the mirror policy was not met .*a\.tar\.gz/);
   });
 
+  test('refuses inputs that do not belong together: no metadata at all, or a sync result naming none of the builds', async () => {
+    const other: SyncResult = {
+      version: 1,
+      minMirrors: 1,
+      policyMet: true,
+      mirrors: [{ mirror: 'local-1' } as SyncResult['mirrors'][number]],
+      objects: [{ name: 'unrelated.txt', key: 'k', size: 1, sha256: 'c'.repeat(64), mirrors: [], presentOn: ['local-1'], policyMet: true }],
+    };
+    // An artifacts folder without build metadata (the wrong folder) would publish an empty release.
+    expect(() => releaseFromArtifacts({ metadata: [], sync: other, artifactsSource: '/work/out' })).toThrow(
+      /\/work\/out holds no build metadata \(<artifact>\.tar\.gz\.json\) and no failures were given/,
+    );
+    // A sync result of another folder would publish every build as unavailable.
+    const dir = path.join(root, 'rel-unrelated');
+    const built = await writeFakeBuild(dir, { name: 'bat', version: '0.24.0', platform: 'linux-amd64', seed: 'unrelated' });
+    const metadata = await readArtifactMetadataDir(dir);
+    expect(() => releaseFromArtifacts({ metadata, sync: other, syncSource: 'sync.json', artifactsSource: dir })).toThrow(
+      new RegExp(`sync\\.json names none of the 1 build\\(s\\) in .*rel-unrelated \\(${built.metadata.replace(/\./g, '\\.')}\\)`),
+    );
+    // A release where every build failed still publishes the failures.
+    const { release } = releaseFromArtifacts({
+      metadata: [],
+      sync: other,
+      failures: [{ name: 'bat', version: '0.24.0', platform: 'linux-amd64', reason: 'cargo build failed' }],
+    });
+    expect(release.packages[0]!.platforms['linux-amd64']).toEqual({ status: 'unavailable', reason: 'cargo build failed' });
+    // Renewing only is explicit.
+    expect(releaseFromArtifacts({ metadata: [], sync: other, allowEmpty: true }).release.packages).toEqual([]);
+  });
+
   test('failures input: JSON list checked field by field', () => {
     expect(buildFailuresFromJson('')).toEqual([]);
     expect(buildFailuresFromJson('[{"name":"jq","version":"1.7.1","platform":"darwin-arm64","reason":"boom"}]')).toHaveLength(1);

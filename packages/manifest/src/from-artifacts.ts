@@ -97,6 +97,13 @@ export interface ReleaseFromArtifactsInput {
   failures?: readonly BuildFailure[];
   /** Refuse a sync result whose policy was not met (default true). */
   requirePolicy?: boolean;
+  /** Where `metadata` came from (the artifacts folder), for messages. */
+  artifactsSource?: string;
+  /**
+   * Accept a release with no build metadata and no failures (nothing to list:
+   * only renews the manifest). Default false: that is almost always the wrong folder.
+   */
+  allowEmpty?: boolean;
 }
 
 export interface ReleaseFromArtifacts {
@@ -161,6 +168,16 @@ export function releaseFromArtifacts(input: ReleaseFromArtifactsInput): ReleaseF
     );
   }
 
+  const artifactsSource = input.artifactsSource ?? 'the artifacts';
+  if (input.metadata.length === 0 && (input.failures ?? []).length === 0 && input.allowEmpty !== true) {
+    throw invalid(
+      `${artifactsSource} holds no build metadata (<artifact>.tar.gz.json) and no failures were given: there is nothing to publish`,
+      undefined,
+      undefined,
+      'pass the folder the builder wrote its artifacts and their .json files to (the folder that was synced); a release whose every build failed passes the failures',
+    );
+  }
+
   const mirrorOrder = new Map(sync.mirrors.map((m, i) => [m.mirror, i]));
   const mirrorOfUrl: Record<string, string> = {};
   const objects = new Map<string, SyncResult['objects'][number][]>();
@@ -170,8 +187,11 @@ export function releaseFromArtifacts(input: ReleaseFromArtifactsInput): ReleaseF
     objects.set(o.name, list);
   }
   /** The file as the release lists it: its digest and the URLs of every mirror that holds it. */
+  /** Whether the sync result names any file of the build metadata (else the two inputs do not belong together). */
+  let named = false;
   const releaseFile = (file: string, sha256: string | undefined, size: number | undefined, where: string): ReleaseFile | undefined => {
     const candidates = objects.get(file) ?? [];
+    if (candidates.length > 0 && sha256 !== undefined) named = true;
     const o = sha256 === undefined ? candidates[0] : candidates.find((c) => c.sha256 === sha256);
     if (!o) {
       if (sha256 !== undefined && candidates.length > 0) {
@@ -271,6 +291,16 @@ export function releaseFromArtifacts(input: ReleaseFromArtifactsInput): ReleaseF
       metadata: metadataRef,
       ...(sboms.length > 0 ? { sboms } : {}),
     };
+  }
+
+  if (input.metadata.length > 0 && !named) {
+    const files = input.metadata.map((m) => path.basename(m.file));
+    throw invalid(
+      `${syncSource} names none of the ${files.length} build(s) in ${artifactsSource} (${files.slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''}): the sync result and the artifacts do not belong together`,
+      undefined,
+      undefined,
+      'sync the folder you publish (`potions mirrors sync DIR --json > sync.json`) and pass that DIR and that file',
+    );
   }
 
   for (const [i, failure] of (input.failures ?? []).entries()) {

@@ -69,6 +69,26 @@ describe('manifest keys', () => {
     }
   });
 
+  it('warns, as ssh does, when the private key file is readable by group or others', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-keys-mode-'));
+    try {
+      const open = path.join(dir, 'openkey.pem');
+      await fs.writeFile(open, key.privateKeyPem);
+      await fs.chmod(open, 0o644);
+      const reporter = new RecordingReporter();
+      expect((await localKeySignerFromFile(open, { reporter, platform: 'linux' })).keyid).toBe(key.keyid);
+      expect(reporter.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+        `the private key ${open} is readable by group and others (mode 0644): run \`chmod 600 ${open}\``,
+      ]);
+      await fs.chmod(open, 0o600);
+      const quiet = new RecordingReporter();
+      await localKeySignerFromFile(open, { reporter: quiet, platform: 'linux' });
+      expect(quiet.lines.filter((l) => l.level === 'warn')).toEqual([]);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads several trusted public keys from one text', () => {
     const other = generateManifestKey();
     const keys = trustedKeysFromPem(`${key.publicKeyPem}\n# rotated in 2025\n${other.publicKeyPem}`);

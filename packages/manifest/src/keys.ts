@@ -115,17 +115,33 @@ export class LocalKeySigner implements Signer, Verifier {
   }
 }
 
-/** A signer from a PEM file. */
-export async function localKeySignerFromFile(file: string): Promise<LocalKeySigner> {
+/**
+ * A signer from a PEM file. Like ssh with an identity file, a key that group
+ * or others may read is used but warned about (through `reporter`), naming the
+ * file and the fix; on Windows the mode bits mean nothing and no warning is given.
+ */
+export async function localKeySignerFromFile(
+  file: string,
+  options: { reporter?: Pick<Reporter, 'warn'>; platform?: NodeJS.Platform } = {},
+): Promise<LocalKeySigner> {
   let pem: string;
+  let mode: number;
   try {
     pem = await fs.readFile(file, 'utf8');
+    mode = (await fs.stat(file)).mode;
   } catch (err) {
     throw new UserError(ManifestErrorCode.Key, `cannot read the manifest key file ${file}: ${(err as Error).message}`, {
       location: { file },
     });
   }
-  return LocalKeySigner.fromPem(pem, `key file ${file}`);
+  const signer = LocalKeySigner.fromPem(pem, `key file ${file}`);
+  if ((options.platform ?? process.platform) !== 'win32' && (mode & 0o077) !== 0) {
+    options.reporter?.warn(
+      `the private key ${file} is readable by ${mode & 0o070 ? (mode & 0o007 ? 'group and others' : 'its group') : 'others'} (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): run \`chmod 600 ${file}\``,
+      { file },
+    );
+  }
+  return signer;
 }
 
 /**

@@ -83,6 +83,31 @@ describe('mergeManifest', () => {
     expect((entry(partial.packages) as AvailableEntry).artifacts[0]!.urls).toHaveLength(2);
   });
 
+  it("with the configured mirrors given, lists the release's URLs first and drops URLs of mirrors no longer configured", () => {
+    // Two releases on one work dir with local mirrors on other ports: the old ports are dead.
+    const old1 = 'http://127.0.0.1:4568/potions';
+    const old2 = 'http://127.0.0.1:4569/potions';
+    const new1 = 'http://127.0.0.1:4871/potions';
+    const new2 = 'http://127.0.0.1:4872/potions';
+    const file = 'jq-1.7.1-linux-amd64.tar.gz';
+    const published = mergeManifest(undefined, entries({ 'linux-amd64': available([old1, old2]) })).packages;
+    const current = [`${new1}/`, `${new2}/`];
+    const again = mergeManifest(published, entries({ 'linux-amd64': available([new1, new2]) }), { currentMirrorUrls: current });
+    const artifact = (entry(again.packages) as AvailableEntry).artifacts[0]!;
+    expect(artifact.urls).toEqual([`${new1}/${file}`, `${new2}/${file}`]);
+    expect((entry(again.packages) as AvailableEntry).metadata.urls).toEqual([`${new1}/${file}.json`, `${new2}/${file}.json`]);
+    expect(again.changes.map((c) => c.kind)).toEqual(['urls-updated', 'urls-updated']);
+    expect(again.changes[0]!.detail).toContain(`-${old1}/${file}`);
+
+    // A configured mirror that did not verify this time (down) keeps its earlier URL, after the release's.
+    const down = mergeManifest(again.packages, entries({ 'linux-amd64': available([new2]) }), { currentMirrorUrls: current });
+    expect((entry(down.packages) as AvailableEntry).artifacts[0]!.urls).toEqual([`${new2}/${file}`, `${new1}/${file}`]);
+
+    // Without the configuration (merging the mirrors' manifests with each other) nothing is dropped.
+    const union = mergeManifest(published, entries({ 'linux-amd64': available([new1]) }));
+    expect((entry(union.packages) as AvailableEntry).artifacts[0]!.urls).toHaveLength(3);
+  });
+
   it('lets an unavailable platform become available', () => {
     const failed = mergeManifest(undefined, entries({ 'linux-amd64': { status: 'unavailable', reason: 'build failed' } })).packages;
     const result = mergeManifest(failed, entries({ 'linux-amd64': available([A]) }));

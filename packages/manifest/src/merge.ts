@@ -1,8 +1,11 @@
 /**
  * Merging manifest entries. The rules, in order of importance:
  *
- * 1. Nothing published is lost: every name, version, platform, format, URL
- *    and companion file of `existing` is in the result.
+ * 1. Nothing published is lost: every name, version, platform, format and
+ *    companion file of `existing` is in the result, and every URL, except
+ *    under `currentMirrorUrls` (a publisher merging its release): a file the
+ *    release names again lists the release's URLs first, then only the earlier
+ *    URLs of mirrors still configured.
  * 2. A published artifact's digest never changes: the same name, version,
  *    platform and format with another sha256 is refused (E_MANIFEST_DIGEST_CHANGED).
  * 3. Re-publishing an identical artifact is a no-op, except that URLs of
@@ -28,6 +31,7 @@ export type ManifestChangeKind =
   | 'became-available'
   | 'reason-updated'
   | 'urls-added'
+  | 'urls-updated'
   | 'format-added'
   | 'companion-added';
 
@@ -52,6 +56,16 @@ export interface MergeResult {
 export interface MergeOptions {
   /** Names the incoming side in messages, e.g. "the release" or "the manifest on mirror wasabi". */
   incomingLabel?: string;
+  /**
+   * The public base URLs (URL prefixes) of the mirrors in the current
+   * configuration. When given (a release merged by its publisher), a file the
+   * incoming side names gets the incoming URLs first, then only those earlier
+   * URLs that start with one of these prefixes: URLs of mirrors no longer
+   * configured (a local mirror on another port, a retired bucket) are dropped.
+   * Without it, URL lists are united (`unionUrls`): merging the mirrors'
+   * manifests with each other never drops anything.
+   */
+  currentMirrorUrls?: readonly string[];
 }
 
 /**
@@ -71,6 +85,25 @@ export function unionUrls(existing: readonly string[], incoming: readonly string
     added.push(url);
   });
   return { urls, added };
+}
+
+/**
+ * The URLs of a file the release names again: the release's verified URLs
+ * first (its priority order), then the earlier URLs whose mirror is still
+ * configured (`current` holds the mirrors' base URLs), in their earlier order.
+ * If that would leave no URL at all, the earlier list stays.
+ */
+export function releaseUrls(
+  existing: readonly string[],
+  incoming: readonly string[],
+  current: readonly string[],
+): { urls: string[]; added: string[]; removed: string[] } {
+  const urls = [...new Set(incoming)];
+  for (const url of existing) {
+    if (!urls.includes(url) && current.some((base) => base !== '' && url.startsWith(base))) urls.push(url);
+  }
+  if (urls.length === 0) return { urls: [...existing], added: [], removed: [] };
+  return { urls, added: urls.filter((u) => !existing.includes(u)), removed: existing.filter((u) => !urls.includes(u)) };
 }
 
 function clone<T>(value: T): T {
@@ -107,7 +140,7 @@ export function mergeManifest(
       }
       const merged = {} as PlatformEntries;
       for (const platform of PLATFORMS) {
-        const ctx: Context = { name, version, platform, label, changes, warnings };
+        const ctx: Context = { name, version, platform, label, changes, warnings, currentMirrorUrls: options.currentMirrorUrls };
         merged[platform] = mergeEntry(current[platform], platforms[platform], ctx);
       }
       outVersions[version] = merged;
@@ -123,6 +156,22 @@ interface Context {
   label: string;
   changes: ManifestChange[];
   warnings: string[];
+  currentMirrorUrls: readonly string[] | undefined;
+}
+
+/** Merge the URL lists of one file and record the change (see MergeOptions.currentMirrorUrls). */
+function mergeUrls(file: string, published: readonly string[], incoming: readonly string[], ctx: Context): string[] | undefined {
+  if (ctx.currentMirrorUrls === undefined) {
+    const { urls, added } = unionUrls(published, incoming);
+    if (added.length === 0) return undefined;
+    change(ctx, 'urls-added', `${file}: ${added.map((u) => `+${u}`).join(' ')}`);
+    return urls;
+  }
+  const { urls, added, removed } = releaseUrls(published, incoming, ctx.currentMirrorUrls);
+  if (urls.length === published.length && urls.every((u, i) => u === published[i])) return undefined;
+  const detail = [...added.map((u) => `+${u}`), ...removed.map((u) => `-${u}`)].join(' ') || 'reordered';
+  change(ctx, added.length > 0 && removed.length === 0 ? 'urls-added' : 'urls-updated', `${file}: ${detail}`);
+  return urls;
 }
 
 function where(ctx: Context): string {
@@ -194,8 +243,7 @@ function mergeAvailable(current: AvailableEntry, incoming: AvailableEntry, ctx: 
 }
 
 function mergeArtifact(published: Artifact, incoming: Artifact, ctx: Context): Artifact {
-  const { urls, added } = unionUrls(published.urls, incoming.urls);
-  if (added.length > 0) change(ctx, 'urls-added', `${published.file}: ${added.map((u) => `+${u}`).join(' ')}`);
+  const urls = mergeUrls(published.file, published.urls, incoming.urls, ctx) ?? published.urls;
   const out: Artifact = { ...published, urls };
   if (incoming.signatureBundle) {
     if (!published.signatureBundle) {
@@ -217,10 +265,8 @@ function mergeCompanion<T extends FileRef>(published: T, incoming: FileRef, what
     return published;
   }
   assertSameFile(published, incoming, what, ctx);
-  const { urls, added } = unionUrls(published.urls, incoming.urls);
-  if (added.length === 0) return published;
-  change(ctx, 'urls-added', `${published.file}: ${added.map((u) => `+${u}`).join(' ')}`);
-  return { ...published, urls };
+  const urls = mergeUrls(published.file, published.urls, incoming.urls, ctx);
+  return urls ? { ...published, urls } : published;
 }
 
 function assertSameFile(published: FileRef, incoming: FileRef, what: string, ctx: Context): void {

@@ -34,6 +34,8 @@ export interface PlanManifestPublishOptions {
   renewWithinDays?: number;
   /** The new version is at least this (the publisher raises it after losing a race). */
   minVersion?: number;
+  /** Public base URLs of the configured mirrors: the release's files drop URLs of mirrors no longer configured (see merge.ts). */
+  currentMirrorUrls?: readonly string[];
 }
 
 export interface ManifestPublishPlan {
@@ -68,7 +70,7 @@ export function planManifestPublish(options: PlanManifestPublishOptions): Manife
 
   const release = releaseEntries(options.release);
   warnings.push(...release.warnings);
-  const merged = mergeManifest(base, release.packages);
+  const merged = mergeManifest(base, release.packages, options.currentMirrorUrls ? { currentMirrorUrls: options.currentMirrorUrls } : {});
   warnings.push(...merged.warnings);
 
   const reasons: string[] = [];

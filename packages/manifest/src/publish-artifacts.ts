@@ -6,7 +6,7 @@
  */
 import { PLATFORMS, errorMessage, silentReporter } from '@potions/core';
 import type { Platform, Reporter } from '@potions/core';
-import { S3MirrorTarget } from '@potions/mirrors';
+import { S3MirrorTarget, publicUrl } from '@potions/mirrors';
 import type { MirrorConfig, MirrorTarget, S3TargetOptions } from '@potions/mirrors';
 import { readArtifactMetadataDir, readSyncResultFile, releaseFromArtifacts } from './from-artifacts';
 import type { BuildFailure } from './from-artifacts';
@@ -38,6 +38,8 @@ export interface PublishArtifactsOptions {
   s3?: Omit<S3TargetOptions, 'reporter'>;
   /** Build the target of a mirror (default: S3MirrorTarget). */
   targetFor?: (mirror: MirrorConfig) => MirrorTarget;
+  /** Accept an artifacts folder with no build metadata and no failures (only renews the manifest). */
+  allowEmpty?: boolean;
 }
 
 /** One line of the publish summary: a package version on one platform, as the manifest now lists it. */
@@ -97,6 +99,8 @@ export async function publishArtifacts(options: PublishArtifactsOptions): Promis
     metadata,
     sync,
     syncSource: options.syncResultFile,
+    artifactsSource: options.artifactsDir,
+    ...(options.allowEmpty ? { allowEmpty: true } : {}),
     ...(options.platforms ? { platforms: options.platforms } : {}),
     ...(options.failures ? { failures: options.failures } : {}),
   });
@@ -129,6 +133,9 @@ export async function publishArtifacts(options: PublishArtifactsOptions): Promis
             ...(options.now ? { now: options.now } : {}),
             ...(options.expiresInDays !== undefined ? { expiresInDays: options.expiresInDays } : {}),
             dryRun: options.dryRun ?? false,
+            // URLs of mirrors no longer configured (a local mirror that moved to another port) are dropped
+            // for the files this release names; publicUrl(m, '') is the base every object URL of m starts with.
+            currentMirrorUrls: options.mirrors.map((m) => publicUrl(m, '')),
             reporter,
           })
         : { ok: false, changed: false, version: undefined, plan: undefined, envelope: undefined, mirrors: [], warnings: [], rounds: 0 };

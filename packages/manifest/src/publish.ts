@@ -56,6 +56,8 @@ export interface PublishManifestOptions {
   attempts?: number;
   sleep?: (ms: number) => Promise<void>;
   reporter?: Reporter;
+  /** Public base URLs of the configured mirrors (see PlanManifestPublishOptions.currentMirrorUrls). */
+  currentMirrorUrls?: readonly string[];
   /** Plan only: read and verify, but write nothing. */
   dryRun?: boolean;
 }
@@ -182,6 +184,7 @@ export async function publishManifest(options: PublishManifestOptions): Promise<
       expiresInDays: options.expiresInDays,
       renewWithinDays: options.renewWithinDays,
       minVersion,
+      ...(options.currentMirrorUrls ? { currentMirrorUrls: options.currentMirrorUrls } : {}),
     });
     warnings.push(...plan.warnings);
     const version = plan.manifest.version;

@@ -1,8 +1,16 @@
 /**
- * The reader's memory: the highest manifest version accepted from each
- * manifest URL, so that a mirror or cache serving an older (validly signed)
- * manifest is refused as a rollback. Kept in a small JSON file under the
- * user's potions state directory, written atomically.
+ * The reader's memory: the highest manifest version accepted for manifests
+ * signed by each key, whichever mirror or URL it came from. A mirror, a cache
+ * or a mirror never read before serving an older (validly signed) manifest is
+ * refused as a rollback; two publishers with different keys (two local work
+ * folders on the same default ports) do not refuse each other. Kept in a
+ * small JSON file under the user's potions state directory, written
+ * atomically.
+ *
+ * State files written before the memory was per key (`schemaVersion: 1`, one
+ * entry per manifest URL) are still read: such an entry keeps protecting its
+ * URL until a manifest from that URL is accepted at or above its version, and
+ * is then folded into that manifest's key.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -14,9 +22,12 @@ import type { VerifiedManifest, VerifyManifestOptions } from './envelope';
 import { ManifestErrorCode } from './errors';
 
 export interface TrustStore {
-  lastSeenVersion(source: string): Promise<number | undefined>;
-  /** Remember `version` for `source`; a lower version than the one kept is ignored. */
-  remember(source: string, version: number, now?: Date): Promise<void>;
+  /** The highest version accepted for manifests signed by `keyid` (from any URL). */
+  lastSeenVersion(keyid: string): Promise<number | undefined>;
+  /** Remember `version` for `keyid` (read from `source`); a lower version than the one kept is ignored. */
+  remember(keyid: string, version: number, now?: Date, source?: string): Promise<void>;
+  /** The version an older, per-URL state file remembers for `source` (stores without such a past omit this). */
+  legacyVersion?(source: string): Promise<number | undefined>;
 }
 
 /** `POTIONS_STATE_DIR`, else `$XDG_STATE_HOME/potions`, else `~/.local/state/potions`. */
@@ -28,9 +39,15 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env, home: stri
 
 export const TRUST_STATE_FILE = 'manifest-trust.json';
 
+const Seen = z.object({ version: z.number().int().min(1), seenAt: z.string() });
+/** The first format: one entry per manifest URL. */
+const TrustStateV1Schema = z.object({ schemaVersion: z.literal(1), manifests: z.record(z.string(), Seen) });
 const TrustStateSchema = z.object({
-  schemaVersion: z.literal(1),
-  manifests: z.record(z.string(), z.object({ version: z.number().int().min(1), seenAt: z.string() })),
+  schemaVersion: z.literal(2),
+  /** Per signing key id: the highest version accepted, when, and from where. */
+  keys: z.record(z.string(), Seen.extend({ source: z.string().optional() })),
+  /** Entries of a version-1 file not yet folded into a key (per URL). */
+  urls: z.record(z.string(), Seen).default({}),
 });
 type TrustState = z.infer<typeof TrustStateSchema>;
 
@@ -53,54 +70,93 @@ export class FileTrustStore implements TrustStore {
     try {
       text = await fs.readFile(this.file, 'utf8');
     } catch (err) {
-      if (hasCode(err, 'ENOENT')) return { schemaVersion: 1, manifests: {} };
+      if (hasCode(err, 'ENOENT')) return { schemaVersion: 2, keys: {}, urls: {} };
       throw err;
     }
-    let parsed;
+    let json: unknown;
     try {
-      parsed = TrustStateSchema.safeParse(JSON.parse(text));
+      json = JSON.parse(text);
     } catch {
-      parsed = undefined;
+      json = undefined;
     }
-    if (!parsed?.success) {
-      throw new UserError(ManifestErrorCode.TrustState, `${this.file} is not a Potions trust-state file`, {
-        location: { file: this.file },
-        hint: 'it remembers the manifest versions seen, to refuse rollbacks; delete it only if you accept losing that memory',
-      });
-    }
-    return parsed.data;
+    const current = TrustStateSchema.safeParse(json);
+    if (current.success) return current.data;
+    const v1 = TrustStateV1Schema.safeParse(json);
+    if (v1.success) return { schemaVersion: 2, keys: {}, urls: v1.data.manifests };
+    throw new UserError(ManifestErrorCode.TrustState, `${this.file} is not a Potions trust-state file`, {
+      location: { file: this.file },
+      hint: 'it remembers the manifest versions seen, to refuse rollbacks; delete it only if you accept losing that memory',
+    });
   }
 
-  async lastSeenVersion(source: string): Promise<number | undefined> {
-    return (await this.read()).manifests[normalise(source)]?.version;
+  async lastSeenVersion(keyid: string): Promise<number | undefined> {
+    return (await this.read()).keys[keyid]?.version;
   }
 
-  async remember(source: string, version: number, now: Date = new Date()): Promise<void> {
+  async legacyVersion(source: string): Promise<number | undefined> {
+    return (await this.read()).urls[normalise(source)]?.version;
+  }
+
+  async remember(keyid: string, version: number, now: Date = new Date(), source?: string): Promise<void> {
     // Read just before writing, and keep the higher version: two readers racing can
     // at worst keep the lower of two versions both accepted, never go below either.
     const state = await this.read();
-    const key = normalise(source);
-    const kept = state.manifests[key];
-    if (kept && kept.version >= version) return;
-    state.manifests[key] = { version, seenAt: now.toISOString() };
-    await writeFileAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`);
+    let changed = false;
+    const legacy = source !== undefined ? state.urls[normalise(source)] : undefined;
+    if (legacy && legacy.version <= version) {
+      // That URL's old memory is now the key's (the version just accepted is at least as high).
+      delete state.urls[normalise(source!)];
+      changed = true;
+    }
+    const kept = state.keys[keyid];
+    if (!kept || kept.version < version) {
+      state.keys[keyid] = { version, seenAt: now.toISOString(), ...(source !== undefined ? { source: normalise(source) } : {}) };
+      changed = true;
+    }
+    if (!changed) return;
+    const out: TrustState = { schemaVersion: 2, keys: state.keys, urls: state.urls };
+    await writeFileAtomic(this.file, `${JSON.stringify(out, null, 2)}\n`);
   }
 }
 
 export interface AcceptManifestOptions extends Omit<VerifyManifestOptions, 'lastSeenVersion' | 'source'> {
-  /** The manifest URL (the key in the trust store, and the name in messages). */
+  /** The manifest URL (or file): the name in messages, and the key of an old per-URL memory. */
   url: string;
   trustStore: TrustStore;
 }
 
 /**
- * For `potions fetch`: verify manifest bytes fetched from `url` against the
- * version last seen from it, and remember the new version once accepted.
+ * For `potions fetch`: verify manifest bytes fetched from `url`, refuse a
+ * version below the highest one accepted for manifests signed by the same
+ * key (from any URL), and remember the new version once accepted.
  */
 export async function acceptManifest(bytes: Uint8Array | string, options: AcceptManifestOptions): Promise<VerifiedManifest> {
   const { url, trustStore, ...verify } = options;
-  const lastSeenVersion = await trustStore.lastSeenVersion(url);
-  const verified = await verifyManifest(bytes, { ...verify, lastSeenVersion, source: url });
-  await trustStore.remember(url, verified.manifest.version, options.now);
+  // The memory is per key: find out which trusted key signed it (signature, schema) before comparing versions.
+  const signed = await verifyManifest(bytes, { ...verify, allowExpired: true, source: url });
+  const keyid = signed.keyid;
+  const version = signed.manifest.version;
+  const byKey = await trustStore.lastSeenVersion(keyid);
+  if (byKey !== undefined && version < byKey) {
+    throw new UserError(
+      ManifestErrorCode.Rollback,
+      `${url} is version ${version}, older than version ${byKey} already accepted for manifests signed by key ${keyid.slice(0, 16)} (from any mirror): refusing a rollback`,
+      { hint: 'a mirror or cache serves an old copy; retry later or use another mirror' },
+    );
+  }
+  const byUrl = await trustStore.legacyVersion?.(url);
+  if (byUrl !== undefined && version < byUrl) {
+    throw new UserError(
+      ManifestErrorCode.Rollback,
+      `${url} is version ${version}, older than version ${byUrl} already seen from this URL (remembered per URL by an earlier Potions): refusing a rollback`,
+      {
+        ...(trustStore instanceof FileTrustStore ? { location: { file: trustStore.file } } : {}),
+        hint: 'a mirror or cache serves an old copy: retry later or use another mirror. If this URL now serves another publisher\'s manifests (another local work folder on the same ports), remove its entry under "urls" in the trust-state file',
+      },
+    );
+  }
+  // Everything else (expiry included) exactly as verifyManifest checks it.
+  const verified = await verifyManifest(bytes, { ...verify, lastSeenVersion: byKey, source: url });
+  await trustStore.remember(keyid, version, options.now, url);
   return verified;
 }

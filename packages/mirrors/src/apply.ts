@@ -4,6 +4,7 @@
  */
 import { errorMessage, type Reporter, silentReporter } from '@potions/core';
 import { etagMatches, type ExpectedEtag } from './etag';
+import type { HashedBytes } from './hash';
 import { ARTIFACTS_PREFIX } from './keys';
 import type { MirrorPlan, PlannedObject, SyncPlan } from './plan';
 import type { ListedObject, SyncTarget, UploadReceipt } from './target';
@@ -11,8 +12,9 @@ import type { ListedObject, SyncTarget, UploadReceipt } from './target';
 /**
  * How an upload is checked before it counts as present:
  * - `etag`: the mirror's own digest of the stored bytes. The upload's ETag
- *   must equal the MD5 computed in the same read as the sha256 (and the
- *   multipart form for parts), then one listing after the uploads must show
+ *   must equal the MD5 of the bytes sent (and the multipart form for parts),
+ *   which are the bytes whose sha256 names the key (the upload hashes them,
+ *   or the file's stat shows it unchanged since it was hashed), then one listing after the uploads must show
  *   every object with that size and ETag. Anything that does not match
  *   (an SSE-KMS ETag, an unknown multipart form, a damaged body) is read back
  *   with GET and judged by its sha256. Default for s3, r2, wasabi, minio and
@@ -88,6 +90,13 @@ export interface SyncResult {
   policyMet: boolean;
   mirrors: MirrorResult[];
   objects: ObjectResult[];
+  /**
+   * Bytes run through each digest: uploads and read-backs, and (from
+   * `syncToMirrors`) hashing the local files when `localObjectsFromFiles` did it.
+   * A no-op re-sync hashes each file's sha256 once and no MD5. (Optional only
+   * for results built elsewhere; `applySync` always sets it.)
+   */
+  hashedBytes?: HashedBytes;
 }
 
 /**
@@ -110,6 +119,7 @@ async function applyMirror(
   plan: SyncPlan,
   mp: MirrorPlan,
   options: ApplyOptions,
+  hashed: HashedBytes,
 ): Promise<{ summary: MirrorResult; perObject: Map<number, MirrorObjectResult> }> {
   const started = Date.now();
   const reporter = options.reporter ?? silentReporter;
@@ -166,7 +176,7 @@ async function applyMirror(
   };
   /** Check one upload by `by`; a mismatch deletes the bad copy and throws. */
   const checkOrDrop = async (o: PlannedObject, by: VerifyMode): Promise<void> => {
-    const problem = await verify(target, o, by);
+    const problem = await verify(target, o, by, hashed);
     if (problem) {
       // Leave no corrupt object behind: the next run's listing would take it as present.
       await target.deleteObject(o.key).catch(() => undefined);
@@ -184,10 +194,15 @@ async function applyMirror(
     const url = target.url(o.key);
     if (gaveUp) return fail(a.object, `not attempted: ${gaveUp}`, url);
     try {
-      const receipt = await target.uploadFile(o.key, o, { contentType: o.contentType, cacheControl: o.cacheControl });
+      const receipt = await target.uploadFile(o.key, o, {
+        contentType: o.contentType,
+        cacheControl: o.cacheControl,
+        verify: mode,
+        hashed,
+      });
       consecutiveFailures = 0;
       if (mode === 'etag' && etagUsable(receipt)) {
-        pending.push({ index: a.object, o, url, expected: receipt.expected });
+        pending.push({ index: a.object, o, url, expected: receipt.expected! });
         return;
       }
       // etag mode without a usable ETag (no receipt, SSE-KMS, unknown form): judge by the bytes.
@@ -243,11 +258,11 @@ async function applyMirror(
 
 /** An upload receipt whose ETag can stand for the MD5 of the stored bytes and matches what we sent. */
 function etagUsable(receipt: UploadReceipt | void): receipt is UploadReceipt {
-  return !!receipt && !receipt.serverSideEncryption && etagMatches(receipt.expected, receipt.etag);
+  return !!receipt && !!receipt.expected && !receipt.serverSideEncryption && etagMatches(receipt.expected, receipt.etag);
 }
 
 /** Undefined when the mirror holds exactly the planned bytes; otherwise what differs. */
-async function verify(target: SyncTarget, o: PlannedObject, mode: VerifyMode): Promise<string | undefined> {
+async function verify(target: SyncTarget, o: PlannedObject, mode: VerifyMode, hashed: HashedBytes): Promise<string | undefined> {
   if (mode === 'head') {
     const info = await target.headObject(o.key);
     if (!info) return 'object missing after upload';
@@ -257,13 +272,15 @@ async function verify(target: SyncTarget, o: PlannedObject, mode: VerifyMode): P
   }
   const got = await target.readBack(o.key);
   if (!got) return 'object missing after upload';
+  hashed.sha256 += got.size;
   if (got.size !== o.size) return `size ${got.size}, expected ${o.size}`;
   if (got.sha256 !== o.sha256) return `sha256 ${got.sha256}, expected ${o.sha256}`;
   return undefined;
 }
 
 export async function applySync(plan: SyncPlan, options: ApplyOptions): Promise<SyncResult> {
-  const done = await Promise.all(plan.mirrors.map((mp) => applyMirror(plan, mp, options)));
+  const hashed: HashedBytes = { sha256: 0, md5: 0 };
+  const done = await Promise.all(plan.mirrors.map((mp) => applyMirror(plan, mp, options, hashed)));
   const objects = plan.objects.map((o, i): ObjectResult => {
     const mirrors = done.map((d) => d.perObject.get(i)!);
     const presentOn = mirrors.filter((m) => m.present).map((m) => m.mirror);
@@ -283,5 +300,6 @@ export async function applySync(plan: SyncPlan, options: ApplyOptions): Promise<
     policyMet: objects.every((o) => o.policyMet),
     mirrors: done.map((d) => d.summary),
     objects,
+    hashedBytes: hashed,
   };
 }

@@ -103,11 +103,20 @@ test('credentials: named variables, then POTIONS_MIRROR_<NAME>_*, then AWS_*; al
     secretAccessKey: 'aws-secret',
   });
   expect(reporter.secrets).toEqual(['own-id', 'own-secret', 'aws-id', 'aws-secret']);
-  expect(() => resolveCredentials(m, { reporter, env: {} })).toThrow(
-    expect.objectContaining({ code: 'MIRRORS_NO_CREDENTIALS', hint: expect.stringContaining('POTIONS_MIRROR_EU_WEST_ACCESS_KEY_ID') }),
+  // The message itself names the variables (callers print only the message) and does not repeat "mirror eu-west:",
+  // which every caller already puts in front.
+  let missing: unknown;
+  try {
+    resolveCredentials(m, { reporter, env: {} });
+  } catch (err) {
+    missing = err;
+  }
+  expect(missing).toMatchObject({ code: 'MIRRORS_NO_CREDENTIALS' });
+  expect((missing as Error).message).toBe(
+    'no credentials in the environment: set POTIONS_MIRROR_EU_WEST_ACCESS_KEY_ID and POTIONS_MIRROR_EU_WEST_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or give the mirror a roleArn',
   );
   const named = { ...m, credentialsEnv: { accessKeyId: 'K', secretAccessKey: 'S' } };
-  expect(() => resolveCredentials(named, { reporter, env: { K: 'k' } })).toThrow(/mirror eu-west: S is not set/);
+  expect(() => resolveCredentials(named, { reporter, env: { K: 'k' } })).toThrow(/^S is not set: set K and S/);
 });
 
 test('a roleArn mirror without a web-identity token says how to get one', async () => {
@@ -122,4 +131,19 @@ test('a roleArn mirror without a web-identity token says how to get one', async 
     code: 'MIRRORS_NO_CREDENTIALS',
     hint: expect.stringContaining('id-token: write'),
   });
+});
+
+test('a secret written in the file is refused with where secrets go instead', () => {
+  const doc = { mirrors: [{ name: 'r2-eu', endpoint: 'https://x.r2.cloudflarestorage.com', bucket: 'bbb', secretAccessKey: 'abc' }] };
+  let error: unknown;
+  try {
+    mirrorsConfigFromObject(doc, 'mirrors.yaml');
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toMatchObject({ code: 'MIRRORS_CONFIG_INVALID', location: { file: 'mirrors.yaml', field: 'mirrors.0' } });
+  expect((error as Error).message).toContain('secrets never go in the file: set POTIONS_MIRROR_R2_EU_SECRET_ACCESS_KEY');
+  // The value is a secret: it is not echoed back.
+  expect(JSON.stringify(error)).not.toContain('abc');
+  expect((error as Error).message).not.toContain('abc');
 });

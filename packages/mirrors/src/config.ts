@@ -111,6 +111,8 @@ export interface MirrorsConfig {
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Fields that would hold a secret: refused with a message saying where secrets go instead. */
+const SECRET_KEY = /secret|password|access.?key|session.?token|^token$/i;
 
 const mirrorSchema = z
   .object({
@@ -174,6 +176,21 @@ export function mirrorsConfigFromObject(doc: unknown, file = '<config>'): Mirror
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.map(String).join('.') || '(top level)';
+    const secret = issue.code === 'unrecognized_keys' ? issue.keys.find((k) => SECRET_KEY.test(k)) : undefined;
+    if (secret !== undefined) {
+      // Never echo the value: it is a secret.
+      const mirrorName = issue.path[0] === 'mirrors' ? (doc as { mirrors?: { name?: unknown }[] }).mirrors?.[Number(issue.path[1])]?.name : undefined;
+      const names = credentialEnvNames(typeof mirrorName === 'string' ? mirrorName : '<name>');
+      const variable = /access.?key.?id/i.test(secret) ? names.accessKeyId : /session|token/i.test(secret) ? names.sessionToken : names.secretAccessKey;
+      throw new UserError(
+        'MIRRORS_CONFIG_INVALID',
+        `${JSON.stringify(secret)} is not allowed here: secrets never go in the file: set ${variable} in the environment`,
+        {
+          location: { file, field },
+          hint: 'or name your own variables under credentials: (accessKeyIdEnv, secretAccessKeyEnv); remove the value from the file and rotate it if the file was shared',
+        },
+      );
+    }
     const value = valueAt(doc, issue.path);
     throw new UserError(
       'MIRRORS_CONFIG_INVALID',

@@ -59,10 +59,11 @@ export function resolveCredentials(
     const accessKeyId = env[named.accessKeyId];
     const secretAccessKey = env[named.secretAccessKey];
     if (!accessKeyId || !secretAccessKey) {
+      // No "mirror <name>:" prefix: every caller puts the mirror's name in front (or in a MIRROR column).
       throw new UserError(
         'MIRRORS_NO_CREDENTIALS',
-        `mirror ${mirror.name}: ${!accessKeyId ? named.accessKeyId : named.secretAccessKey} is not set`,
-        { hint: `set ${named.accessKeyId} and ${named.secretAccessKey} in the environment (repository secrets in CI)` },
+        `${!accessKeyId ? named.accessKeyId : named.secretAccessKey} is not set: set ${named.accessKeyId} and ${named.secretAccessKey} (the variables named in its credentials:)`,
+        { hint: 'in CI, expose them from repository or environment secrets' },
       );
     }
     const sessionToken = named.sessionToken ? env[named.sessionToken] : undefined;
@@ -77,9 +78,12 @@ export function resolveCredentials(
       return mask({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) });
     }
   }
-  throw new UserError('MIRRORS_NO_CREDENTIALS', `mirror ${mirror.name}: no credentials in the environment`, {
-    hint: `set ${own.accessKeyId} and ${own.secretAccessKey} (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or give the mirror a roleArn`,
-  });
+  // The variables go in the message itself (callers print only the message, prefixed with the mirror's name).
+  throw new UserError(
+    'MIRRORS_NO_CREDENTIALS',
+    `no credentials in the environment: set ${own.accessKeyId} and ${own.secretAccessKey} (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or give the mirror a roleArn`,
+    { hint: 'in CI, expose them from repository or environment secrets; see docs/mirrors.md, "Credentials"' },
+  );
 }
 
 async function webToken(
@@ -90,7 +94,7 @@ async function webToken(
   if (provider) return provider();
   if (env.POTIONS_WEB_IDENTITY_TOKEN) return env.POTIONS_WEB_IDENTITY_TOKEN;
   if (env.AWS_WEB_IDENTITY_TOKEN_FILE) return (await readFile(env.AWS_WEB_IDENTITY_TOKEN_FILE, 'utf8')).trim();
-  throw new UserError('MIRRORS_NO_CREDENTIALS', `mirror ${mirror.name}: roleArn is set but there is no web-identity token`, {
+  throw new UserError('MIRRORS_NO_CREDENTIALS', 'roleArn is set but there is no web-identity token', {
     hint: 'in GitHub Actions give the job `permissions: id-token: write`; elsewhere set POTIONS_WEB_IDENTITY_TOKEN or AWS_WEB_IDENTITY_TOKEN_FILE',
   });
 }

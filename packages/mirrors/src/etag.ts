@@ -37,27 +37,33 @@ export function etagMatches(expected: ExpectedEtag, etag: string | undefined): b
 }
 
 /**
- * A pass-through stream that hashes what flows through it: sha256 and MD5 of
- * the whole, and with `partSize`, the MD5 of every part (for the multipart ETag).
- * One read of the file gives the bytes to send and every digest to check them by.
+ * A pass-through stream that hashes what flows through it: the sha256 and MD5
+ * of the whole and, with `partSize`, the MD5 of every part (for the multipart
+ * ETag), each only when asked for. One read of the file gives the bytes to
+ * send and every digest to check them by.
  */
 export class DigestTap extends Transform {
-  private readonly sha256 = createHash('sha256');
-  private readonly md5 = createHash('md5');
+  private readonly sha256: Hash | undefined;
+  private readonly md5: Hash | undefined;
   private readonly partMd5s: Buffer[] = [];
   private part: Hash | undefined;
   private partFill = 0;
   private bytes = 0;
 
-  constructor(private readonly partSize?: number) {
+  constructor(
+    private readonly partSize?: number,
+    digests: { sha256?: boolean; md5?: boolean } = { sha256: true, md5: true },
+  ) {
     super();
+    if (digests.sha256) this.sha256 = createHash('sha256');
+    if (digests.md5) this.md5 = createHash('md5');
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.sha256.update(chunk);
-    this.md5.update(chunk);
+    this.sha256?.update(chunk);
+    this.md5?.update(chunk);
     this.bytes += chunk.length;
-    if (this.partSize) {
+    if (this.partSize && this.md5) {
       let at = 0;
       while (at < chunk.length) {
         this.part ??= createHash('md5');
@@ -75,17 +81,27 @@ export class DigestTap extends Transform {
     cb(null, chunk);
   }
 
-  /** Call after the stream has ended. */
-  result(): { size: number; sha256: string; expected: ExpectedEtag } {
+  /** Bytes run through each digest so far (parts counted with the MD5: `md5` counts both passes). */
+  hashed(): { sha256: number; md5: number } {
+    const md5Passes = (this.md5 ? 1 : 0) + (this.md5 && this.partSize ? 1 : 0);
+    return { sha256: this.sha256 ? this.bytes : 0, md5: md5Passes * this.bytes };
+  }
+
+  /** Call after the stream has ended. `sha256` / `expected` are present when those digests were asked for. */
+  result(): { size: number; sha256?: string; expected?: ExpectedEtag } {
     if (this.part) {
       this.partMd5s.push(this.part.digest());
       this.part = undefined;
     }
-    const md5 = this.md5.digest('hex');
+    const md5 = this.md5?.digest('hex');
     return {
       size: this.bytes,
-      sha256: this.sha256.digest('hex'),
-      expected: this.partSize && this.partMd5s.length > 1 ? { md5, multipart: multipartEtag(this.partMd5s) } : { md5 },
+      ...(this.sha256 ? { sha256: this.sha256.digest('hex') } : {}),
+      ...(md5 === undefined
+        ? {}
+        : {
+            expected: this.partSize && this.partMd5s.length > 1 ? { md5, multipart: multipartEtag(this.partMd5s) } : { md5 },
+          }),
     };
   }
 }

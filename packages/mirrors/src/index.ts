@@ -36,7 +36,9 @@ export type {
   S3TargetOptions,
   UploadSource,
   UploadReceipt,
+  UploadOptions,
 } from './target';
+export type { FileStamp, HashedBytes } from './hash';
 export { planSync } from './plan';
 export type { LocalObject, RemoteListing, PlannedObject, PlanAction, MirrorPlan, SyncPlan } from './plan';
 export { applySync, VERIFY_MODES } from './apply';
@@ -50,15 +52,18 @@ export type {
   SyncResult,
 } from './apply';
 export { syncToMirrors, localObjectsFromDir, localObjectsFromFiles, sha256File } from './sync';
-export type { SyncOptions, SyncOutcome } from './sync';
+export type { SyncOptions, SyncOutcome, LocalFilesOptions } from './sync';
 export {
   startLocalMirrors,
   localMirrorConfig,
   isLocalMirrorRunning,
+  runningLocalMirrors,
+  mirrorsConfigOrRunningLocal,
+  SERVE_STATE_FILE,
   LOCAL_CREDENTIALS,
   LOCAL_BUCKET,
   DEFAULT_LOCAL_PORTS,
 } from './local';
-export type { LocalMirrorsOptions, LocalMirrors } from './local';
+export type { LocalMirrorsOptions, LocalMirrors, ServeState } from './local';
 export { checkMirrors } from './check';
 export type { MirrorHealth } from './check';

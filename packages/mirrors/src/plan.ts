@@ -2,6 +2,7 @@
  * Plan, then apply: `planSync` is pure and returns data (JSON-serialisable),
  * so a dry run prints exactly what `applySync` would do.
  */
+import type { FileStamp } from './hash';
 import { CACHE_CONTROL_IMMUTABLE, artifactKey, contentTypeFor } from './keys';
 
 /** A local file to publish, already hashed. */
@@ -14,10 +15,12 @@ export interface LocalObject {
   /** Lower-case hex sha256 of the bytes. */
   sha256: string;
   /**
-   * Lower-case hex MD5 of the same bytes, computed in the same read as the
-   * sha256 (small files only). Sent as Content-MD5 and compared with the ETag.
+   * The file's identity when it was hashed (taken before the read). With it,
+   * an upload checks the file is unchanged by its stat instead of hashing the
+   * sha256 again; absent when the file changed too recently to tell (then the
+   * upload hashes sha256 again). See docs/mirrors.md, "Verification".
    */
-  md5?: string;
+  stamp?: FileStamp;
 }
 
 /** One mirror's single listing of the artifact prefix, or why it failed. */

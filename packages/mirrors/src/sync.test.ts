@@ -86,8 +86,14 @@ test('sync lands on both mirrors with the right bytes and headers, and a re-run 
   expect(head.headers.get('content-type')).toBe('application/gzip');
   expect(proxies[0]!.counts.put).toBe(3);
 
+  // Hashing: sha256 of each file once; MD5 of each upload (Content-MD5 / ETag), per mirror.
+  const total = Object.values(files).reduce((n, b) => n + b.length, 0);
+  expect(result!.hashedBytes!.md5).toBe(2 * total);
+
   resetCounts();
-  const again = await syncToMirrors(objects, { mirrors, ...fast });
+  // A no-op re-sync, hashing the files again as a new run would: sha256 only, no MD5.
+  const again = await syncToMirrors(await localObjectsFromDir(dir), { mirrors, ...fast });
+  expect(again.result!.hashedBytes).toEqual({ sha256: total, md5: 0 });
   expect(again.result!.policyMet).toBe(true);
   expect(again.result!.mirrors.map((m) => [m.uploaded, m.skipped])).toEqual([
     [0, 3],

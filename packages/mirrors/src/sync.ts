@@ -8,6 +8,7 @@ import path from 'node:path';
 import { UserError, errorMessage, silentReporter, type Reporter } from '@potions/core';
 import { applySync, type SyncResult, type VerifyMode } from './apply';
 import { DEFAULT_VERIFY, type MirrorConfig } from './config';
+import { hashFileSync, hashFilesInWorkers, hashThreads, READ_SIZE, type HashedFile } from './hash';
 import { ARTIFACTS_PREFIX, assertFileName } from './keys';
 import { planSync, type LocalObject, type RemoteListing, type SyncPlan } from './plan';
 import { S3MirrorTarget, type S3TargetOptions, type SyncTarget } from './target';
@@ -22,65 +23,68 @@ export async function sha256File(file: string): Promise<string> {
 const SMALL_FILE = 1024 * 1024;
 
 /**
- * Size and sha256 of one file. Small files (up to 1 MiB) are read in one
- * synchronous read and also get their MD5 from the same bytes (for
- * Content-MD5 and the ETag check). Synchronous on purpose: measured on 1,000
- * files of 0.5-8 KiB, four thread-pool round trips per file (open, stat,
- * read, close) cost 70-100 ms against 15 ms for the same calls made
- * directly, and a read of at most 1 MiB blocks for well under a millisecond.
- * Large files are streamed; their MD5 would cost an extra pass on every no-op
- * run, so the upload computes it from the bytes it sends instead.
+ * sha256 bytes hashed by `localObjectsFromFiles` per object it returned, so a
+ * sync can report everything it hashed (`SyncResult.hashedBytes`) without the
+ * callers (CLI, pipeline) passing a counter along.
  */
-async function hashOne(file: string): Promise<{ size: number; sha256: string; md5?: string }> {
-  const fd = fsSync.openSync(file, 'r');
-  let size: number;
-  try {
-    size = fsSync.fstatSync(fd).size;
-    if (size <= SMALL_FILE) {
-      const buf = Buffer.allocUnsafe(size + 1);
-      let n = 0;
-      // Read until EOF (size + 1 bytes asked, so a file that grew shows it).
-      for (let r; n < buf.length && (r = fsSync.readSync(fd, buf, n, buf.length - n, n)) > 0; ) n += r;
-      if (n <= SMALL_FILE) {
-        const bytes = buf.subarray(0, n);
-        return {
-          size: n,
-          sha256: createHash('sha256').update(bytes).digest('hex'),
-          md5: createHash('md5').update(bytes).digest('hex'),
-        };
-      }
-    }
-  } finally {
-    fsSync.closeSync(fd);
-  }
-  const hash = createHash('sha256');
-  let read = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: SMALL_FILE })) {
-    hash.update(chunk as Buffer);
-    read += (chunk as Buffer).length;
-  }
-  return { size: read, sha256: hash.digest('hex') };
+const passOneHashed = new WeakMap<LocalObject, number>();
+
+/** Large files worth a worker thread: together at least this many bytes (a worker starts in ~25 ms). */
+const WORKER_MIN_BYTES = 32 * 1024 * 1024;
+
+export interface LocalFilesOptions {
+  /** Clock for the "changed too recently" rule (tests). Default Date.now. */
+  now?: () => number;
+  /** Hashing threads for large files. Default: the cores, at most 4; 1 hashes on the main thread. */
+  threads?: number;
 }
 
-/** Hash files (several at once); the artifact name is the file's base name. */
-export async function localObjectsFromFiles(files: readonly string[]): Promise<LocalObject[]> {
+/**
+ * Hash files: sha256 only (no MD5: a no-op re-sync needs only the key; the
+ * upload computes the MD5 of what it sends). Every file is opened and stat'ed
+ * first; files up to 1 MiB are hashed at once on the main thread with
+ * synchronous calls (measured on 1,000 files of 0.5-8 KiB, four thread-pool
+ * round trips per file cost 70-100 ms against 15 ms for the same calls made
+ * directly). Larger files go to worker threads when there are enough bytes
+ * of them, so every core hashes; the artifact name is the file's base name.
+ */
+export async function localObjectsFromFiles(files: readonly string[], options: LocalFilesOptions = {}): Promise<LocalObject[]> {
+  const now = options.now ?? Date.now;
+  const threads = options.threads ?? hashThreads();
   const out: LocalObject[] = new Array(files.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const i = next++;
-      const file = files[i]!;
-      const name = path.basename(file);
-      assertFileName(name);
-      out[i] = { name, path: file, ...(await hashOne(file)) };
+  const buf = Buffer.allocUnsafe(READ_SIZE);
+  const large: number[] = [];
+  const sizes: number[] = [];
+  let largeBytes = 0;
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    assertFileName(path.basename(file));
+    const size = (sizes[i] = fsSync.statSync(file).size);
+    if (size > SMALL_FILE) {
+      large.push(i);
+      largeBytes += size;
+    } else {
+      out[i] = localObject(file, hashFileSync(file, now(), buf));
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(4, files.length) }, worker));
+  }
+  if (threads > 1 && largeBytes >= WORKER_MIN_BYTES) {
+    large.sort((a, b) => sizes[b]! - sizes[a]!); // largest first: no big file starts last and runs alone
+    const hashed = await hashFilesInWorkers(large.map((i) => files[i]!), threads, now);
+    large.forEach((i, k) => (out[i] = localObject(files[i]!, hashed[k]!)));
+  } else {
+    for (const i of large) out[i] = localObject(files[i]!, hashFileSync(files[i]!, now(), buf));
+  }
   return out;
 }
 
+function localObject(file: string, h: HashedFile): LocalObject {
+  const o: LocalObject = { name: path.basename(file), path: file, size: h.size, sha256: h.sha256, ...(h.stamp ? { stamp: h.stamp } : {}) };
+  passOneHashed.set(o, h.size);
+  return o;
+}
+
 /** Every regular file directly in `dir` (not sub-folders, not dot-files). */
-export async function localObjectsFromDir(dir: string): Promise<LocalObject[]> {
+export async function localObjectsFromDir(dir: string, options: LocalFilesOptions = {}): Promise<LocalObject[]> {
   let entries;
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
@@ -94,7 +98,7 @@ export async function localObjectsFromDir(dir: string): Promise<LocalObject[]> {
     .filter((e) => e.isFile() && !e.name.startsWith('.'))
     .map((e) => path.join(dir, e.name))
     .sort();
-  return localObjectsFromFiles(files);
+  return localObjectsFromFiles(files, options);
 }
 
 export interface SyncOptions extends Omit<S3TargetOptions, 'reporter'> {
@@ -176,6 +180,10 @@ export async function syncToMirrors(objects: readonly LocalObject[], options: Sy
         options.mirrors.map((m) => [m.name, options.verify ?? m.verify ?? DEFAULT_VERIFY[m.provider]]),
       ),
     });
+    // Everything this sync hashed: the local files (when localObjectsFromFiles
+    // hashed these objects) and the uploads and read-backs.
+    const passOne = objects.reduce((n, o) => n + (passOneHashed.get(o) ?? 0), 0);
+    result.hashedBytes = { sha256: passOne + (result.hashedBytes?.sha256 ?? 0), md5: result.hashedBytes?.md5 ?? 0 };
     return { plan, result };
   } finally {
     for (const t of owned) t.destroy();

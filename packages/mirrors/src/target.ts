@@ -7,7 +7,7 @@
  * `retry()` (5xx, 429, throttling and network errors are retried).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readFileSync, type BigIntStats } from 'node:fs';
 import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
@@ -26,7 +26,9 @@ import { PotionsError, retry, type Reporter, type RetryOptions } from '@potions/
 import { CONDITIONAL_WRITES, type MirrorConfig } from './config';
 import { classifyS3Error, describeS3Error, httpStatusOf, s3ClientFor, type ClientOptions } from './client';
 import { resolveCredentials, type CredentialDeps } from './credentials';
+import type { VerifyMode } from './apply';
 import { DigestTap, normalizeEtag, type ExpectedEtag } from './etag';
+import { stampDiff, type FileStamp, type HashedBytes } from './hash';
 import { fullKey, publicUrl } from './keys';
 
 export interface PutObjectOptions {
@@ -80,21 +82,31 @@ export interface MirrorTarget {
   url(key: string): string;
 }
 
-/** A local file to upload: its size and sha256, and the MD5 when it was computed in the same read. */
+/** A local file to upload: its size and sha256, and its stat when it was hashed. */
 export interface UploadSource {
   path: string;
   size: number;
   sha256: string;
-  /** Hex MD5 of the same bytes as `sha256` (sent as Content-MD5 and compared with the ETag). */
-  md5?: string;
+  /** The file's stat when it was hashed; absent: the upload hashes the sha256 of what it sends. */
+  stamp?: FileStamp;
+}
+
+export interface UploadOptions extends PutObjectOptions {
+  /** How the upload will be verified: decides which digests the upload computes. Default `etag`. */
+  verify?: VerifyMode;
+  /** Bytes hashed by the upload are added here. */
+  hashed?: HashedBytes;
 }
 
 /** What the mirror answered to an upload, for `etag` verification. */
 export interface UploadReceipt {
   /** The ETag the server returned, normalised (no quotes, lower case); undefined when none. */
   etag?: string;
-  /** The ETag the object must have if the server stored exactly the bytes whose sha256 names the key. */
-  expected: ExpectedEtag;
+  /**
+   * The ETag the object must have if the server stored exactly the bytes whose
+   * sha256 names the key. Absent when the upload computed no MD5 (`get`, `head`).
+   */
+  expected?: ExpectedEtag;
   /**
    * Server-side encryption the server reported (`aws:kms`, `aws:kms:dsse`) or
    * `SSE-C`: the ETag of such an object is not an MD5 of its bytes.
@@ -106,7 +118,7 @@ export interface UploadReceipt {
 /** What mirror-sync needs beyond `MirrorTarget`. */
 export interface SyncTarget extends MirrorTarget {
   /** Upload a file. Targets that return a receipt allow `etag` verification; others are read back with GET. */
-  uploadFile(key: string, file: UploadSource, options: PutObjectOptions): Promise<UploadReceipt | void>;
+  uploadFile(key: string, file: UploadSource, options: UploadOptions): Promise<UploadReceipt | void>;
   /** GET the object and hash it as it streams; undefined when missing. */
   readBack(key: string): Promise<{ size: number; sha256: string } | undefined>;
   deleteObject(key: string): Promise<void>;
@@ -309,27 +321,48 @@ export class S3MirrorTarget implements SyncTarget {
   }
 
   /**
-   * Upload one file. Small files (up to `inMemoryMax`) are read once into
-   * memory and sent with `Content-MD5`, so a store that checks it refuses a
-   * body damaged on the way; larger ones are streamed (in parts from
-   * `multipartThreshold` on) through a tap that computes sha256 and MD5 of
-   * exactly the bytes sent. Either way the receipt carries the ETag the object
-   * must have, and a file that changed since it was hashed is refused.
+   * Upload one file, computing from the bytes it sends exactly the digests the
+   * verification needs (see docs/mirrors.md, "Verification"):
+   * - MD5 (and each part's MD5 for multipart) for `etag`: the ETag must match it;
+   * - sha256, to prove the bytes sent are the ones that named the key, unless
+   *   the file's stamp proves it unchanged since it was hashed (same dev, inode,
+   *   size, mtime and ctime right before and after the read) and the mode checks
+   *   the stored bytes (`etag`, `get`). `head` proves nothing about the bytes,
+   *   so it always hashes them.
+   * Small files (up to `inMemoryMax`) are read once into memory and sent with
+   * `Content-MD5`, so a store that checks it refuses a body damaged on the way;
+   * larger ones are streamed (in parts from `multipartThreshold` on). A file
+   * that changed since it was hashed is refused (`MIRROR_SOURCE_CHANGED`) and
+   * an object already written from it deleted.
    */
-  async uploadFile(key: string, file: UploadSource, options: PutObjectOptions): Promise<UploadReceipt> {
-    const input = this.baseInput(key, { ...options, metadata: { ...options.metadata, sha256: file.sha256 } });
+  async uploadFile(key: string, file: UploadSource, options: UploadOptions): Promise<UploadReceipt> {
+    const { verify = 'etag', hashed, ...putOptions } = options;
+    const input = this.baseInput(key, { ...putOptions, metadata: { ...putOptions.metadata, sha256: file.sha256 } });
     const changed = (what: string): PotionsError =>
       new PotionsError('MIRROR_SOURCE_CHANGED', `${this.name}: upload ${key}: ${file.path} changed since it was hashed (${what})`);
+    const count = (h: HashedBytes): void => {
+      if (hashed) {
+        hashed.sha256 += h.sha256;
+        hashed.md5 += h.md5;
+      }
+    };
+    const stamp = file.stamp;
+    const checkStamp = (st: BigIntStats): void => {
+      const diff = stamp && stampDiff(stamp, st);
+      if (diff) throw changed(diff);
+    };
+    const hashSha256 = verify === 'head' || !stamp;
     if (file.size <= this.inMemoryMax) {
       // Up to 1 MiB read synchronously: a thread-pool round trip per call costs more than the read.
-      const bytes = file.size <= MiB ? readFileSync(file.path) : await fs.readFile(file.path);
-      let md5 = file.md5;
+      const bytes = file.size <= MiB ? readWholeSync(file.path, checkStamp) : await readWhole(file.path, checkStamp);
       if (bytes.length !== file.size) throw changed(`size ${bytes.length}, expected ${file.size}`);
-      if (md5 === undefined) {
-        // No MD5 from the hashing pass: take both digests from the bytes we send.
+      if (hashSha256) {
+        count({ sha256: bytes.length, md5: 0 });
         if (createHash('sha256').update(bytes).digest('hex') !== file.sha256) throw changed('sha256 differs');
-        md5 = createHash('md5').update(bytes).digest('hex');
       }
+      // Content-MD5 in every mode: it costs one pass over a small buffer and lets the store refuse damage.
+      count({ sha256: 0, md5: bytes.length });
+      const md5 = createHash('md5').update(bytes).digest('hex');
       const contentMd5 = Buffer.from(md5, 'hex').toString('base64');
       const out = await this.call(`upload ${key}`, () =>
         this.client.send(new PutObjectCommand({ ...input, Body: bytes, ContentLength: bytes.length, ContentMD5: contentMd5 })),
@@ -337,13 +370,18 @@ export class S3MirrorTarget implements SyncTarget {
       return receipt(out, { md5 }, false);
     }
     const multipart = file.size >= this.multipartThreshold;
+    const md5 = verify === 'etag';
     return this.call(`upload ${key}`, async () => {
-      // A fresh stream per attempt: a failed attempt has consumed the last one.
-      const source = createReadStream(file.path, { highWaterMark: MiB });
-      const tap = new DigestTap(multipart ? this.partSize : undefined);
-      source.on('error', (err) => tap.destroy(err));
-      const body = source.pipe(tap);
+      // A fresh open per attempt: a failed attempt has consumed the last stream.
+      const fh = await fs.open(file.path, 'r');
+      let source: Readable | undefined;
+      let tap: DigestTap | undefined;
       try {
+        checkStamp(await fh.stat({ bigint: true }));
+        source = fh.createReadStream({ start: 0, highWaterMark: MiB, autoClose: false });
+        const t = (tap = new DigestTap(multipart && md5 ? this.partSize : undefined, { sha256: hashSha256, md5 }));
+        source.on('error', (err) => t.destroy(err));
+        const body = source.pipe(t);
         const out = multipart
           ? await new Upload({
               client: this.client,
@@ -353,16 +391,25 @@ export class S3MirrorTarget implements SyncTarget {
               leavePartsOnError: false,
             }).done()
           : await this.client.send(new PutObjectCommand({ ...input, Body: body, ContentLength: file.size }));
-        const sent = tap.result();
-        if (sent.size !== file.size || sent.sha256 !== file.sha256) {
+        const sent = t.result();
+        count(t.hashed());
+        let problem =
+          sent.size !== file.size
+            ? `size ${sent.size}, expected ${file.size}`
+            : sent.sha256 !== undefined && sent.sha256 !== file.sha256
+              ? 'sha256 differs'
+              : undefined;
+        if (!problem && stamp) problem = stampDiff(stamp, await fh.stat({ bigint: true }));
+        if (problem) {
           // Stored under a key naming other bytes: remove it (best effort) and fail without retrying.
           await this.deleteObject(key).catch(() => undefined);
-          throw changed(sent.size !== file.size ? `size ${sent.size}, expected ${file.size}` : 'sha256 differs');
+          throw changed(problem);
         }
         return receipt(out, sent.expected, multipart);
       } finally {
-        source.destroy();
-        tap.destroy();
+        source?.destroy();
+        tap?.destroy();
+        await fh.close();
       }
     });
   }
@@ -413,16 +460,41 @@ export class S3MirrorTarget implements SyncTarget {
   }
 }
 
+/** The whole file, with `check` given its stat right before and right after the read. */
+function readWholeSync(file: string, check: (st: BigIntStats) => void): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    check(fstatSync(fd, { bigint: true }));
+    const bytes = readFileSync(fd);
+    check(fstatSync(fd, { bigint: true }));
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readWhole(file: string, check: (st: BigIntStats) => void): Promise<Buffer> {
+  const fh = await fs.open(file, 'r');
+  try {
+    check(await fh.stat({ bigint: true }));
+    const bytes = await fh.readFile();
+    check(await fh.stat({ bigint: true }));
+    return bytes;
+  } finally {
+    await fh.close();
+  }
+}
+
 function receipt(
   out: { ETag?: string; ServerSideEncryption?: string; SSECustomerAlgorithm?: string },
-  expected: ExpectedEtag,
+  expected: ExpectedEtag | undefined,
   multipart: boolean,
 ): UploadReceipt {
   const etag = normalizeEtag(out.ETag);
   const sse = out.SSECustomerAlgorithm ? 'SSE-C' : out.ServerSideEncryption;
   return {
     ...(etag ? { etag } : {}),
-    expected,
+    ...(expected ? { expected } : {}),
     ...(sse && sse !== 'AES256' ? { serverSideEncryption: sse } : {}),
     multipart,
   };

@@ -138,6 +138,42 @@ describe('etag (the default for s3rver, s3, r2, wasabi, minio)', () => {
     expect(result!.objects[0]!.mirrors[0]!.error).toMatch(/changed since it was hashed \(sha256 differs\)/);
     expect(await storedBytes(result!.objects[0]!.key)).toBeUndefined();
   });
+  test('a file whose stat stands for its sha256 is not hashed again, and a change shows in its stat', async () => {
+    // A clock 10 s ahead: the files count as settled (changed more than RACY_MS before the stat).
+    const later = { now: () => Date.now() + 10_000 };
+    const dir = await files(2, 200_000);
+    const objects = await localObjectsFromDir(dir, later);
+    expect(objects.every((o) => o.stamp !== undefined)).toBe(true);
+    proxy.resetCounts();
+    const { result } = await syncToMirrors(objects, { mirrors: [mirror], inMemoryMax: 1024, ...fast });
+    expect(result!.mirrors[0]).toMatchObject({ uploaded: 2, verified: 2, failed: 0 });
+    // sha256 once per file (the hashing pass), MD5 once (the upload); no second sha256.
+    expect(result!.hashedBytes).toEqual({ sha256: 400_001, md5: 400_001 });
+
+    const changedDir = await files(2, 200_000);
+    const f0 = path.join(changedDir, 'f0.tar.gz');
+    await fs.utimes(f0, 1_000_000_000, 1_000_000_000);
+    const stamped = await localObjectsFromDir(changedDir, later);
+    // Same size, other bytes, and the mtime put back (as `touch -r`, rsync -t or tar do): the ctime still shows it.
+    await fs.writeFile(f0, randomBytes(200_000));
+    await fs.utimes(f0, 1_000_000_000, 1_000_000_000);
+    const bad = await syncToMirrors(stamped, { mirrors: [mirror], ...fast });
+    expect(bad.result!.objects.find((o) => o.name === 'f0.tar.gz')!.mirrors[0]!.error).toMatch(
+      /changed since it was hashed \(file status differs: ctime\)/,
+    );
+    expect(bad.result!.objects.find((o) => o.name === 'f1.tar.gz')!.mirrors[0]!.status).toBe('uploaded');
+  });
+
+  test('a file replaced by another one (new inode) after hashing is refused', async () => {
+    const dir = await files(1, 300_000);
+    const objects = await localObjectsFromDir(dir, { now: () => Date.now() + 10_000 });
+    const file = objects[0]!.path;
+    await fs.writeFile(`${file}.new`, randomBytes(300_000));
+    await fs.rename(`${file}.new`, file);
+    const { result } = await syncToMirrors(objects, { mirrors: [mirror], inMemoryMax: 1024, ...fast });
+    expect(result!.objects[0]!.mirrors[0]!.error).toMatch(/changed since it was hashed \(file status differs: .*inode/);
+    expect(await storedBytes(result!.objects[0]!.key)).toBeUndefined();
+  });
 });
 
 describe('get', () => {

@@ -6,6 +6,14 @@ export const PipelineErrorCode = {
   Manifest: 'E_PIPELINE_MANIFEST',
   /** The install folder exists and is not empty. */
   OutExists: 'E_PIPELINE_OUT_EXISTS',
+  /** The install folder is a file (or lies under one). */
+  OutNotFolder: 'E_PIPELINE_OUT_NOT_FOLDER',
+  /** The install folder is `/`, the home folder, the current folder or one of its parents. */
+  OutProtected: 'E_PIPELINE_OUT_PROTECTED',
+  /** The folder that would hold the install folder cannot be written. */
+  OutNotWritable: 'E_PIPELINE_OUT_NOT_WRITABLE',
+  /** The running local mirrors hold a manifest signed by another key (another work folder's `mirrors serve`). */
+  ForeignMirrors: 'E_PIPELINE_FOREIGN_MIRRORS',
   /** The artifact's metadata file is not what the builder writes. */
   Metadata: 'E_PIPELINE_METADATA',
   /** A smoke test of a fetched artifact failed. */

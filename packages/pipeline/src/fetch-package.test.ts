@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { mkdirSync, writeFileSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { hostPlatform, silentReporter } from '@potions/core';
@@ -114,14 +114,79 @@ describeOnLinuxHost('fetchPackage through the manifest', () => {
     await expect(fetchInto({ trustedKeys: [stranger] })).rejects.toMatchObject({ code: 'E_MANIFEST_UNKNOWN_KEY' });
   });
 
-  test('refuses to install over a folder that is not empty', async () => {
+  const requests = (): number => world.two.proxies.reduce((sum, p) => sum + p.counts.get + p.counts.head, 0);
+
+  test('refuses to install over a folder that is not empty, before downloading anything', async () => {
     const outDir = path.join(world.root, 'out', 'busy');
     await fs.mkdir(outDir, { recursive: true });
     await fs.writeFile(path.join(outDir, 'keep.txt'), 'mine');
+    world.two.proxies.forEach((p) => p.resetCounts());
     await expect(fetchInto({ outDir })).rejects.toMatchObject({ code: 'E_PIPELINE_OUT_EXISTS' });
+    expect(requests()).toBe(0);
     expect(await fs.readFile(path.join(outDir, 'keep.txt'), 'utf8')).toBe('mine');
+    expect((await fs.readdir(path.dirname(outDir))).filter((f) => f.startsWith('.busy'))).toEqual([]);
     const got = await fetchInto({ outDir, replace: true });
     expect(await fs.readdir(got.dir)).toEqual(['bin', 'share']);
+  });
+
+  test('refuses a file as the install folder, with or without replace, before downloading anything', async () => {
+    const file = path.join(world.root, 'out', 'afile');
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, 'mine');
+    world.two.proxies.forEach((p) => p.resetCounts());
+    for (const replace of [false, true]) {
+      const err = await fetchInto({ outDir: file, replace }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'E_PIPELINE_OUT_NOT_FOLDER', message: `--out ${file} is a file, not a folder` });
+    }
+    await expect(fetchInto({ outDir: path.join(file, 'sub') })).rejects.toMatchObject({ code: 'E_PIPELINE_OUT_NOT_FOLDER' });
+    expect(requests()).toBe(0);
+    expect(await fs.readFile(file, 'utf8')).toBe('mine');
+    expect((await fs.readdir(path.dirname(file))).filter((f) => f.startsWith('.afile'))).toEqual([]);
+  });
+
+  test('never replaces the current folder, one of its parents, the home folder or /', async () => {
+    const base = path.join(world.root, 'protected');
+    const cwd = path.join(base, 'a', 'b');
+    const home = path.join(world.root, 'home');
+    await fs.mkdir(cwd, { recursive: true });
+    await fs.mkdir(home, { recursive: true });
+    await fs.writeFile(path.join(cwd, 'work.txt'), 'mine');
+    await fs.writeFile(path.join(home, '.profile'), 'mine');
+    world.two.proxies.forEach((p) => p.resetCounts());
+    for (const [outDir, why] of [
+      [cwd, 'the current folder'],
+      [path.join(base, 'a'), 'a parent of the current folder'],
+      [base, 'a parent of the current folder'],
+      [home, 'your home folder'],
+      ['/', 'the root folder'],
+    ] as const) {
+      const err = await fetchInto({ outDir, replace: true, cwd, home }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'E_PIPELINE_OUT_PROTECTED', message: expect.stringContaining(`is ${why}`) });
+    }
+    expect(requests()).toBe(0);
+    expect(await fs.readFile(path.join(cwd, 'work.txt'), 'utf8')).toBe('mine');
+    expect(await fs.readFile(path.join(home, '.profile'), 'utf8')).toBe('mine');
+    // A folder beside them is fine.
+    await expect(fetchInto({ outDir: path.join(base, 'a', 'tool'), cwd, home })).resolves.toMatchObject({ name: 'greet' });
+  });
+
+  test('a failed install removes the downloaded archive and the staging folder', async () => {
+    const outDir = path.join(world.root, 'out', 'raced');
+    let once = false;
+    // Someone fills the folder while the artifact downloads: the install refuses, and cleans up after itself.
+    const download = {
+      ...fastDownloads(),
+      onEvent: () => {
+        if (once) return;
+        once = true;
+        mkdirSync(outDir, { recursive: true });
+        writeFileSync(path.join(outDir, 'late.txt'), 'mine');
+      },
+    };
+    await expect(fetchInto({ outDir, download })).rejects.toMatchObject({ code: 'E_PIPELINE_OUT_EXISTS' });
+    expect(once).toBe(true);
+    expect((await fs.readdir(path.dirname(outDir))).filter((f) => f.startsWith('.raced'))).toEqual([]);
+    expect(await fs.readdir(outDir)).toEqual(['late.txt']);
   });
 
   test('refuses a manifest older than one already seen (rollback)', async () => {
@@ -142,6 +207,16 @@ describeOnLinuxHost('fetchPackage through the manifest', () => {
       target.destroy();
     }
     await expect(fetchInto({ manifestUrl: url, trustStore })).rejects.toMatchObject({ code: 'E_MANIFEST_ROLLBACK' });
+    // The same old copy on the second mirror, which this reader never read: refused too (the memory is the key's).
+    const otherMirror = new S3MirrorTarget(world.two.local.mirrors[1]!, { reporter: silentReporter });
+    const v2 = new Uint8Array(await (await fetch(manifestUrls()[1]!)).arrayBuffer());
+    try {
+      await otherMirror.putObject('manifest.json', v1, { contentType: MANIFEST_CONTENT_TYPE, cacheControl: MANIFEST_POINTER_CACHE_CONTROL });
+      await expect(fetchInto({ manifestUrl: manifestUrls()[1], trustStore })).rejects.toMatchObject({ code: 'E_MANIFEST_ROLLBACK' });
+    } finally {
+      await otherMirror.putObject('manifest.json', v2, { contentType: MANIFEST_CONTENT_TYPE, cacheControl: MANIFEST_POINTER_CACHE_CONTROL });
+      otherMirror.destroy();
+    }
     // A reader that never saw the newer version accepts it: the memory is what protects.
     await expect(fetchInto({ manifestUrl: url, version: '1.0.0' })).resolves.toMatchObject({ manifestVersion: first.manifestVersion });
   });

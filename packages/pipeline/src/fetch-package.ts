@@ -12,7 +12,7 @@ import { downloadFile, downloadToBuffer } from '@potions/downloader';
 import { selectArtifact } from '@potions/manifest';
 import type { ArtifactFormat, BuildFacts, TrustStore, Verifier } from '@potions/manifest';
 import { PipelineErrorCode } from './errors';
-import { installArtifactAtomically } from './install';
+import { checkInstallTarget, installArtifactAtomically } from './install';
 import { readVerifiedManifest } from './read-manifest';
 import type { DownloadSettings } from './read-manifest';
 
@@ -33,6 +33,10 @@ export interface FetchPackageOptions {
   /** Formats in order of preference (default tar.gz, then tar.zst). */
   formats?: readonly ArtifactFormat[];
   replace?: boolean;
+  /** Never replaced, nor its parents (default `process.cwd()`). */
+  cwd?: string;
+  /** Never replaced (default `os.homedir()`). */
+  home?: string;
   reporter?: Reporter;
   /** Timeouts, retry policy, circuit breaker, events for every download. */
   download?: DownloadSettings;
@@ -95,6 +99,9 @@ export async function fetchPackage(options: FetchPackageOptions): Promise<FetchP
       hint: `pass --platform with one of: ${PLATFORMS.join(', ')}`,
     });
   }
+  // A bad --out is refused before anything is downloaded.
+  const target = { ...(options.replace ? { replace: true } : {}), ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.home ? { home: options.home } : {}) };
+  const outDir = (await checkInstallTarget(options.outDir, target)).dir;
   const sources = typeof options.manifestUrl === 'string' ? [options.manifestUrl] : [...options.manifestUrl];
   const read = await readVerifiedManifest({
     sources,
@@ -129,24 +136,24 @@ export async function fetchPackage(options: FetchPackageOptions): Promise<FetchP
   }
   const relocation = relocationOf(metaJson, pick.metadata.file);
 
-  const outDir = path.resolve(options.outDir);
-  // Beside the destination (same file system); kept after a failure so the next run resumes.
+  // Beside the destination (same file system). Removed when the fetch ends, whatever the outcome: only a
+  // process that is killed leaves it, and the next run resumes from what it holds.
   const downloadDir = path.join(path.dirname(outDir), `.${path.basename(outDir)}.download`);
-  const got = await downloadFile({
-    ...options.download,
-    urls: pick.urls,
-    dest: path.join(downloadDir, path.basename(pick.file)),
-    sha256: pick.sha256,
-    size: pick.size,
-    reporter,
-  });
-  const installed = await installArtifactAtomically({
-    artifact: got.file,
-    dir: outDir,
-    ...relocation,
-    ...(options.replace ? { replace: true } : {}),
-  });
-  await fs.rm(downloadDir, { recursive: true, force: true });
+  let got;
+  let installed;
+  try {
+    got = await downloadFile({
+      ...options.download,
+      urls: pick.urls,
+      dest: path.join(downloadDir, path.basename(pick.file)),
+      sha256: pick.sha256,
+      size: pick.size,
+      reporter,
+    });
+    installed = await installArtifactAtomically({ artifact: got.file, dir: outDir, ...relocation, ...target });
+  } finally {
+    await fs.rm(downloadDir, { recursive: true, force: true });
+  }
   return {
     name: pick.name,
     version: pick.version,

@@ -5,7 +5,8 @@
  * rename the folder into place.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { UserError, hasCode } from '@potions/core';
 import { PREFIX_PLACEHOLDER, extractArchive, relocateInstalled } from '@potions/archive';
@@ -22,7 +23,13 @@ export interface InstallOptions {
   relocatedFiles?: readonly string[];
   /** Replace a non-empty `dir` (the old one is removed only after the new one is complete). */
   replace?: boolean;
+  /** Never replaced: this folder and its parents (default `process.cwd()`). */
+  cwd?: string;
+  /** Never replaced (default `os.homedir()`). */
+  home?: string;
 }
+
+export type InstallTargetOptions = Pick<InstallOptions, 'replace' | 'cwd' | 'home'>;
 
 export interface InstallResult {
   dir: string;
@@ -32,23 +39,97 @@ export interface InstallResult {
   relocated: string[];
 }
 
-async function isEmptyOrMissing(dir: string): Promise<boolean> {
+/** The real path of `p` (symbolic links resolved), or `p` itself when it does not exist. */
+async function realOrSelf(p: string): Promise<string> {
   try {
-    return (await fs.readdir(dir)).length === 0;
-  } catch (err) {
-    if (hasCode(err, 'ENOENT')) return true;
-    throw err;
+    return await fs.realpath(p);
+  } catch {
+    return p;
   }
 }
 
-export async function installArtifactAtomically(options: InstallOptions): Promise<InstallResult> {
-  const dir = path.resolve(options.dir);
-  if (!options.replace && !(await isEmptyOrMissing(dir))) {
-    throw new UserError(PipelineErrorCode.OutExists, `${dir} exists and is not empty`, {
+const isSameOrInside = (inner: string, outer: string): boolean => inner === outer || inner.startsWith(outer.endsWith(path.sep) ? outer : `${outer}${path.sep}`);
+
+/**
+ * Refuse, before anything is downloaded, an install folder that cannot or must
+ * not be used: a file, a non-empty folder without `replace`, `/`, the home
+ * folder, the current folder or one of its parents (a rename would pull the
+ * ground from under the user), or a place whose parent cannot be written.
+ * Returns whether the folder exists and holds something.
+ */
+export async function checkInstallTarget(dirIn: string, options: InstallTargetOptions = {}): Promise<{ dir: string; occupied: boolean }> {
+  const dir = path.resolve(dirIn);
+  const real = await realOrSelf(dir);
+  const cwd = await realOrSelf(path.resolve(options.cwd ?? process.cwd()));
+  const home = await realOrSelf(path.resolve(options.home ?? os.homedir()));
+  const why =
+    real === path.parse(real).root ? 'the root folder' : real === home ? 'your home folder' : isSameOrInside(cwd, real) ? (real === cwd ? 'the current folder' : 'a parent of the current folder') : undefined;
+  if (why) {
+    throw new UserError(PipelineErrorCode.OutProtected, `--out ${dir} is ${why}: Potions installs a package as a whole folder and will not replace it`, {
+      location: { file: dir },
+      hint: `choose a new folder for the package, such as ${path.join(cwd, 'tools', '<name>')}`,
+    });
+  }
+  let stat;
+  try {
+    stat = await fs.stat(dir);
+  } catch (err) {
+    if (hasCode(err, 'ENOTDIR')) {
+      throw new UserError(PipelineErrorCode.OutNotFolder, `--out ${dir} lies under a file, not a folder`, {
+        location: { file: dir },
+        hint: 'choose an --out path whose parents are folders',
+      });
+    }
+    if (!hasCode(err, 'ENOENT')) throw err;
+  }
+  if (stat && !stat.isDirectory()) {
+    throw new UserError(PipelineErrorCode.OutNotFolder, `--out ${dir} is a file, not a folder`, {
+      location: { file: dir },
+      hint: 'choose a folder (missing or empty) to install into; --force replaces folders only',
+    });
+  }
+  let occupied = false;
+  if (stat) {
+    try {
+      occupied = (await fs.readdir(dir)).length > 0;
+    } catch (err) {
+      throw new UserError(PipelineErrorCode.OutNotWritable, `cannot read --out ${dir}: ${(err as Error).message}`, { location: { file: dir } });
+    }
+  }
+  if (occupied && !options.replace) {
+    throw new UserError(PipelineErrorCode.OutExists, 'the --out folder exists and is not empty', {
       location: { file: dir },
       hint: 'choose another --out folder, or pass --force to replace it',
     });
   }
+  // The folder is created (or renamed into place) in its parent: the nearest existing ancestor must be a writable folder.
+  let parent = path.dirname(dir);
+  for (;;) {
+    try {
+      const s = await fs.stat(parent);
+      if (!s.isDirectory()) {
+        throw new UserError(PipelineErrorCode.OutNotFolder, `--out ${dir} lies under ${parent}, which is a file, not a folder`, { location: { file: parent } });
+      }
+      break;
+    } catch (err) {
+      if (!hasCode(err, 'ENOENT') || path.dirname(parent) === parent) throw err;
+      parent = path.dirname(parent);
+    }
+  }
+  try {
+    await fs.access(parent, fsConstants.W_OK | fsConstants.X_OK);
+  } catch (err) {
+    throw new UserError(PipelineErrorCode.OutNotWritable, `cannot install into --out ${dir}: ${parent} is not writable (${hasCode(err, 'EACCES') ? 'permission denied' : (err as Error).message})`, {
+      location: { file: parent },
+      hint: 'choose an --out folder in a place you can write to',
+    });
+  }
+  return { dir, occupied };
+}
+
+export async function installArtifactAtomically(options: InstallOptions): Promise<InstallResult> {
+  // Checked again here: the caller may have checked before a long download, and things change.
+  const { dir } = await checkInstallTarget(options.dir, options);
   const parent = path.dirname(dir);
   await fs.mkdir(parent, { recursive: true });
   const staging = path.join(parent, `.${path.basename(dir)}.${randomBytes(6).toString('hex')}.installing`);
@@ -57,11 +138,14 @@ export async function installArtifactAtomically(options: InstallOptions): Promis
     const extracted = await extractArchive(options.artifact, staging);
     // The programs will live at `dir`, not in the staging folder: write that path.
     const relocated = await relocateInstalled(staging, options.placeholder ?? PREFIX_PLACEHOLDER, dir, options.relocatedFiles);
-    if (!(await isEmptyOrMissing(dir))) {
+    if ((await checkInstallTarget(dir, options)).occupied) {
       old = `${staging}.old`;
       await fs.rename(dir, old);
     } else {
-      await fs.rm(dir, { recursive: true, force: true });
+      // Missing, or an empty folder (rmdir: never anything else).
+      await fs.rmdir(dir).catch((err: unknown) => {
+        if (!hasCode(err, 'ENOENT')) throw err;
+      });
     }
     await fs.rename(staging, dir);
     return { dir, entries: extracted.entries, bytes: extracted.bytes, relocated };

@@ -9,6 +9,8 @@
  * unhandled 'error' event (reported to the mirrors package).
  */
 import { UserError } from '@potions/core';
+import { MANIFEST_KEY } from '@potions/manifest';
+import type { ManifestStore } from '@potions/manifest';
 import { isLocalMirrorRunning, localMirrorConfig, startLocalMirrors } from '@potions/mirrors';
 import type { MirrorConfig } from '@potions/mirrors';
 import { PipelineErrorCode } from './errors';
@@ -20,7 +22,8 @@ export interface OpenedLocalMirrors {
   close(): Promise<void>;
 }
 
-export async function openLocalMirrors(dir: string, ports: readonly number[]): Promise<OpenedLocalMirrors> {
+/** `portsOption`: the option that sets `ports`, named in messages. */
+export async function openLocalMirrors(dir: string, ports: readonly number[], portsOption = '--local-ports'): Promise<OpenedLocalMirrors> {
   const fixed = ports.filter((p) => p !== 0);
   const running = await Promise.all(fixed.map((p) => isLocalMirrorRunning(p)));
   if (fixed.length === ports.length && running.length > 0 && running.every(Boolean)) {
@@ -29,9 +32,44 @@ export async function openLocalMirrors(dir: string, ports: readonly number[]): P
   if (running.some(Boolean)) {
     const up = fixed.filter((_, i) => running[i]);
     throw new UserError(PipelineErrorCode.Options, `a local mirror answers on port ${up.join(', ')} but not on every port of ${ports.join(', ')}`, {
-      hint: 'stop `potions mirrors serve` and start it again, or choose other ports with --local-ports',
+      hint: `stop \`potions mirrors serve\` and start it again, or choose other ports with ${portsOption}`,
     });
   }
-  const local = await startLocalMirrors({ dir, ports, count: ports.length, reuseRunning: false });
+  const local = await startLocalMirrors({ dir, ports, count: ports.length, reuseRunning: false, portsOption });
   return { mirrors: local.mirrors, started: true, close: () => local.close() };
+}
+
+/** The key ids of the signatures on manifest bytes (unverified: only to tell whose they are), or undefined when unreadable. */
+function signatureKeyids(bytes: Uint8Array): string[] | undefined {
+  try {
+    const doc = JSON.parse(new TextDecoder().decode(bytes)) as { signatures?: { keyid?: unknown }[] };
+    const ids = (doc.signatures ?? []).map((s) => s.keyid).filter((k): k is string => typeof k === 'string');
+    return ids.length > 0 ? ids : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Running local mirrors are found by their ports alone (a `mirrors serve` in
+ * another work folder answers the same way). Their manifest tells whose they
+ * are: when it is signed by none of this work folder's keys, the publish would
+ * be refused at the end of the release, so say so before anything is built.
+ */
+export async function assertRunningMirrorsAreOurs(
+  mirrors: readonly { endpoint: string; store: ManifestStore }[],
+  ourKeyids: readonly string[],
+): Promise<void> {
+  if (ourKeyids.length === 0) return;
+  for (const m of mirrors) {
+    const stored = await m.store.get(MANIFEST_KEY).catch(() => undefined);
+    const theirs = stored ? signatureKeyids(stored.bytes) : undefined;
+    if (!theirs || theirs.some((k) => ourKeyids.includes(k))) continue;
+    const hostPorts = mirrors.map((x) => new URL(x.endpoint)).map((u, i) => (i === 0 ? u.host : u.port)).join('/');
+    throw new UserError(
+      PipelineErrorCode.ForeignMirrors,
+      `the mirrors on ${hostPorts} belong to another work dir (their manifest is signed by key ${theirs.map((k) => k.slice(0, 16)).join(', ')}, this work dir's key is ${ourKeyids[0]!.slice(0, 16)}): stop that \`potions mirrors serve\`, or use --local-ports / --work-dir`,
+      { hint: 'a `potions mirrors serve` started in another folder answers on these ports; its manifest cannot be extended with this folder\'s signing key' },
+    );
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * Read a manifest the way a consumer must: through the download client (every
  * mirror's URL, retries, failover), then `acceptManifest` (signature, schema,
- * not older than the version last seen from that URL, not expired). A copy
+ * not older than the highest version accepted for the same signing key from
+ * any mirror, not expired). A copy
  * that fails verification on one mirror does not stop the reader: the next
  * mirror's copy is tried, and only when none is acceptable is the first
  * refusal reported (with every other one in the message).

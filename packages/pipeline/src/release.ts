@@ -50,7 +50,7 @@ import type { Recipe, SmokeTest } from '@potions/recipe';
 import { PipelineErrorCode } from './errors';
 import { fetchPackage } from './fetch-package';
 import { ensureLocalSigningKey } from './local-key';
-import { openLocalMirrors } from './local-mirrors';
+import { assertRunningMirrorsAreOurs, openLocalMirrors } from './local-mirrors';
 import type { DownloadSettings } from './read-manifest';
 import { runSmokeTests } from './smoke';
 import type { SmokeResult } from './smoke';
@@ -84,6 +84,8 @@ export interface ReleaseOptions {
   sourceDirs?: readonly string[];
   /** Ports of the embedded mirrors in local mode (default 4568, 4569; 0 picks a free one). */
   localPorts?: readonly number[];
+  /** The option that sets `localPorts`, named in "port in use" messages (default `--local-ports`). */
+  portsOption?: string;
   /** Use the build cache (default true). */
   cache?: boolean;
   /** Default `<workDir>/.potions/cache`. */
@@ -175,6 +177,8 @@ export interface ReleaseSummary {
   trustedKeyFile?: string;
   /** Local mode: whether the mirrors still serve after this run (a running `mirrors serve`). */
   mirrorsRunning?: boolean;
+  /** Local mode: the mirrors were started for this run and are stopped now: the manifest and artifact URLs no longer answer. */
+  mirrorsStopped?: boolean;
   mirrors: ReleaseMirror[];
   packages: ReleasePackage[];
   /** Every platform of every released package version, as the manifest now lists it. */
@@ -303,9 +307,10 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseSummar
     const mirrorsConfig = await clock.run('mirrors', async (): Promise<MirrorsConfig> => {
       if (configured) return configured;
       const ports = options.localPorts ?? DEFAULT_LOCAL_PORTS;
-      const localMirrors = await openLocalMirrors(path.join(potionsDir, 'mirrors'), ports);
+      const localMirrors = await openLocalMirrors(path.join(potionsDir, 'mirrors'), ports, options.portsOption);
       cleanups.push(() => localMirrors.close());
       summary.mirrorsRunning = !localMirrors.started;
+      summary.mirrorsStopped = localMirrors.started;
       const endpoints = localMirrors.mirrors.map((m) => m.endpoint).join(', ');
       reporter.info(
         localMirrors.started
@@ -318,6 +323,13 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseSummar
     if (summary.mirrors.length === 0) summary.mirrors = mirrorsConfig.mirrors.map(emptyMirror);
     const minMirrors = options.minMirrors ?? mirrorsConfig.minMirrors;
     for (const m of mirrorsConfig.mirrors) targets.set(m.name, new S3MirrorTarget(m, { ...options.s3, env, reporter }));
+    if (summary.mirrorsRunning === true) {
+      // Reused mirrors may be another work folder's: its manifest is signed by another key, and the publish would be refused.
+      await assertRunningMirrorsAreOurs(
+        mirrorsConfig.mirrors.map((m) => ({ endpoint: m.endpoint, store: manifestStoreFromMirror(targets.get(m.name)!) })),
+        [signer.keyid, ...trustedKeys.map((k) => k.keyid).filter((k) => k !== signer.keyid)],
+      );
+    }
 
     // (b) build
     const built: Built[] = [];

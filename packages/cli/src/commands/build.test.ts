@@ -115,6 +115,10 @@ describeLinux('potions build', () => {
     const platform = await cli(['build', 'tree', '--platform', 'windows-x86']);
     expect(platform.code).toBe(1);
     expect(platform.stderr).toMatch(/unknown platform "windows-x86"/);
-    expect(`${unknown.stderr}${cross.stderr}${platform.stderr}`).not.toMatch(/\n\s+at /);
+    // A wrong command line exits 2.
+    const jobs = await cli(['build', 'tree', '--jobs', '0']);
+    expect(jobs.code).toBe(2);
+    expect(jobs.stderr).toContain('--jobs must be a whole number of at least 1, got "0"');
+    expect(`${unknown.stderr}${cross.stderr}${platform.stderr}${jobs.stderr}`).not.toMatch(/\n\s+at /);
   });
 });

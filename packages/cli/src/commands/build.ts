@@ -10,6 +10,7 @@ import {
   sourceMirrorsFromEnv,
   SOURCE_MIRRORS_ENV,
 } from '@potions/builder';
+import { positiveInt, USAGE_ERROR } from '../options';
 import { formatTable, jsonReported, printJson } from '../output';
 
 const DEFAULT_RECIPES_DIR = 'recipes';
@@ -24,7 +25,7 @@ interface BuildCommandOptions {
   cacheDir?: string;
   recipes?: string[];
   dependencyVersion?: string[];
-  jobs?: string;
+  jobs?: number;
   keepWorkDir?: boolean;
   json?: boolean;
 }
@@ -34,7 +35,7 @@ function parseDependencyVersions(values: string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const v of values) {
     const m = /^([^=\s]+)=(\S+)$/.exec(v);
-    if (!m) throw new UserError('E_USAGE', `--dependency-version "${v}": expected NAME=VERSION`);
+    if (!m) throw new UserError(USAGE_ERROR, `--dependency-version "${v}": expected NAME=VERSION`);
     out.set(m[1] as string, m[2] as string);
   }
   return out;
@@ -53,7 +54,7 @@ export function registerBuildCommand(program: Command): void {
     .option('--cache-dir <dir>', 'the local build cache (default: $POTIONS_CACHE_DIR or .potions/cache)')
     .option('--recipes <dir>', `recipe folder for names and dependencies, repeatable (default: ${DEFAULT_RECIPES_DIR})`, collect)
     .option('--dependency-version <name=version>', 'version of a dependency (otherwise looked up), repeatable', collect)
-    .option('--jobs <n>', 'parallel jobs (default: the number of CPUs)')
+    .option('--jobs <n>', 'parallel jobs (default: the number of CPUs)', positiveInt('--jobs'))
     .option('--keep-work-dir', 'keep the work folder (to debug a recipe)')
     .option('--json', 'print { ok, artifact, sha256, metadata, status } on stdout')
     .action(async (ref: string, opts: BuildCommandOptions) => {
@@ -65,10 +66,6 @@ export function registerBuildCommand(program: Command): void {
         throw new UserError('E_PLATFORM', `this machine (${process.platform}/${process.arch}) is not one of the platforms Potions builds for`, {
           hint: `pass --platform with one of: ${PLATFORMS.join(', ')}`,
         });
-      }
-      const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
-      if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) {
-        throw new UserError('E_USAGE', `--jobs must be a whole number of at least 1, got "${opts.jobs}"`);
       }
       // Mistakes before the build throw: main prints them (with --json, as { ok: false, code, ... }).
       let result;
@@ -82,7 +79,7 @@ export function registerBuildCommand(program: Command): void {
           sourceMirrors,
           cache: opts.cache ? new LocalFolderBuildCache(opts.cacheDir ? path.resolve(opts.cacheDir) : defaultCacheDir()) : undefined,
           outDir: path.resolve(opts.out),
-          jobs,
+          jobs: opts.jobs,
           reporter,
           keepWorkDir: opts.keepWorkDir,
         });

@@ -104,8 +104,8 @@ describe('potions download', () => {
 
   it('rejects a malformed option with a message and no stack trace', async () => {
     const r = await cli(['download', b.url('/x.tgz'), '--out', path.join(dir, 'x'), '--deadline', 'soon']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('--deadline must be a positive number of seconds, got "soon"');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--deadline must be a number of seconds greater than 0, got "soon"');
     expect(r.stderr).not.toContain('    at ');
     const missing = await cli(['download', b.url('/x.tgz')]);
     expect(missing.code).toBe(2);

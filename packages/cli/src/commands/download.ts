@@ -1,40 +1,28 @@
 import type { Command } from 'commander';
-import { ConsoleReporter, UserError, isUserError } from '@potions/core';
+import { ConsoleReporter, isUserError } from '@potions/core';
 import { downloadFile } from '@potions/downloader';
 import type { DownloadOptions } from '@potions/downloader';
+import { positiveInt, positiveNumber, wholeNumber } from '../options';
 import { jsonReported, printJson } from '../output';
 
 interface DownloadCommandOptions {
   out: string;
   sha256?: string;
   sha512?: string;
-  size?: string;
-  segments?: string;
-  timeoutConnect?: string;
-  timeoutFirstByte?: string;
-  timeoutIdle?: string;
-  deadline?: string;
-  hedgeDelay?: string;
+  size?: number;
+  segments?: number;
+  /** Seconds, as given on the command line (the downloader takes milliseconds). */
+  timeoutConnect?: number;
+  timeoutFirstByte?: number;
+  timeoutIdle?: number;
+  deadline?: number;
+  hedgeDelay?: number;
   keepPartial: boolean;
   json?: boolean;
 }
 
-function seconds(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0)) {
-    throw new UserError('E_USAGE', `${flag} must be a positive number of seconds, got "${value}"`);
-  }
-  return Math.round(n * 1000);
-}
-
-function whole(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
-    throw new UserError('E_USAGE', `${flag} must be a whole number of at least ${min}, got "${value}"`);
-  }
-  return Number(value);
-}
+/** Seconds from the command line as the downloader's milliseconds. */
+const ms = (seconds: number | undefined): number | undefined => (seconds === undefined ? undefined : Math.round(seconds * 1000));
 
 export function registerDownloadCommand(program: Command): void {
   program
@@ -44,13 +32,13 @@ export function registerDownloadCommand(program: Command): void {
     .requiredOption('--out <file>', 'where the verified file goes (nothing is written there unless it verifies)')
     .option('--sha256 <hex>', 'pinned SHA-256 of the file')
     .option('--sha512 <hex>', 'pinned SHA-512 of the file')
-    .option('--size <bytes>', 'pinned size of the file')
-    .option('--segments <n>', 'parallel range requests for large files (1 disables)')
-    .option('--timeout-connect <s>', 'seconds to connect')
-    .option('--timeout-first-byte <s>', 'seconds from request to response headers')
-    .option('--timeout-idle <s>', 'seconds without a byte mid-body before the body counts as stalled')
-    .option('--deadline <s>', 'seconds for the whole download, retries included')
-    .option('--hedge-delay <s>', 'seconds before the next mirror is tried alongside a silent first one')
+    .option('--size <bytes>', 'pinned size of the file', wholeNumber('--size'))
+    .option('--segments <n>', 'parallel range requests for large files (1 disables)', positiveInt('--segments'))
+    .option('--timeout-connect <s>', 'seconds to connect', positiveNumber('--timeout-connect', 'seconds'))
+    .option('--timeout-first-byte <s>', 'seconds from request to response headers', positiveNumber('--timeout-first-byte', 'seconds'))
+    .option('--timeout-idle <s>', 'seconds without a byte mid-body before the body counts as stalled', positiveNumber('--timeout-idle', 'seconds'))
+    .option('--deadline <s>', 'seconds for the whole download, retries included', positiveNumber('--deadline', 'seconds'))
+    .option('--hedge-delay <s>', 'seconds before the next mirror is tried alongside a silent first one', positiveNumber('--hedge-delay', 'seconds'))
     .option('--no-keep-partial', 'on failure, delete the partial data instead of keeping it (hidden, beside --out) for a resume')
     .option('--json', 'print { ok, file, sha256, bytes, mirror, attempts, seconds } on stdout')
     .action(async (urls: string[], opts: DownloadCommandOptions) => {
@@ -59,15 +47,15 @@ export function registerDownloadCommand(program: Command): void {
         dest: opts.out,
         sha256: opts.sha256,
         digests: opts.sha512 ? { sha512: opts.sha512 } : undefined,
-        size: whole('--size', opts.size, 0),
-        segments: whole('--segments', opts.segments, 1),
+        size: opts.size,
+        segments: opts.segments,
         timeouts: {
-          connectMs: seconds('--timeout-connect', opts.timeoutConnect),
-          firstByteMs: seconds('--timeout-first-byte', opts.timeoutFirstByte),
-          idleMs: seconds('--timeout-idle', opts.timeoutIdle),
-          deadlineMs: seconds('--deadline', opts.deadline),
+          connectMs: ms(opts.timeoutConnect),
+          firstByteMs: ms(opts.timeoutFirstByte),
+          idleMs: ms(opts.timeoutIdle),
+          deadlineMs: ms(opts.deadline),
         },
-        hedgeDelayMs: seconds('--hedge-delay', opts.hedgeDelay),
+        hedgeDelayMs: ms(opts.hedgeDelay),
         keepPartial: opts.keepPartial,
         reporter: new ConsoleReporter(),
       };

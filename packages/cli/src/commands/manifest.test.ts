@@ -112,5 +112,37 @@ describe('potions manifest', () => {
     const r = await cli(['manifest', 'publish', '--artifacts', dir, '--sync-result', dryPlan, '--config', config, '--key', path.join(keys, 'manifest-key.pem')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('is the plan of a dry run');
+    // An option value of the wrong form is a wrong command line: exit 2.
+    const days = await cli(['manifest', 'publish', '--artifacts', dir, '--sync-result', dryPlan, '--config', config, '--expires-days', 'soon']);
+    expect(days.code).toBe(2);
+    expect(days.stderr).toContain('--expires-days must be a number greater than 0, got "soon"');
+  });
+
+  it('keygen never leaves an orphan private key; publish warns about a world-readable key and refuses an artifacts folder with no builds', async () => {
+    // A dangling symbolic link where the public key goes: stat() says "free", the exclusive create then fails.
+    const keys = path.join(dir, 'keys-orphan');
+    await fs.mkdir(keys);
+    await fs.symlink(path.join(dir, 'nowhere'), path.join(keys, 'manifest-key.pub'));
+    const gen = await cli(['manifest', 'keygen', '--out', keys]);
+    expect(gen.code).toBe(1);
+    expect(gen.stderr).toContain('manifest-key.pub: already exists; not overwriting a key');
+    expect(gen.stderr.split('manifest-key.pub')).toHaveLength(2); // the path is said once
+    expect((await fs.readdir(keys)).sort()).toEqual(['manifest-key.pub']);
+
+    const good = path.join(dir, 'keys-open');
+    expect((await cli(['manifest', 'keygen', '--out', good])).code).toBe(0);
+    expect((await fs.readdir(good)).sort()).toEqual(['manifest-key.pem', 'manifest-key.pub']);
+    const openKey = path.join(good, 'manifest-key.pem');
+    await fs.chmod(openKey, 0o644);
+
+    const empty = path.join(dir, 'no-builds');
+    await fs.mkdir(empty);
+    const syncFile = path.join(dir, 'sync-empty.json');
+    await fs.writeFile(syncFile, JSON.stringify({ version: 1, minMirrors: 1, policyMet: true, mirrors: [], objects: [] }));
+    const r = await cli(['manifest', 'publish', '--artifacts', empty, '--sync-result', syncFile, '--config', config, '--key', openKey]);
+    expect(r.stderr).toContain(`the private key ${openKey} is readable by group and others (mode 0644): run \`chmod 600 ${openKey}\``);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${empty} holds no build metadata`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

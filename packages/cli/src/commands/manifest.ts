@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConsoleReporter, UserError, assertPlatform, errorMessage, type Platform } from '@potions/core';
+import { ConsoleReporter, UserError, assertPlatform, errorMessage, tempPathFor, type Platform } from '@potions/core';
 import {
   DEFAULT_EXPIRES_IN_DAYS,
   MANIFEST_KEY_ENV,
@@ -16,8 +16,9 @@ import {
   verifyManifest,
   type ReleaseRow,
 } from '@potions/manifest';
-import { DEFAULT_LOCAL_PORTS, isLocalMirrorRunning, loadMirrorsConfig, localMirrorConfig, type MirrorConfig } from '@potions/mirrors';
+import { mirrorsConfigOrRunningLocal } from '@potions/mirrors';
 import { ExitCode, formatTable, printJson } from '../output';
+import { positiveNumber } from '../options';
 
 // The AWS SDK warns on every run that Node 20 support ends in 2027; the CLI targets Node >= 20 on purpose.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -25,14 +26,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 /** The private and public key files `keygen` writes. */
 const PRIVATE_KEY_FILE = 'manifest-key.pem';
 const PUBLIC_KEY_FILE = 'manifest-key.pub';
-
-function positiveNumber(name: string): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new UserError('CLI_BAD_OPTION', `${name} must be a positive number of days, got ${JSON.stringify(v)}`);
-    return n;
-  };
-}
 
 function parsePlatforms(v: string): Platform[] {
   return v
@@ -42,17 +35,49 @@ function parsePlatforms(v: string): Platform[] {
     .map((p) => assertPlatform(p, '--platforms'));
 }
 
+/** Where `potions mirrors serve` keeps its data and its serve.json by default. */
+const DEFAULT_LOCAL_DIR = '.potions/mirrors';
+
 /**
- * The configured mirrors, or the embedded ones of a running `potions mirrors serve`
- * (the same rule as `potions mirrors sync`).
+ * Write the key pair without ever leaving half of it: both files go to
+ * temporary names first (the private one created with mode 0600), are flushed,
+ * then linked into place, which fails instead of replacing an existing file.
+ * If the public key cannot be placed, the private key placed just before is
+ * removed again, so a failure never leaves an orphan private key.
  */
-async function mirrorsFrom(config: string | undefined): Promise<MirrorConfig[]> {
-  if (config) return (await loadMirrorsConfig(config)).mirrors;
-  const up = await Promise.all(DEFAULT_LOCAL_PORTS.map((p) => isLocalMirrorRunning(p)));
-  if (up.every(Boolean)) return DEFAULT_LOCAL_PORTS.map((p, i) => localMirrorConfig(i, p));
-  throw new UserError('MIRRORS_NO_CONFIG', 'no --config given and the embedded mirrors are not running', {
-    hint: 'pass --config mirrors.yaml (see docs/mirrors.md), or start local mirrors with `pnpm potions mirrors serve`',
-  });
+async function writeKeyPair(files: { path: string; text: string; mode: number }[]): Promise<void> {
+  const temps: string[] = [];
+  const placed: string[] = [];
+  try {
+    for (const f of files) {
+      const tmp = tempPathFor(f.path);
+      temps.push(tmp);
+      const handle = await fs.open(tmp, 'wx', f.mode);
+      try {
+        await handle.writeFile(f.text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    for (const [i, f] of files.entries()) {
+      // link(2) never replaces an existing name (EEXIST), unlike rename(2).
+      await fs.link(temps[i]!, f.path);
+      placed.push(f.path);
+    }
+  } catch (err) {
+    for (const p of placed) await fs.rm(p, { force: true });
+    if ((err as { code?: string }).code === 'EEXIST') {
+      const file = files[placed.length]?.path ?? files[0]!.path;
+      throw new UserError('CLI_KEY_EXISTS', 'already exists; not overwriting a key', {
+        location: { file },
+        hint: 'choose another --out folder, or move the old key away first',
+      });
+    }
+    throw new UserError('CLI_KEY_WRITE', `cannot write the key files: ${errorMessage(err)}`, { location: { file: files[0]!.path }, cause: err });
+  } finally {
+    for (const t of temps) await fs.rm(t, { force: true });
+  }
 }
 
 function rowCells(r: ReleaseRow): string[] {
@@ -68,6 +93,7 @@ export function registerManifestCommand(program: Command): void {
     .requiredOption('--artifacts <dir>', 'folder with the <artifact>.json build metadata (the folder that was synced)')
     .requiredOption('--sync-result <file>', 'the result of the sync: `potions mirrors sync DIR --json > FILE`, or the mirror-sync action output')
     .option('--config <file>', 'mirrors configuration (YAML or JSON); default: the running `mirrors serve` mirrors')
+    .option('--local-dir <dir>', 'data folder of a running `mirrors serve` (its serve.json says which ports)', DEFAULT_LOCAL_DIR)
     .option('--key <file>', `private key PEM (default: the environment variable ${MANIFEST_KEY_ENV})`)
     .option('--platforms <list>', 'comma-separated platforms the release asked for; those without an artifact are listed as unavailable', parsePlatforms)
     .option('--failures <file>', 'JSON list of {name, version, platform, reason} for platforms that failed to build')
@@ -79,6 +105,7 @@ export function registerManifestCommand(program: Command): void {
         artifacts: string;
         syncResult: string;
         config?: string;
+        localDir: string;
         key?: string;
         platforms?: Platform[];
         failures?: string;
@@ -87,7 +114,7 @@ export function registerManifestCommand(program: Command): void {
         json?: boolean;
       }) => {
         const reporter = new ConsoleReporter();
-        const signer = opts.key ? await localKeySignerFromFile(opts.key) : localKeySignerFromEnv({ reporter });
+        const signer = opts.key ? await localKeySignerFromFile(opts.key, { reporter }) : localKeySignerFromEnv({ reporter });
         let failuresText: string | undefined;
         if (opts.failures) {
           try {
@@ -99,7 +126,7 @@ export function registerManifestCommand(program: Command): void {
         const result = await publishArtifacts({
           artifactsDir: opts.artifacts,
           syncResultFile: opts.syncResult,
-          mirrors: await mirrorsFrom(opts.config),
+          mirrors: (await mirrorsConfigOrRunningLocal(opts.config, path.resolve(opts.localDir))).mirrors,
           signer,
           ...(opts.platforms ? { platforms: opts.platforms } : {}),
           failures: buildFailuresFromJson(failuresText, opts.failures),
@@ -185,20 +212,22 @@ export function registerManifestCommand(program: Command): void {
       const publicFile = path.join(opts.out, PUBLIC_KEY_FILE);
       await fs.mkdir(opts.out, { recursive: true });
       for (const f of [privateFile, publicFile]) {
-        const exists = await fs.stat(f).then(
+        // lstat: a dangling symbolic link is a name that is taken, too.
+        const exists = await fs.lstat(f).then(
           () => true,
           () => false,
         );
         if (exists) {
-          throw new UserError('CLI_KEY_EXISTS', `${f} already exists; not overwriting a key`, {
+          throw new UserError('CLI_KEY_EXISTS', 'already exists; not overwriting a key', {
             location: { file: f },
             hint: 'choose another --out folder, or move the old key away first',
           });
         }
       }
-      // 'wx': created with mode 0600 from the start, and never over an existing file.
-      await fs.writeFile(privateFile, key.privateKeyPem, { mode: 0o600, flag: 'wx' });
-      await fs.writeFile(publicFile, key.publicKeyPem, { mode: 0o644, flag: 'wx' });
+      await writeKeyPair([
+        { path: privateFile, text: key.privateKeyPem, mode: 0o600 },
+        { path: publicFile, text: key.publicKeyPem, mode: 0o644 },
+      ]);
       if (opts.json) printJson({ keyid: key.keyid, privateKey: privateFile, publicKey: publicFile });
       else {
         process.stderr.write(

@@ -1,48 +1,34 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { ConsoleReporter, UserError, formatBytes } from '@potions/core';
 import {
   DEFAULT_LOCAL_PORTS,
   checkMirrors,
-  isLocalMirrorRunning,
-  loadMirrorsConfig,
-  localMirrorConfig,
   localObjectsFromDir,
+  mirrorsConfigOrRunningLocal,
   startLocalMirrors,
   syncToMirrors,
-  type MirrorsConfig,
   type VerifyMode,
 } from '@potions/mirrors';
 import { ExitCode, formatTable, printJson } from '../output';
+import { ports, positiveInt } from '../options';
 
 // The AWS SDK warns on every run that Node 20 support ends in 2027; the CLI
 // targets Node >= 20 on purpose, so keep the terminal for our own messages.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-function positiveInt(name: string): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UserError('CLI_BAD_OPTION', `${name} must be a whole number of at least 1, got ${JSON.stringify(v)}`);
-    return n;
-  };
-}
+/** Where `potions mirrors serve` keeps its data and its serve.json by default. */
+const DEFAULT_LOCAL_DIR = '.potions/mirrors';
+const LOCAL_DIR_HELP = 'data folder of a running `mirrors serve` (its serve.json says which ports)';
 
-function parsePorts(v: string): number[] {
-  const ports = v.split(',').map((p) => Number(p.trim()));
-  if (ports.some((p) => !Number.isInteger(p) || p < 0 || p > 65535)) {
-    throw new UserError('CLI_BAD_OPTION', `--ports must be comma-separated port numbers, got ${JSON.stringify(v)}`);
+/** Regular files are synced; symbolic links are skipped (a link could point anywhere). Count them to say so. */
+async function skippedLinks(dir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir, { withFileTypes: true })).filter((e) => e.isSymbolicLink() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  } catch {
+    return [];
   }
-  return ports;
-}
-
-/** The configured mirrors, or the embedded ones started by `potions mirrors serve`. */
-async function mirrorsFrom(config: string | undefined): Promise<MirrorsConfig> {
-  if (config) return loadMirrorsConfig(config);
-  const up = await Promise.all(DEFAULT_LOCAL_PORTS.map((p) => isLocalMirrorRunning(p)));
-  if (up.every(Boolean)) return { minMirrors: 1, mirrors: DEFAULT_LOCAL_PORTS.map((p, i) => localMirrorConfig(i, p)) };
-  throw new UserError('MIRRORS_NO_CONFIG', 'no --config given and the embedded mirrors are not running', {
-    hint: 'pass --config mirrors.yaml (see docs/mirrors.md), or start local mirrors with `pnpm potions mirrors serve`',
-  });
 }
 
 export function registerMirrorsCommand(program: Command): void {
@@ -53,6 +39,7 @@ export function registerMirrorsCommand(program: Command): void {
     .description('Upload every file in DIR to every mirror (content-addressed), read each back, report per mirror')
     .argument('<dir>', 'folder whose files are the artifacts')
     .option('--config <file>', 'mirrors configuration (YAML or JSON); default: the running `mirrors serve` mirrors')
+    .option('--local-dir <dir>', LOCAL_DIR_HELP, DEFAULT_LOCAL_DIR)
     .option('--min-mirrors <n>', 'mirrors that must hold every object (default: the config, else 1)', positiveInt('--min-mirrors'))
     .addOption(
       new Option('--verify <mode>', "how uploads are read back (default: each mirror's; etag where the provider's ETag is the content MD5)").choices([
@@ -68,12 +55,29 @@ export function registerMirrorsCommand(program: Command): void {
     .action(
       async (
         dir: string,
-        opts: { config?: string; minMirrors?: number; verify?: VerifyMode; concurrency: number; dryRun?: boolean; json?: boolean; verbose?: boolean },
+        opts: {
+          config?: string;
+          localDir: string;
+          minMirrors?: number;
+          verify?: VerifyMode;
+          concurrency: number;
+          dryRun?: boolean;
+          json?: boolean;
+          verbose?: boolean;
+        },
       ) => {
         const reporter = new ConsoleReporter({ verbose: opts.verbose ?? false });
-        const config = await mirrorsFrom(opts.config);
+        const config = await mirrorsConfigOrRunningLocal(opts.config, path.resolve(opts.localDir));
         const objects = await localObjectsFromDir(dir);
-        if (objects.length === 0) throw new UserError('MIRRORS_NOTHING_TO_SYNC', `no files in ${dir}`, { location: { file: dir } });
+        const links = await skippedLinks(dir);
+        if (links.length > 0) {
+          reporter.warn(`skipped ${links.length} symbolic link(s) in ${dir} (only regular files are synced): ${links.slice(0, 5).join(', ')}${links.length > 5 ? ', ...' : ''}`);
+        }
+        if (objects.length === 0) {
+          throw new UserError('MIRRORS_NOTHING_TO_SYNC', `no regular files in ${dir}${links.length > 0 ? ` (${links.length} symbolic link(s) skipped)` : ''}`, {
+            location: { file: dir },
+          });
+        }
         const outcome = await syncToMirrors(objects, {
           mirrors: config.mirrors,
           minMirrors: opts.minMirrors ?? config.minMirrors,
@@ -94,6 +98,12 @@ export function registerMirrorsCommand(program: Command): void {
                   }),
             );
             process.stderr.write(`${formatTable(['MIRROR', 'ACTION', 'SIZE', 'KEY'], rows)}\n`);
+          }
+          // A plan against no reachable mirror plans nothing: that is a failure, not a dry run that passed.
+          const reachable = outcome.plan.mirrors.filter((mp) => !mp.error);
+          if (reachable.length === 0) {
+            process.stderr.write(`dry run FAILED: none of the ${outcome.plan.mirrors.length} mirror(s) could be listed, so nothing could be planned\n`);
+            process.exitCode = ExitCode.Failure;
           }
           return;
         }
@@ -126,10 +136,17 @@ export function registerMirrorsCommand(program: Command): void {
     .command('serve')
     .description(`Run two embedded S3-protocol mirrors on 127.0.0.1 (ports ${DEFAULT_LOCAL_PORTS.join(', ')}) until interrupted`)
     .option('--dir <dir>', 'data folder (kept between runs)', '.potions/mirrors')
-    .option('--ports <ports>', 'comma-separated ports, one per mirror', parsePorts, [...DEFAULT_LOCAL_PORTS])
+    .option('--ports <ports>', 'comma-separated ports, one per mirror', ports('--ports'), [...DEFAULT_LOCAL_PORTS])
     .option('--json', 'print the mirrors as one JSON document on stdout')
     .action(async (opts: { dir: string; ports: number[]; json?: boolean }) => {
-      const local = await startLocalMirrors({ dir: path.resolve(opts.dir), ports: opts.ports, count: opts.ports.length, reuseRunning: false });
+      // announce: writes <dir>/serve.json while serving, so sync, check and publish find non-default ports.
+      const local = await startLocalMirrors({
+        dir: path.resolve(opts.dir),
+        ports: opts.ports,
+        count: opts.ports.length,
+        reuseRunning: false,
+        announce: true,
+      });
       const list = local.mirrors.map((m, i) => ({
         name: m.name,
         endpoint: m.endpoint,
@@ -164,10 +181,11 @@ export function registerMirrorsCommand(program: Command): void {
     .command('check')
     .description('List and read from each mirror; report latency')
     .option('--config <file>', 'mirrors configuration; default: the running `mirrors serve` mirrors')
+    .option('--local-dir <dir>', LOCAL_DIR_HELP, DEFAULT_LOCAL_DIR)
     .option('--json', 'print one JSON document on stdout')
-    .action(async (opts: { config?: string; json?: boolean }) => {
+    .action(async (opts: { config?: string; localDir: string; json?: boolean }) => {
       const reporter = new ConsoleReporter();
-      const config = await mirrorsFrom(opts.config);
+      const config = await mirrorsConfigOrRunningLocal(opts.config, path.resolve(opts.localDir));
       const health = await checkMirrors(config.mirrors, { reporter });
       if (opts.json) printJson({ mirrors: health });
       else {

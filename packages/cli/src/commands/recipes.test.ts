@@ -157,14 +157,14 @@ describe('potions recipes', () => {
       ['zlib', '1.3.1'],
     ]);
     const ambiguous = await cli(['recipes', 'plan', 'tree', 'zlib', '--version', '2.1.0', '--platform', 'linux-amd64', '--recipes', CORPUS]);
-    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toContain('--version 2.1.0 is ambiguous with tree zlib: it applies only to one recipe named without @VERSION');
     expect(ambiguous.stderr).toContain('tree@VERSION zlib@VERSION');
     const mixed = await cli(['recipes', 'plan', 'tree@2.1.1', '--version', '2.1.0', '--platform', 'linux-amd64', '--recipes', CORPUS, '--json']);
-    expect(mixed.code).toBe(1);
+    expect(mixed.code).toBe(2);
     expect(JSON.parse(mixed.stdout)).toMatchObject({ ok: false, code: 'E_USAGE' });
     const none = await cli(['recipes', 'plan', 'tree', 'zlib@1.3.1', 'curl', '--platform', 'linux-amd64', '--recipes', CORPUS]);
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(2);
     expect(none.stderr).toContain('no version given for "tree", "curl"; plan works offline and needs every version');
     expect(none.stderr).toContain('potions recipes versions tree curl');
   });
@@ -208,7 +208,7 @@ describe('potions recipes', () => {
       expect(r.stderr + r.stdout).not.toContain('secret-token');
       const requests = server.requests.length;
       const plan = await cli(['recipes', 'plan', 'demo', '--platform', 'linux-arm64', '--recipes', dir]);
-      expect(plan.code).toBe(1);
+      expect(plan.code).toBe(2);
       expect(plan.stderr).toContain('no version given for "demo"');
       expect(server.requests).toHaveLength(requests);
     } finally {

@@ -11,6 +11,7 @@ import {
   type LoadedRecipe,
   type Recipe,
 } from '@potions/recipe';
+import { USAGE_ERROR } from '../options';
 import { ExitCode, formatTable, printJson } from '../output';
 
 const DEFAULT_RECIPES_DIR = 'recipes';
@@ -81,14 +82,14 @@ export function planTargets(args: readonly string[], version: string | undefined
     const at = a.indexOf('@');
     if (at < 0) return { name: a, version: undefined as string | undefined };
     if (at === 0 || at === a.length - 1) {
-      throw new UserError('E_USAGE', `"${a}" is not NAME@VERSION`, { hint: 'write e.g. zlib@1.3.1' });
+      throw new UserError(USAGE_ERROR, `"${a}" is not NAME@VERSION`, { hint: 'write e.g. zlib@1.3.1' });
     }
     return { name: a.slice(0, at), version: a.slice(at + 1) };
   });
   if (version !== undefined) {
     const only = parsed[0];
     if (parsed.length !== 1 || only === undefined || only.version !== undefined) {
-      throw new UserError('E_USAGE', `--version ${version} is ambiguous with ${args.join(' ')}: it applies only to one recipe named without @VERSION`, {
+      throw new UserError(USAGE_ERROR, `--version ${version} is ambiguous with ${args.join(' ')}: it applies only to one recipe named without @VERSION`, {
         hint: `give each recipe its own version: ${parsed.map((p) => `${p.name}@${p.version ?? 'VERSION'}`).join(' ')}`,
       });
     }
@@ -96,7 +97,7 @@ export function planTargets(args: readonly string[], version: string | undefined
   }
   const missing = parsed.filter((p) => p.version === undefined).map((p) => p.name);
   if (missing.length > 0) {
-    throw new UserError('E_USAGE', `no version given for ${missing.map((m) => `"${m}"`).join(', ')}; plan works offline and needs every version`, {
+    throw new UserError(USAGE_ERROR, `no version given for ${missing.map((m) => `"${m}"`).join(', ')}; plan works offline and needs every version`, {
       hint: `write NAME@VERSION (${missing.map((m) => `${m}@VERSION`).join(' ')}), or --version V for a single recipe; \`potions recipes versions ${missing.join(' ')}\` looks up the latest`,
     });
   }

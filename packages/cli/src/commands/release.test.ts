@@ -45,7 +45,7 @@ describeLinux('potions release and potions fetch', () => {
     const r = await cli(['release', GREET, '--work-dir', work, '--local-ports', '0,0', '--source-dir', path.join(dir, 'upstream'), '--json']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
-    expect(s).toMatchObject({ ok: true, mode: 'local', platform: host, mirrorsRunning: false, manifestUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/potions\/manifest\.json$/) });
+    expect(s).toMatchObject({ ok: true, mode: 'local', platform: host, mirrorsRunning: false, mirrorsStopped: true, manifestUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/potions\/manifest\.json$/) });
     expect(s.manifestUrls).toHaveLength(2);
     expect(s.stages.map((x: { name: string; ok: boolean }) => `${x.name}:${x.ok}`)).toEqual(['mirrors:true', 'build:true', 'sync:true', 'publish:true', 'check:true']);
     expect(s.packages).toEqual([expect.objectContaining({ name: 'greet', version: '1.0.0', status: 'built', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
@@ -65,6 +65,9 @@ describeLinux('potions release and potions fetch', () => {
     expect(await fs.readdir(path.join(work, '.potions', 'mirrors'))).toEqual(['mirror-1', 'mirror-2']);
     // The mirrors were stopped at the end of the run.
     await expect(fetch(s.manifestUrl)).rejects.toThrow();
+    // The check's rollback memory is the work folder's, not the user's.
+    expect(JSON.parse(await fs.readFile(path.join(work, '.potions', 'state', 'manifest-trust.json'), 'utf8'))).toMatchObject({ schemaVersion: 2 });
+    await expect(fs.stat(path.join(dir, 'state', 'manifest-trust.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   test('uses mirrors that are already running; `potions fetch` then installs from them', async () => {
@@ -75,7 +78,7 @@ describeLinux('potions release and potions fetch', () => {
       const r = await cli(['release', GREET, '--work-dir', work, '--local-ports', ports, '--source-dir', path.join(dir, 'upstream'), '--json']);
       expect(r.code).toBe(0);
       const s = JSON.parse(r.stdout);
-      expect(s).toMatchObject({ ok: true, mirrorsRunning: true });
+      expect(s).toMatchObject({ ok: true, mirrorsRunning: true, mirrorsStopped: false });
       expect(s.manifestUrls.map((u: { url: string }) => new URL(u.url).port).join(',')).toBe(ports);
 
       const out = path.join(dir, 'installed');
@@ -86,13 +89,23 @@ describeLinux('potions release and potions fetch', () => {
       expect(got).toMatchObject({ ok: true, name: 'greet', version: '1.0.0', platform: host, dir: out, sha256: s.packages[0].sha256, manifestUrl: s.manifestUrls[0].url });
       expect((await exec(path.join(out, 'bin', 'greet'))).stdout).toBe('Hello from greet\n');
       // The reader remembered the version it accepted (rollback protection), in POTIONS_STATE_DIR.
-      expect(JSON.parse(await fs.readFile(path.join(dir, 'state', 'manifest-trust.json'), 'utf8')).manifests[s.manifestUrls[0].url]).toMatchObject({ version: s.manifestVersion });
+      const state = JSON.parse(await fs.readFile(path.join(dir, 'state', 'manifest-trust.json'), 'utf8'));
+      expect(Object.values(state.keys)).toEqual([expect.objectContaining({ version: s.manifestVersion, source: s.manifestUrls[0].url })]);
 
       // Installing again over the folder needs --force.
       const again = await cli(args);
       expect(again.code).toBe(1);
       expect(JSON.parse(again.stdout)).toMatchObject({ ok: false, code: 'E_PIPELINE_OUT_EXISTS' });
       expect(again.stderr).toContain('--force');
+
+      // Another work folder on the same running mirrors: its key is not the one that signed their manifest.
+      const other = await cli(['release', GREET, '--work-dir', path.join(dir, 'work-d'), '--local-ports', ports, '--source-dir', path.join(dir, 'upstream'), '--json']);
+      expect(other.code).toBe(1);
+      const refused = JSON.parse(other.stdout);
+      expect(refused).toMatchObject({ ok: false, code: 'E_PIPELINE_FOREIGN_MIRRORS' });
+      expect(refused.error).toMatch(/^the mirrors on 127\.0\.0\.1:\d+\/\d+ belong to another work dir \(their manifest is signed by key [0-9a-f]{16}, this work dir's key is [0-9a-f]{16}\): stop that `potions mirrors serve`, or use --local-ports \/ --work-dir/);
+      // Refused before anything was built.
+      await expect(fs.stat(path.join(dir, 'work-d', '.potions', 'release'))).rejects.toMatchObject({ code: 'ENOENT' });
     } finally {
       await running.close();
     }
@@ -106,5 +119,13 @@ describeLinux('potions release and potions fetch', () => {
     const r = await cli(['release', 'no-such-recipe', '--recipes', path.join(dir, 'upstream'), '--work-dir', path.join(dir, 'work-c'), '--local-ports', '0,0']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no recipe named "no-such-recipe"');
+    // A wrong command line exits 2, before anything starts.
+    const ports = await cli(['release', 'no-such-recipe', '--work-dir', path.join(dir, 'work-e'), '--local-ports', '4568,x', '--json']);
+    expect(ports.code).toBe(2);
+    expect(JSON.parse(ports.stdout)).toMatchObject({ ok: false, code: 'E_USAGE', error: expect.stringContaining('--local-ports must be comma-separated port numbers') });
+    const min = await cli(['release', 'no-such-recipe', '--work-dir', path.join(dir, 'work-e'), '--min-mirrors', '0']);
+    expect(min.code).toBe(2);
+    expect(min.stderr).toContain('--min-mirrors must be a whole number of at least 1, got "0"');
+    await expect(fs.stat(path.join(dir, 'work-e'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConsoleReporter, PLATFORMS, UserError, assertPlatform, formatBytes } from '@potions/core';
+import { ConsoleReporter, PLATFORMS, assertPlatform, formatBytes } from '@potions/core';
 import { DEFAULT_LOCAL_PORTS } from '@potions/mirrors';
 import { parseSourceMirrors, sourceMirrorsFromEnv, SOURCE_MIRRORS_ENV } from '@potions/builder';
 import { runRelease } from '@potions/pipeline';
 import type { ReleaseSummary } from '@potions/pipeline';
+import { ports as portNumbers, positiveInt } from '../options';
 import { ExitCode, formatTable, printJson } from '../output';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -16,30 +17,13 @@ interface ReleaseCommandOptions {
   sourceMirror?: string[];
   sourceDir?: string[];
   workDir?: string;
-  localPorts?: string;
-  minMirrors?: string;
+  localPorts?: number[];
+  minMirrors?: number;
   platform?: string;
   cache: boolean;
   check: boolean;
-  jobs?: string;
+  jobs?: number;
   json?: boolean;
-}
-
-function wholeNumber(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
-    throw new UserError('E_USAGE', `${flag} must be a whole number of at least ${min}, got "${value}"`);
-  }
-  return Number(value);
-}
-
-function parsePorts(value: string | undefined): number[] | undefined {
-  if (value === undefined) return undefined;
-  const ports = value.split(',').map((p) => p.trim());
-  if (ports.length < 1 || ports.some((p) => !/^\d+$/.test(p) || Number(p) > 65535)) {
-    throw new UserError('E_USAGE', `--local-ports must be comma-separated port numbers (0 picks a free one), got "${value}"`);
-  }
-  return ports.map(Number);
 }
 
 /** The human summary, on stderr. */
@@ -80,7 +64,7 @@ function printSummary(s: ReleaseSummary, workDir: string, ports: number[] | unde
     out.push(c.ok ? `check: ${c.name} ${c.version} fetched back through the manifest from ${c.mirror}${smoke}` : `check FAILED: ${c.name} ${c.version}: ${c.error}`);
   }
   out.push(`stages: ${s.stages.map((st) => `${st.name} ${st.skipped ? 'skipped' : `${st.seconds.toFixed(2)} s${st.ok ? '' : ' FAILED'}`}`).join(', ')}`);
-  if (s.mode === 'local' && s.mirrorsRunning === false && s.manifestUrl) {
+  if (s.mode === 'local' && s.mirrorsStopped === true && s.manifestUrl) {
     const first = s.packages.find((p) => p.status !== 'failed');
     const rel = (p: string): string => path.relative(process.cwd(), p) || '.';
     const sameDir = path.resolve(workDir) === process.cwd();
@@ -110,16 +94,16 @@ export function registerReleaseCommand(program: Command): void {
     .option('--source-dir <dir>', 'folder of upstream files served by file name as a source mirror (offline builds), repeatable', collect)
     .option('--platform <platform>', `one of ${PLATFORMS.join(', ')} (default: this machine's)`)
     .option('--work-dir <dir>', 'where .potions/ (local mirrors, keys, cache, build output) lives (default: the current folder)')
-    .option('--local-ports <ports>', `ports of the two local mirrors (default ${DEFAULT_LOCAL_PORTS.join(',')}; 0 picks a free one)`)
-    .option('--min-mirrors <n>', 'mirrors that must hold every file (default: the configuration, else 1)')
+    .option('--local-ports <ports>', `ports of the two local mirrors (default ${DEFAULT_LOCAL_PORTS.join(',')}; 0 picks a free one)`, portNumbers('--local-ports'))
+    .option('--min-mirrors <n>', 'mirrors that must hold every file (default: the configuration, else 1)', positiveInt('--min-mirrors'))
     .option('--no-cache', 'build even when the build cache has the artifact')
     .option('--no-check', 'do not fetch the result back through the manifest')
-    .option('--jobs <n>', 'parallel jobs (default: the number of CPUs)')
+    .option('--jobs <n>', 'parallel jobs (default: the number of CPUs)', positiveInt('--jobs'))
     .option('--json', 'print the summary as one JSON object (with manifestUrl) on stdout')
     .action(async (recipes: string[], opts: ReleaseCommandOptions) => {
       const reporter = new ConsoleReporter();
       const platform = opts.platform ? assertPlatform(opts.platform, '--platform') : undefined;
-      const ports = parsePorts(opts.localPorts);
+      const ports = opts.localPorts;
       // Paths on the command line are the user's, relative to where they run the command.
       const refs = recipes.map((r) => (r.includes('/') || /\.ya?ml$/i.test(r) ? path.resolve(r) : r));
       const summary = await runRelease({
@@ -132,10 +116,11 @@ export function registerReleaseCommand(program: Command): void {
         ...(platform ? { platform } : {}),
         workDir: path.resolve(opts.workDir ?? process.cwd()),
         ...(ports ? { localPorts: ports } : {}),
-        ...(opts.minMirrors !== undefined ? { minMirrors: wholeNumber('--min-mirrors', opts.minMirrors, 1)! } : {}),
+        portsOption: '--local-ports',
+        ...(opts.minMirrors !== undefined ? { minMirrors: opts.minMirrors } : {}),
         cache: opts.cache,
         check: opts.check,
-        ...(opts.jobs !== undefined ? { jobs: wholeNumber('--jobs', opts.jobs, 1)! } : {}),
+        ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
         reporter,
       });
       if (opts.json) printJson(summary);
