@@ -7,8 +7,13 @@ export function tempPathFor(dest: string): string {
   return path.join(path.dirname(dest), `.${path.basename(dest)}.${randomBytes(6).toString('hex')}.partial`);
 }
 
-/** Write the whole file to a temporary name, flush it, then rename it into place. */
-export async function writeFileAtomic(dest: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Write the whole file to a temporary name, flush it, then rename it into place.
+ * `fsync: false` skips the flush for files that are cheap to lose after a power
+ * failure (progress notes written many times a second): on ext4 a flush can wait
+ * for every other file's dirty pages, a download's among them.
+ */
+export async function writeFileAtomic(dest: string, data: string | Uint8Array, options: { fsync?: boolean } = {}): Promise<void> {
   await fs.mkdir(path.dirname(dest), { recursive: true });
   const tmp = tempPathFor(dest);
   try {
@@ -17,7 +22,7 @@ export async function writeFileAtomic(dest: string, data: string | Uint8Array): 
     const handle = await fs.open(tmp, 'wx', 0o644);
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (options.fsync ?? true) await handle.sync();
     } finally {
       await handle.close();
     }

@@ -125,7 +125,11 @@ export class StateWriter {
     const state = this.build();
     this.last = this.now();
     if (!state) return;
-    this.inflight = writeFileAtomic(this.file, `${JSON.stringify(state)}\n`)
+    this.inflight = writeFileAtomic(this.file, `${JSON.stringify(state)}\n`, {
+      // The note is rewritten every half second and only ever describes bytes already
+      // written; the final sha256 check catches anything a power failure could undo.
+      fsync: false,
+    })
       .catch(() => {
         // Losing a sidecar update only costs resume progress; the data write errors on its own.
       })
