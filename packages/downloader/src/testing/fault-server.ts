@@ -334,7 +334,9 @@ async function send(res: http.ServerResponse, body: Buffer, bytesPerSecond: numb
   const started = performance.now();
   let sent = 0;
   while (sent < body.length) {
-    if (res.destroyed || res.socket?.destroyed !== false) return;
+    // Stop only when the client went away. `res.socket` is null while a response waits
+    // behind another on a kept-alive connection: its writes are buffered, not lost.
+    if (res.destroyed || res.socket?.destroyed === true) return;
     const piece = body.subarray(sent, Math.min(body.length, sent + CHUNK));
     sent += piece.length;
     const last = sent >= body.length;
