@@ -1,32 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { restoreEnv, runActionStep, saveEnv } from '@potions/action-common/testing';
 import { hostPlatform } from '@potions/core';
-import { startSourceMirror, type SourceMirror } from '@potions/builder/testing';
+import { TINY_RECIPE, TINY_UPSTREAM, startSourceMirror, tinySourceTarball, type SourceMirror } from '@potions/builder/testing';
 import { main } from './main';
 
-const UPSTREAM = 'http://127.0.0.1:1/pkg/pkg-1.0.tar.gz';
-const RECIPE = `name: pkg
-version:
-  source: "static:1.0"
-build_type: custom
-download:
-  download_url: "http://127.0.0.1:1/pkg/pkg-{version}.tar.gz"
-  platforms:
-    linux-amd64:
-    linux-arm64:
-    darwin-x86_64:
-    darwin-arm64:
-build:
-  timeout_minutes: 2
-  custom_build: |
-    true
-  custom_install: |
-    mkdir -p "$PREFIX/bin"
-    cp hi "$PREFIX/bin/hi"
-`;
+const UPSTREAM = TINY_UPSTREAM;
+const RECIPE = TINY_RECIPE;
 
 const describeHost = hostPlatform() ? describe : describe.skip;
 
@@ -38,11 +19,9 @@ describeHost('build-recipe action', () => {
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-action-build-'));
-    await fs.mkdir(path.join(dir, 'recipes', 'src', 'pkg-1.0'), { recursive: true });
+    await fs.mkdir(path.join(dir, 'recipes'), { recursive: true });
     await fs.writeFile(path.join(dir, 'recipes', 'pkg.yml'), RECIPE);
-    await fs.writeFile(path.join(dir, 'recipes', 'src', 'pkg-1.0', 'hi'), '#!/bin/sh\necho hi\n', { mode: 0o755 });
-    tarball = execFileSync('tar', ['-czf', '-', '-C', path.join(dir, 'recipes', 'src'), 'pkg-1.0']);
-    await fs.rm(path.join(dir, 'recipes', 'src'), { recursive: true });
+    tarball = tinySourceTarball();
     mirror = await startSourceMirror({ [UPSTREAM]: tarball });
   });
   afterAll(async () => {

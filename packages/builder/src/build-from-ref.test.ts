@@ -8,12 +8,10 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { RecordingReporter, hostPlatform, type Platform } from '@potions/core';
-import { makeTar } from '@potions/archive/testing';
 import { buildFromRecipeRef, type RecipeBuildRequest } from './build-from-ref';
 import { LocalFolderBuildCache } from './cache';
-import { startSourceMirror, type SourceMirror } from './testing';
+import { TINY_RECIPE, TINY_UPSTREAM, startSourceMirror, tinySourceTarball, type SourceMirror } from './testing';
 import { BUILD_DOWNLOAD_HINT, downloaderTransport } from './transport';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -21,27 +19,8 @@ const corpus = path.resolve(here, '../../../../shared/potions-recipes');
 const host = hostPlatform();
 const describeHost = host ? describe : describe.skip;
 
-/** Upstream is refused at once; the file is only on the mirror. */
-const UPSTREAM = 'http://127.0.0.1:1/pkg/pkg-1.0.tar.gz';
-const RECIPE = `name: pkg
-version:
-  source: "static:1.0"
-build_type: custom
-download:
-  download_url: "http://127.0.0.1:1/pkg/pkg-{version}.tar.gz"
-  platforms:
-    linux-amd64:
-    linux-arm64:
-    darwin-x86_64:
-    darwin-arm64:
-build:
-  timeout_minutes: 2
-  custom_build: |
-    true
-  custom_install: |
-    mkdir -p "$PREFIX/bin"
-    cp hi "$PREFIX/bin/hi"
-`;
+const UPSTREAM = TINY_UPSTREAM;
+const RECIPE = TINY_RECIPE;
 
 describeHost('buildFromRecipeRef', () => {
   let dir: string;
@@ -66,14 +45,7 @@ describeHost('buildFromRecipeRef', () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-build-ref-'));
     recipe = path.join(dir, 'pkg.yml');
     await fs.writeFile(recipe, RECIPE);
-    mirror = await startSourceMirror({
-      [UPSTREAM]: gzipSync(
-        makeTar([
-          { path: 'pkg-1.0/', type: 'Directory' },
-          { path: 'pkg-1.0/hi', body: '#!/bin/sh\necho hi\n', mode: 0o755 },
-        ]),
-      ),
-    });
+    mirror = await startSourceMirror({ [UPSTREAM]: tinySourceTarball() });
   });
   afterAll(async () => {
     await mirror.close();
@@ -106,7 +78,7 @@ describeHost('buildFromRecipeRef', () => {
       expect((err as { hint: string }).hint).not.toMatch(/--deadline/);
       expect(reporter.text()).not.toContain('TOPSECRET');
     } finally {
-      mirror.put(UPSTREAM, gzipSync(makeTar([{ path: 'pkg-1.0/', type: 'Directory' }, { path: 'pkg-1.0/hi', body: '#!/bin/sh\necho hi\n', mode: 0o755 }])));
+      mirror.put(UPSTREAM, tinySourceTarball());
     }
   });
 

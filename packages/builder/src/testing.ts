@@ -7,6 +7,8 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { makeTar } from '@potions/archive/testing';
 import type { PathCacheClient } from './cache';
 
 export interface SourceMirror {
@@ -92,4 +94,40 @@ export class FakePathCache implements PathCacheClient {
     this.saved.set(key, entry);
     return entry.size;
   }
+}
+
+/**
+ * The smallest recipe that builds: a `custom` recipe installing one shell script,
+ * `bin/hi`. Its upstream host refuses at once (port 1), so the file comes only
+ * from a source mirror serving `TINY_SOURCE_TARBALL()` at `TINY_UPSTREAM`.
+ */
+export const TINY_UPSTREAM = 'http://127.0.0.1:1/pkg/pkg-1.0.tar.gz';
+export const TINY_RECIPE = `name: pkg
+version:
+  source: "static:1.0"
+build_type: custom
+download:
+  download_url: "http://127.0.0.1:1/pkg/pkg-{version}.tar.gz"
+  platforms:
+    linux-amd64:
+    linux-arm64:
+    darwin-x86_64:
+    darwin-arm64:
+build:
+  timeout_minutes: 2
+  custom_build: |
+    true
+  custom_install: |
+    mkdir -p "$PREFIX/bin"
+    cp hi "$PREFIX/bin/hi"
+`;
+
+/** `pkg-1.0/hi` (a script that prints "hi"), as the upstream `.tar.gz`. */
+export function tinySourceTarball(): Buffer {
+  return gzipSync(
+    makeTar([
+      { path: 'pkg-1.0/', type: 'Directory' },
+      { path: 'pkg-1.0/hi', body: '#!/bin/sh\necho hi\n', mode: 0o755 },
+    ]),
+  );
 }
