@@ -16,7 +16,7 @@ import {
   type MirrorConfig,
   type SyncOptions,
 } from './index';
-import { startS3Proxy, type S3Proxy } from './testing';
+import { rcloneEnv, startS3Proxy, type S3Proxy } from './testing';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -227,17 +227,7 @@ test('rclone lists and reads what the sync uploaded, byte for byte', async () =>
   const { result } = await syncToMirrors(await localObjectsFromDir(dir), { mirrors, ...fast });
   const key = result!.objects[0]!.key;
   const m = local.mirrors[0]!;
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: root,
-    RCLONE_CONFIG_M_TYPE: 's3',
-    RCLONE_CONFIG_M_PROVIDER: 'Other',
-    RCLONE_CONFIG_M_ENDPOINT: m.endpoint,
-    RCLONE_CONFIG_M_ACCESS_KEY_ID: 'S3RVER',
-    RCLONE_CONFIG_M_SECRET_ACCESS_KEY: 'S3RVER',
-    RCLONE_CONFIG_M_FORCE_PATH_STYLE: 'true',
-    RCLONE_CONFIG_M_REGION: 'us-east-1',
-  };
+  const env = rcloneEnv(m, root);
   const ls = await run('rclone', ['lsjson', '--recursive', '--files-only', `m:${m.bucket}/${path.posix.dirname(key)}`], { env });
   expect(JSON.parse(ls.stdout)).toEqual([expect.objectContaining({ Path: 'r.tar.gz', Size: bytes.length })]);
   const cat = await run('rclone', ['cat', `m:${m.bucket}/${key}`], { env, encoding: 'buffer', maxBuffer: 10 * MiB });

@@ -11,6 +11,7 @@ import { fetchPackage } from './fetch-package';
 import { runRelease } from './release';
 import type { ReleaseOptions } from './release';
 import { describeOnLinuxHost, fastDownloads, greetReleaseOptions, sha256Of, useGreetMirrors } from './test-support';
+import { rcloneEnv } from '@potions/mirrors/testing';
 
 const host = hostPlatform();
 const run = promisify(execFile);
@@ -161,17 +162,7 @@ describeOnLinuxHost('runRelease against two real S3 servers', () => {
 
   test('another S3 client (rclone) lists and reads the release with the same bytes, manifest included', async () => {
     const m = world.two.local.mirrors[1]!;
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: world.root,
-      RCLONE_CONFIG_M_TYPE: 's3',
-      RCLONE_CONFIG_M_PROVIDER: 'Other',
-      RCLONE_CONFIG_M_ENDPOINT: m.endpoint,
-      RCLONE_CONFIG_M_ACCESS_KEY_ID: 'S3RVER',
-      RCLONE_CONFIG_M_SECRET_ACCESS_KEY: 'S3RVER',
-      RCLONE_CONFIG_M_FORCE_PATH_STYLE: 'true',
-      RCLONE_CONFIG_M_REGION: 'us-east-1',
-    };
+    const env = rcloneEnv(m, world.root);
     const listed: { Path: string; Size: number }[] = JSON.parse((await run('rclone', ['lsjson', '--recursive', '--files-only', `m:${m.bucket}`], { env })).stdout);
     const sizes = new Map(listed.map((o) => [o.Path, o.Size]));
     const manifest = await manifestOn(1);
