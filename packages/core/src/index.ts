@@ -10,3 +10,4 @@ export { PLATFORMS, isPlatform, assertPlatform, hostPlatform, platformOs } from 
 export type { Platform } from './platform';
 export { tempPathFor, writeFileAtomic } from './fs-atomic';
 export { redactUrl, urlSecrets } from './redact';
+export { compareVersions, sameVersion, newestVersion } from './version-order';

@@ -29,7 +29,6 @@ describe('@potions/manifest public surface', () => {
         'acceptManifest',
         'canonicalBytes',
         'canonicalJson',
-        'compareVersions',
         'defaultStateDir',
         'encodeSignedManifest',
         'generateManifestKey',

@@ -65,7 +65,7 @@ export type {
 } from './publish';
 export { FileTrustStore, defaultStateDir, acceptManifest, TRUST_STATE_FILE } from './trust-store';
 export type { TrustStore, AcceptManifestOptions } from './trust-store';
-export { selectArtifact, compareVersions, DEFAULT_FORMAT_PREFERENCE } from './select';
+export { selectArtifact, DEFAULT_FORMAT_PREFERENCE } from './select';
 export type { SelectArtifactRequest, SelectedArtifact } from './select';
 export { manifestStoreFromMirror } from './mirror-store';
 export {

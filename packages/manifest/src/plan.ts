@@ -7,7 +7,7 @@ import { canonicalJson } from './canonical';
 import { mergeManifest } from './merge';
 import type { ManifestChange } from './merge';
 import { releaseEntries } from './release';
-import { compareVersions } from './select';
+import { compareVersions } from '@potions/core';
 import type { ReleaseInput } from './release';
 import { MANIFEST_SCHEMA_VERSION } from './schema';
 import type { Manifest, ManifestPackages } from './schema';

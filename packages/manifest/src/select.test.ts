@@ -1,7 +1,7 @@
 import { ManifestErrorCode } from './errors';
 import { planManifestPublish } from './plan';
 import type { Manifest } from './schema';
-import { compareVersions, selectArtifact } from './select';
+import { selectArtifact } from './select';
 import { availablePlatformInput } from './testing';
 
 const urls = ['https://a.example/m', 'https://b.example/m'];
@@ -64,9 +64,3 @@ describe('selectArtifact', () => {
   });
 });
 
-describe('compareVersions', () => {
-  it('orders tool versions the way people read them', () => {
-    const sorted = ['1.10', '1.9', '2.0.0-rc1', '2.0.0', '1.9.1', 'v1.2', '2024.01.05', '9.4p1', '9.4'].sort(compareVersions);
-    expect(sorted).toEqual(['v1.2', '1.9', '1.9.1', '1.10', '2.0.0-rc1', '2.0.0', '9.4', '9.4p1', '2024.01.05']);
-  });
-});

@@ -2,37 +2,11 @@
  * The consumer's side: pick the artifact for a name, an optional version and
  * a platform, with every URL to try in priority order and the digest to check.
  */
-import semver from 'semver';
-import { UserError } from '@potions/core';
+import { UserError, compareVersions } from '@potions/core';
 import type { Platform } from '@potions/core';
 import { ManifestErrorCode } from './errors';
 import type { ArtifactFormat, BuildFacts, FileRef, Manifest, Sbom } from './schema';
 
-/**
- * Order versions the way people expect: semver where both are semver, else
- * by their numeric parts (1.10 > 1.9, 2024.01 > 2023.12), with a
- * pre-release (1.2.0-rc1) before its release and plain text order last.
- * Tool versions are often not semver (1.7, 9.4p1), hence not `semver.compare` alone.
- */
-export function compareVersions(a: string, b: string): number {
-  const sa = semver.valid(a, { loose: true });
-  const sb = semver.valid(b, { loose: true });
-  if (sa && sb) {
-    const c = semver.compare(sa, sb, { loose: true });
-    if (c !== 0) return c;
-  } else {
-    const ca = semver.coerce(a, { loose: true });
-    const cb = semver.coerce(b, { loose: true });
-    if (ca && cb) {
-      const c = semver.compare(ca, cb);
-      if (c !== 0) return c;
-    }
-    const pa = sa ? semver.prerelease(sa) !== null : false;
-    const pb = sb ? semver.prerelease(sb) !== null : false;
-    if (pa !== pb) return pa ? -1 : 1;
-  }
-  return a.localeCompare(b, 'en', { numeric: true });
-}
 
 export interface SelectArtifactRequest {
   name: string;

@@ -32,5 +32,5 @@ export { coverage, formatCoverage } from './coverage';
 export type { Coverage } from './coverage';
 export { checkRecipes } from './check';
 export type { CheckEntry, CheckOptions, CheckReport, ReportIssue } from './check';
-export { resolveVersion, compareVersions, selectVersions, matchesInPage, versionDepsFromEnv, DEFAULT_GITHUB_API_URL } from './versions';
+export { resolveVersion, selectVersions, matchesInPage, versionDepsFromEnv, DEFAULT_GITHUB_API_URL } from './versions';
 export type { VersionDeps, ResolvedVersion } from './versions';

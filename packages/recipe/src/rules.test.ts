@@ -1,7 +1,6 @@
 import { applyCleanup, parseCleanup } from './cleanup';
 import { renderTemplate, templatePlaceholders } from './template';
 import { splitWords } from './words';
-import { compareVersions } from './versions';
 
 describe('version.cleanup', () => {
   it.each([
@@ -46,9 +45,3 @@ describe('splitWords', () => {
   });
 });
 
-describe('compareVersions', () => {
-  it('orders numerically', () => {
-    const sorted = ['1.9', '1.10', '1.2.3', '2.0.0-rc1', '2.0.0', '20230828-3.1', '0.9.10'].sort(compareVersions);
-    expect(sorted).toEqual(['0.9.10', '1.2.3', '1.9', '1.10', '2.0.0-rc1', '2.0.0', '20230828-3.1']);
-  });
-});

@@ -23,7 +23,7 @@ describe('the public API', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'BUILD_TYPES', 'BUILD_VARIABLES', 'MAX_RECIPE_BYTES', 'BUILTIN_PLACEHOLDERS', 'DEFAULT_GITHUB_API_URL', 'TemplateError', 'applyCleanup', 'buildOrder',
-        'checkGraph', 'checkRecipes', 'compareVersions', 'coverage', 'defaultPlatformValues', 'expandBuildVars', 'findCycles',
+        'checkGraph', 'checkRecipes', 'coverage', 'defaultPlatformValues', 'expandBuildVars', 'findCycles',
         'findRecipeFiles', 'formatCoverage', 'isSafeName', 'isSafeVersion', 'loadRecipeDir', 'loadRecipeFile', 'loadRecipePaths',
         'matchesInPage', 'parseCleanup', 'parseRecipe', 'planBuild', 'planDownloads', 'recipeDigest', 'recipeEdges', 'recipeJsonSchema',
         'recipeSchema', 'renderPlatformTemplate', 'renderTemplate', 'resolveVersion', 'selectVersions', 'splitWords',

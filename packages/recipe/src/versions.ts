@@ -1,5 +1,4 @@
-import semver from 'semver';
-import { UserError, parseRetryAfter, redactUrl, retry, silentReporter, type Reporter } from '@potions/core';
+import { UserError, compareVersions, parseRetryAfter, redactUrl, retry, silentReporter, type Reporter } from '@potions/core';
 import { applyCleanup } from './cleanup';
 import type { Recipe, VersionSpec } from './model';
 import { isSafeVersion } from './names';
@@ -36,27 +35,6 @@ export interface ResolvedVersion {
   candidates: string[];
 }
 
-/**
- * Order versions numerically: semver (after coercion of the build part) when
- * both parse, else segment by segment on the numbers they contain
- * (`1.10` > `1.9`, `20230828-3.1` > `20221030-3.1`), then as text.
- */
-export function compareVersions(a: string, b: string): number {
-  const sa = semver.valid(a.replace(/^v/, ''), { loose: true });
-  const sb = semver.valid(b.replace(/^v/, ''), { loose: true });
-  if (sa && sb) {
-    const c = semver.compare(sa, sb, { loose: true });
-    if (c !== 0) return c;
-  }
-  const na = (a.match(/\d+/g) ?? []).map(Number);
-  const nb = (b.match(/\d+/g) ?? []).map(Number);
-  for (let i = 0; i < Math.max(na.length, nb.length); i++) {
-    const x = na[i] ?? -1;
-    const y = nb[i] ?? -1;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 class HttpStatusError extends Error {
   constructor(
