@@ -21,7 +21,7 @@ import type { BuildMethod, BuildSpec } from './build-spec';
 import { planBuildSteps, fixedPrefix, DEFAULT_PREFIX_ROOT, type BuildLayout, type BuildStep } from './build-steps';
 import { buildCacheKey, type BuildCache } from './cache';
 import { buildEnvironment, type DependencyPrefix } from './environment';
-import { spawnExec, type Exec } from './exec';
+import { spawnExec, type Exec } from '@potions/core';
 import { fetchSource, isUnreachable, type FetchedSource, type SourceTransport } from './fetch-source';
 import { artifactBaseName, packArtifact, relocateStagedPrefix, installArtifact, findLeaks, type PackedArtifact } from './artifact';
 import type { ArtifactMetadata } from './metadata';

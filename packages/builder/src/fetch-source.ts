@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UserError, errorMessage, hasCode, redactUrl, type Reporter } from '@potions/core';
 import type { SignatureCheck, SourceRef } from './build-spec';
 import { fileNameOfUrl } from './build-spec';
-import type { Exec } from './exec';
+import type { Exec } from '@potions/core';
 import { verifyDetachedSignature, type SignatureVerdict } from './signature';
 import { candidateSources, candidateUrls, type CandidateUrl } from './source-mirrors';
 

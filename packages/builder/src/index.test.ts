@@ -34,7 +34,6 @@ test('the public surface of @potions/builder', () => {
       'redactMirrorSecrets',
       'sourceMirrorUrl',
       'sourceMirrorsFromEnv',
-      'spawnExec',
       'verifyDetachedSignature',
     ].sort(),
   );

@@ -18,8 +18,6 @@ export type { SignatureVerdict, VerifySignatureOptions } from './signature';
 export { downloaderTransport, BUILD_DOWNLOAD_HINT } from './transport';
 export type { TransportOptions } from './transport';
 export type { SourceTransport, FetchedSource } from './fetch-source';
-export { spawnExec } from './exec';
-export type { Exec, ExecRequest, ExecResult } from './exec';
 export { artifactBaseName, installArtifact } from './artifact';
 export type { ArtifactMetadata, ArtifactFileInfo } from './metadata';
 export type { RunpathChange } from './runpath';

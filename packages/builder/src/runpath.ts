@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { PotionsError } from '@potions/core';
-import { captureOutput, type Exec } from './exec';
+import { captureOutput, type Exec } from '@potions/core';
 
 /** One shared-library search path the builder changed. */
 export interface RunpathChange {

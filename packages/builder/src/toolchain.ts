@@ -1,5 +1,5 @@
 import type { BuildType } from './build-spec';
-import { captureOutput, type Exec } from './exec';
+import { captureOutput, type Exec } from '@potions/core';
 
 /** The tools each build type uses, asked for their version (first line of `--version`). */
 const TOOLS: Record<BuildType, string[][]> = {

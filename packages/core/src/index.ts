@@ -11,3 +11,7 @@ export type { Platform } from './platform';
 export { tempPathFor, writeFileAtomic } from './fs-atomic';
 export { redactUrl, urlSecrets } from './redact';
 export { compareVersions, sameVersion, newestVersion } from './version-order';
+export { spawnExec, captureOutput } from './exec';
+export type { Exec, ExecRequest, ExecResult } from './exec';
+export { systemNow } from './clock';
+export type { Now } from './clock';
