@@ -8,11 +8,11 @@ import type { MatrixValue, Schedule } from './schedule';
  *
  *   build-2:
  *     needs: [plan, build-1]
- *     if: ${{ !cancelled() && needs.plan.outputs.matrix-count >= 2 }}
+ *     if: ${{ !cancelled() && fromJSON(needs.plan.outputs.matrix-count) >= 2 }}
  *     runs-on: ${{ matrix.runner }}
  *     strategy:
  *       fail-fast: false
- *       max-parallel: ${{ fromJSON(inputs.max-parallel) }}
+ *       max-parallel: 20
  *       matrix: ${{ fromJSON(needs.plan.outputs.matrix-2) }}
  *
  * `matrix-count` says how many slots are used; an unused slot holds

@@ -116,10 +116,10 @@ describe('planSchedule', () => {
     const s = plan(recipes, { select: { patterns: ['tool', 'macapp'] } });
     expect(s.excluded).toEqual([
       { recipe: 'macapp', platform: 'darwin-x86_64', code: 'no-platform', reason: 'the recipe lists no darwin-x86_64 download (it lists: darwin-arm64)' },
-      { recipe: 'tool', platform: 'darwin-x86_64', code: 'dependency', reason: 'needs linuxlib, which does not build for darwin-x86_64' },
-      { recipe: 'tool', platform: 'darwin-arm64', code: 'dependency', reason: 'needs linuxlib, which does not build for darwin-arm64' },
       { recipe: 'macapp', platform: 'linux-amd64', code: 'no-platform', reason: 'the recipe lists no linux-amd64 download (it lists: darwin-arm64)' },
       { recipe: 'macapp', platform: 'linux-arm64', code: 'no-platform', reason: 'the recipe lists no linux-arm64 download (it lists: darwin-arm64)' },
+      { recipe: 'tool', platform: 'darwin-x86_64', code: 'dependency', reason: 'needs linuxlib, which does not build for darwin-x86_64' },
+      { recipe: 'tool', platform: 'darwin-arm64', code: 'dependency', reason: 'needs linuxlib, which does not build for darwin-arm64' },
     ]);
     // base is built only where macapp is: nothing else needs it.
     expect(legsOf(s).filter((l) => l.recipe === 'base').map((l) => l.platform)).toEqual(['darwin-arm64']);

@@ -276,7 +276,7 @@ export function planSchedule(input: ScheduleInput): Schedule {
     legs: legs.length,
     skipped,
     reused: reused.sort((a, b) => a.name.localeCompare(b.name) || PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform)),
-    excluded,
+    excluded: excluded.sort((a, b) => a.recipe.localeCompare(b.recipe) || PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform)),
     invalid: invalid.sort((a, b) => a.file.localeCompare(b.file)),
     host,
     unresolved: [...unresolved].sort(),
