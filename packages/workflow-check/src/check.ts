@@ -198,7 +198,7 @@ function dedupe(problems: WorkflowProblem[]): WorkflowProblem[] {
 
 /**
  * The files a repository of this suite keeps workflows in: `.github/workflows/*.yml`,
- * every `action.yml` (outside node_modules), `README.md` and `docs/**\/*.md`.
+ * every `action.yml` (outside node_modules and testdata), `README.md` and `docs/**\/*.md`.
  */
 export async function findWorkflowFiles(root: string): Promise<string[]> {
   const out: string[] = [];
@@ -212,7 +212,8 @@ export async function findWorkflowFiles(root: string): Promise<string[]> {
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const rel = dir ? `${dir}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (e.name === 'node_modules' || (e.name.startsWith('.') && e.name !== '.github')) continue;
+        // Test fixtures are wrong on purpose; dot-folders other than .github hold no workflows.
+        if (e.name === 'node_modules' || e.name === 'testdata' || (e.name.startsWith('.') && e.name !== '.github')) continue;
         await walk(rel);
       } else if (/^action\.ya?ml$/.test(e.name)) out.push(rel);
       else if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(rel)) out.push(rel);
