@@ -1,0 +1,13 @@
+export { checkWorkflows, findWorkflowFiles, UNTRUSTED_CONTEXTS } from './check';
+export type { CheckWorkflowsOptions } from './check';
+export { formatProblem, formatProblems, sortProblems } from './problem';
+export type { WorkflowProblem } from './problem';
+export { HOUSE_RULES } from './house-rules';
+export type { HouseRule } from './house-rules';
+export { actionlint, actionlintRunnerLabels, runnerLabelStatus, RUNNER_LABELS_NEWER_THAN_ACTIONLINT, RETIRED_RUNNER_LABELS } from './actionlint';
+export type { ActionlintFinding } from './actionlint';
+export { schemaErrors } from './schema';
+export type { SchemaError } from './schema';
+export { UsesResolver } from './resolve';
+export type { Resolution, ResolvedInterface, Parameter } from './resolve';
+export { WorkflowCheckErrorCode } from './errors';
