@@ -191,6 +191,22 @@ describe('parseRecipe', () => {
     expect(errs[0]?.message).toContain('{target}');
   });
 
+  it('reports a duplicate source_build dependency at its own line', () => {
+    const text = `${GOOD.replace('dependencies: []\n', '')}source_build:
+  download_url: "https://example.com/demo-{version}.tar.gz"
+  build_type: make
+  dependencies:
+    - zlib
+    - zlib
+  build_dependencies: [demo]
+`;
+    const r = parseRecipe(text, 'recipes/demo.yml');
+    expect(r.issues.map((i) => [i.code, i.field, i.line])).toEqual([
+      ['W_DUPLICATE', 'source_build.dependencies.1', 33],
+      ['E_DEPENDENCY', 'source_build.build_dependencies.0', 34],
+    ]);
+  });
+
   it('warns about unknown keys instead of dropping them silently', () => {
     const r = parseRecipe(GOOD.replace('build:\n', 'colour: blue\nbuild:\n  paralel: true\n'), 'recipes/demo.yml');
     expect(r.recipe).toBeDefined();

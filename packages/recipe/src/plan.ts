@@ -2,8 +2,7 @@ import { PLATFORMS, UserError, assertPlatform, type Platform } from '@potions/co
 import { buildOrder } from './graph';
 import type { ArtifactSpec, PlatformSpec, Recipe, Sha256Pin } from './model';
 import { isSafeVersion, SAFE_TOKEN_HINT } from './names';
-import { renderPlatformTemplate } from './normalize';
-import { renderTemplate } from './template';
+import { renderPlatformTemplate, renderTemplate } from './template';
 
 /** One place a download would be tried, in order. */
 export interface PlannedAttempt {
