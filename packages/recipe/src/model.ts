@@ -104,6 +104,7 @@ export interface Recipe {
   officialBinary: boolean;
   binaryRelpath?: string;
   download: ArtifactSpec & { platforms: Partial<Record<Platform, PlatformSpec>> };
+  /** `security.scan_vulnerabilities` (default true): no effect yet, no scanner reads it (check warns W_NO_EFFECT). */
   scanVulnerabilities: boolean;
   configure: ConfigureSpec;
   build: BuildSpec;

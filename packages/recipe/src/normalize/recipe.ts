@@ -7,6 +7,7 @@ import { normalizeDownload, normalizeOfficialBinary } from './download';
 import { relativePathProblem } from './fields';
 import { CountingSink, type IssueSink } from './issues';
 import { normalizePlatforms } from './platforms';
+import { checkSecurity } from './security';
 import { normalizeSmokeTests } from './smoke-test';
 import { normalizeSourceBuild } from './source-build';
 import { UrlTemplateChecker } from './url-templates';
@@ -51,6 +52,7 @@ export function normalizeRecipe(raw: RawRecipe, sink: IssueSink, fileBase?: stri
   const platforms = normalizePlatforms(raw.download.platforms, issues);
   const urls = new UrlTemplateChecker(platforms, issues);
   const download = normalizeDownload(raw, { officialBinary, versionSource: version.source, platforms, urls }, issues);
+  checkSecurity(raw.security, issues);
   const { configure, build } = normalizeSteps(raw, raw.build_type, [], issues);
   checkInstall(raw, build, issues);
   checkHomepage(raw.homepage, issues);
