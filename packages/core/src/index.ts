@@ -1,5 +1,6 @@
-export { PotionsError, UserError, isUserError, hasCode, formatLocation, describeError, errorMessage } from './errors';
+export { CoreErrorCode, PotionsError, UserError, isUserError, hasCode, withHint, formatLocation, describeError, errorMessage } from './errors';
 export type { SourceLocation } from './errors';
+export { DOCS_BASE_URL, docUrl } from './doc-url';
 export { silentReporter, RecordingReporter, formatBytes } from './reporter';
 export type { Reporter, Progress, ProgressUnit } from './reporter';
 export { ConsoleReporter } from './console-reporter';

@@ -1,3 +1,4 @@
+export { RecipeErrorCode, RecipeIssueCode } from './errors';
 export { parseRecipe, loadRecipeFile, loadRecipeDir, loadRecipePaths, findRecipeFiles, recipeDigest, MAX_RECIPE_BYTES } from './load';
 export type {
   Recipe,

@@ -60,7 +60,7 @@ describe('resolveVersion', () => {
     const srv = (server = await startFakeVersionServer({ tags: {} }));
     const recipe = recipeWith('  source: "github-tag:acme/missing"');
     await expect(resolveVersion(recipe, { githubApiUrl: srv.url, sleep: noSleep })).rejects.toMatchObject({
-      code: 'E_VERSION_FETCH',
+      code: 'E_RECIPE_VERSION_FETCH',
       message: expect.stringContaining('HTTP 404'),
     });
     expect(srv.requests).toHaveLength(1);
@@ -72,7 +72,7 @@ describe('resolveVersion', () => {
     await closed.close();
     const recipe = recipeWith('  source: "github-tag:acme/demo"');
     const err = await resolveVersion(recipe, { githubApiUrl: url, sleep: noSleep, attempts: 1 }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'E_VERSION_FETCH' });
+    expect(err).toMatchObject({ code: 'E_RECIPE_VERSION_FETCH' });
     expect((err as Error).message).toBe(`cannot look up versions at ${url}/repos/acme/demo/tags?per_page=100: fetch failed (ECONNREFUSED)`);
   });
 

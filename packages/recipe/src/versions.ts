@@ -1,5 +1,6 @@
 import { UserError, compareVersions, parseRetryAfter, redactUrl, retry, silentReporter, type Reporter } from '@potions/core';
 import { applyCleanup } from './cleanup';
+import { RecipeErrorCode } from './errors';
 import type { Recipe, VersionSpec } from './model';
 import { isSafeVersion } from './names';
 
@@ -90,9 +91,9 @@ async function get(url: string, headers: Record<string, string>, deps: VersionDe
     );
   } catch (err) {
     const what = err instanceof HttpStatusError ? `HTTP ${err.status}` : withCause(err);
-    throw new UserError('E_VERSION_FETCH', `cannot look up versions at ${redactUrl(url)}: ${what}`, {
+    throw new UserError(RecipeErrorCode.VersionFetch, `cannot look up versions at ${redactUrl(url)}: ${what}`, {
       cause: err,
-      hint: 'give the version explicitly (--version) to skip the network; set GITHUB_TOKEN if GitHub rate-limits you',
+      hint: 'give the version explicitly to skip the network; set GITHUB_TOKEN if GitHub rate-limits you',
     });
   }
 }
@@ -138,9 +139,9 @@ async function githubList(
     try {
       items = JSON.parse(res.text);
     } catch {
-      throw new UserError('E_VERSION_FETCH', `${url} did not return JSON`);
+      throw new UserError(RecipeErrorCode.VersionFetch, `${redactUrl(url)} did not return JSON`);
     }
-    if (!Array.isArray(items)) throw new UserError('E_VERSION_FETCH', `${url} did not return a list of ${kind}`);
+    if (!Array.isArray(items)) throw new UserError(RecipeErrorCode.VersionFetch, `${redactUrl(url)} did not return a list of ${kind}`);
     for (const item of items as Record<string, unknown>[]) {
       if (kind === 'releases') {
         if (item.draft === true || item.prerelease === true) continue;
@@ -204,8 +205,8 @@ export async function resolveVersion(recipe: Recipe, deps: VersionDeps = {}): Pr
   }
   const version = candidates[0];
   if (version === undefined) {
-    throw new UserError('E_NO_VERSION', `no version of "${recipe.name}" found at ${describeSource(spec)} after extract_pattern/exclude_patterns/cleanup`, {
-      hint: 'check version.extract_pattern and version.exclude_patterns, or give --version',
+    throw new UserError(RecipeErrorCode.NoVersion, `no version of "${recipe.name}" found at ${describeSource(spec)} after extract_pattern/exclude_patterns/cleanup`, {
+      hint: 'check version.extract_pattern and version.exclude_patterns, or give the version explicitly',
     });
   }
   return { version, candidates };
