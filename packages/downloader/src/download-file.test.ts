@@ -353,4 +353,20 @@ describe('downloadFile', () => {
       location: { field: 'sha256' },
     });
   });
+
+  it.each([
+    // Past 2^31-1 ms a Node timer fires at once: such a timeout would fail every request at its start.
+    [{ timeouts: { idleMs: 3e9 } }, 'timeouts.idleMs', 'idleMs must be from 1 to 3600000 ms, got 3000000000'],
+    [{ timeouts: { deadlineMs: 0 } }, 'timeouts.deadlineMs', 'deadlineMs must be from 1 to 86400000 ms, got 0'],
+    [{ segments: 65 }, 'segments', 'segments must be a whole number from 1 to 64, got 65'],
+    [{ hedgeDelayMs: -1 }, 'hedgeDelayMs', 'hedgeDelayMs must be from 0 to 3600000 ms, got -1'],
+    [{ maxRedirects: 1.5 }, 'maxRedirects', 'maxRedirects must be a whole number from 0 to 50, got 1.5'],
+    [{ retry: { attemptsPerMirror: 0 } }, 'retry.attemptsPerMirror', 'attemptsPerMirror must be a whole number from 1 to 100, got 0'],
+  ] as [Partial<DownloadOptions>, string, string][])('refuses %j before a request or a write, naming the field', async (options, field, message) => {
+    const s = await server(files);
+    const dest = path.join(dir, 'sub', 'out.bin');
+    await expect(download({ urls: [s.url('/a.bin')], dest, ...options })).rejects.toMatchObject({ code: 'E_DOWNLOAD_OPTIONS', location: { field }, message });
+    expect(s.requests).toHaveLength(0);
+    expect(await fs.readdir(dir)).toEqual([]);
+  });
 });

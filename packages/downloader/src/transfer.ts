@@ -7,10 +7,10 @@ import { PotionsError, backoffDelay, redactUrl, retry, sleep as coreSleep, silen
 import type { Progress } from '@potions/core';
 import { defaultBreaker, originOf } from './breaker';
 import type { CircuitBreaker } from './breaker';
-import { DownloadError, DownloadFault, classifyError, isDestinationError, isDownloadFault } from './errors';
+import { DownloadError, DownloadErrorCode, DownloadFault, classifyError, isDestinationError, isDownloadFault } from './errors';
 import type { DestinationError, MirrorReport } from './errors';
 import type { DownloadEvent } from './events';
-import { DEFAULT_HEDGE_DELAY_MS, DEFAULT_MAX_REDIRECTS, checkTransferOptions } from './options';
+import { checkTransferOptions } from './options';
 import type { DigestAlgorithm, DownloadRetryPolicy, DownloadTimeouts, TransferOptions } from './options';
 
 export interface Validator {
@@ -51,7 +51,7 @@ export interface Attempt {
   ended: boolean;
 }
 
-const NO_MIRROR = 'E_DOWNLOAD_NO_MIRROR';
+const NO_MIRROR = DownloadErrorCode.NoMirror;
 
 export class Transfer {
   readonly urls: string[];
@@ -86,8 +86,8 @@ export class Transfer {
     this.digests = checked.digests;
     this.timeouts = checked.timeouts;
     this.retryPolicy = checked.retry;
-    this.hedgeDelayMs = options.hedgeDelayMs ?? DEFAULT_HEDGE_DELAY_MS;
-    this.maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+    this.hedgeDelayMs = checked.hedgeDelayMs;
+    this.maxRedirects = checked.maxRedirects;
     this.headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     this.size = options.size;
     this.breaker = options.breaker ?? defaultBreaker;
@@ -386,7 +386,7 @@ export class Transfer {
     const mirrors = this.report();
     if (typeof err === 'object' && err !== null && (err as { userError?: unknown }).userError === true) {
       // A local error (the destination): reported as itself, not as the mirrors' failure.
-      if ((err as { code?: unknown }).code !== 'E_DOWNLOAD_FAILED') {
+      if ((err as { code?: unknown }).code !== DownloadErrorCode.Failed) {
         this.emit({ type: 'failed', attempts: this.attempts, durationMs: elapsedMs, mirrors });
         return err;
       }
@@ -415,7 +415,7 @@ export class Transfer {
     const integrity = mirrors.some((r) => r.errorClass === 'integrity');
     const hint = integrity
       ? 'a mirror served different bytes than the pinned size or checksum: check the pin, then the mirror'
-      : 'check the URLs; raise --deadline or the timeouts if the mirrors are only slow';
+      : 'check the URLs; if the mirrors are only slow, allow more time (the deadline, the timeouts)';
     this.emit({ type: 'failed', attempts: this.attempts, durationMs: elapsedMs, mirrors });
     return new DownloadError(message, { mirrors, attempts: this.attempts, elapsedMs, hint, cause: err });
   }
