@@ -16,3 +16,5 @@ export { spawnExec, captureOutput } from './exec';
 export type { Exec, ExecRequest, ExecResult } from './exec';
 export { systemNow } from './clock';
 export type { Now } from './clock';
+export { monotonicClock } from './monotonic-clock';
+export type { MonotonicClock } from './monotonic-clock';

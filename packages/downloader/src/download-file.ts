@@ -202,7 +202,7 @@ class FileRound {
     }
     const algorithms = [...new Set<DigestAlgorithm>(['sha256', ...t.digests.keys()])];
     this.hasher = new OrderedHasher(algorithms, fh, () => this.plan.segments);
-    this.writer = new StateWriter(s.paths.state, () => this.snapshot(), t.now);
+    this.writer = new StateWriter(s.paths.state, () => this.snapshot(), t.clock);
     this.roundSignal = t.signal;
     if (this.resumedBytes > 0) t.progressed(this.resumedBytes, this.plan.total);
   }
@@ -414,7 +414,7 @@ class FileRound {
       const cl = res.headers['content-length'];
       total = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : undefined;
     } else {
-      throw statusFault(res.status, res.statusText, parseRetryAfter(res.headers['retry-after'], t.now()));
+      throw statusFault(res.status, res.statusText, parseRetryAfter(res.headers['retry-after'], t.now));
     }
     if (t.size !== undefined && total !== undefined && total !== t.size) {
       throw new DownloadFault('integrity', `the mirror has ${total} bytes, the pinned size is ${t.size}`, {
@@ -572,7 +572,7 @@ class FileRound {
       url: this.primary?.display ?? this.savedUrl ?? redactUrl(t.urls[0] as string),
       sources: [...this.contributors],
       attempts: t.attempts,
-      durationMs: t.now() - t.started,
+      durationMs: t.clock() - t.started,
       resumedBytes: this.resumedBytes,
       segments: this.connections,
     };

@@ -1,5 +1,5 @@
 import { UserError, redactUrl } from '@potions/core';
-import type { Reporter } from '@potions/core';
+import type { MonotonicClock, Now, Reporter } from '@potions/core';
 import { DownloadErrorCode } from './errors';
 import type { CircuitBreaker } from './breaker';
 import type { DownloadEvent } from './events';
@@ -54,7 +54,10 @@ export interface TransferOptions {
   label?: string;
   onEvent?: (event: DownloadEvent) => void;
   signal?: AbortSignal;
-  now?: () => number;
+  /** Wall-clock time, for Retry-After dates; default `systemNow`. */
+  now?: Now;
+  /** Elapsed time, for durations and the deadline; default `monotonicClock`. */
+  clock?: MonotonicClock;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
 }

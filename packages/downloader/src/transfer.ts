@@ -3,8 +3,8 @@
  * mirror has fared, the retry loop (core `retry`), hedging, the deadline,
  * events and progress. `downloadFile` and `downloadToBuffer` both build on it.
  */
-import { PotionsError, backoffDelay, redactUrl, retry, sleep as coreSleep, silentReporter, urlSecrets } from '@potions/core';
-import type { Progress } from '@potions/core';
+import { PotionsError, backoffDelay, monotonicClock, redactUrl, retry, sleep as coreSleep, silentReporter, systemNow, urlSecrets } from '@potions/core';
+import type { MonotonicClock, Now, Progress } from '@potions/core';
 import { defaultBreaker, originOf } from './breaker';
 import type { CircuitBreaker } from './breaker';
 import { DownloadError, DownloadErrorCode, DownloadFault, classifyError, isDestinationError, isDownloadFault } from './errors';
@@ -66,7 +66,10 @@ export class Transfer {
   readonly started: number;
   readonly deadlineAt: number;
   readonly signal: AbortSignal;
-  readonly now: () => number;
+  /** Wall-clock time, for Retry-After dates. */
+  readonly now: Now;
+  /** Elapsed time, for durations and the deadline. */
+  readonly clock: MonotonicClock;
   readonly label: string;
   attempts = 0;
   bytesDone = 0;
@@ -91,12 +94,13 @@ export class Transfer {
     this.headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     this.size = options.size;
     this.breaker = options.breaker ?? defaultBreaker;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? systemNow;
+    this.clock = options.clock ?? monotonicClock;
     this.sleep = options.sleep ?? coreSleep;
     this.random = options.random ?? Math.random;
     this.onEvent = options.onEvent;
     this.label = label;
-    this.started = this.now();
+    this.started = this.clock();
     this.deadlineAt = this.started + this.timeouts.deadlineMs;
     this.mirrors = this.breaker.order(this.urls).map((url) => ({
       url,
@@ -174,7 +178,7 @@ export class Transfer {
       number: ++this.attempts,
       segment,
       rangeStart,
-      started: this.now(),
+      started: this.clock(),
       bytes: 0,
       signal: AbortSignal.any([signal ?? this.signal, controller.signal]),
       cancelled: false,
@@ -199,7 +203,7 @@ export class Transfer {
       rangeStart: a.rangeStart,
       status: a.status ?? fault?.status,
       bytes: a.bytes,
-      durationMs: this.now() - a.started,
+      durationMs: this.clock() - a.started,
       outcome,
       errorClass: fault?.errorClass,
       error: fault?.message,
@@ -256,7 +260,7 @@ export class Transfer {
     m.retryableFailures++;
     if (m.retryableFailures >= this.retryPolicy.attemptsPerMirror) m.exhausted = true;
     const wait = fault.retryAfterMs;
-    if (wait !== undefined && (wait > this.retryPolicy.maxRetryAfterMs || this.now() + wait >= this.deadlineAt)) {
+    if (wait !== undefined && (wait > this.retryPolicy.maxRetryAfterMs || this.clock() + wait >= this.deadlineAt)) {
       m.exhausted = true;
     }
   }
@@ -282,7 +286,7 @@ export class Transfer {
       {
         attempts: Number.MAX_SAFE_INTEGER,
         deadline: this.deadlineAt,
-        now: this.now,
+        clock: this.clock,
         sleep: this.sleep,
         signal,
         shouldRetry: (err) => {
@@ -382,7 +386,7 @@ export class Transfer {
 
   /** The readable error a failed download throws. */
   toError(err: unknown): unknown {
-    const elapsedMs = this.now() - this.started;
+    const elapsedMs = this.clock() - this.started;
     const mirrors = this.report();
     if (typeof err === 'object' && err !== null && (err as { userError?: unknown }).userError === true) {
       // A local error (the destination): reported as itself, not as the mirrors' failure.
@@ -393,7 +397,7 @@ export class Transfer {
     }
     const fault = isDownloadFault(err) ? err : undefined;
     let why: string;
-    if (fault?.errorClass === 'deadline' || this.now() >= this.deadlineAt) {
+    if (fault?.errorClass === 'deadline' || this.clock() >= this.deadlineAt) {
       why = `the deadline of ${fmtSeconds(this.timeouts.deadlineMs)} passed`;
     } else if (fault?.errorClass === 'aborted') {
       why = 'it was cancelled';

@@ -56,6 +56,18 @@ describe('resolveVersion', () => {
     expect(slept[0]).toBe(2000);
   });
 
+  it('waits for the rate-limit reset of GitHub, measured on the clock it is given', async () => {
+    const srv = (server = await startFakeVersionServer({
+      tags: { 'acme/tool': ['v1.0.0'] },
+      failFirst: { '/repos/acme/tool/tags': [{ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000030' } }] },
+    }));
+    const slept: number[] = [];
+    const recipe = recipeWith('  source: "github-tag:acme/tool"\n  cleanup: "v:"');
+    const got = await resolveVersion(recipe, { githubApiUrl: srv.url, now: () => new Date(1_700_000_000_000), sleep: async (ms) => void slept.push(ms) });
+    expect(got.version).toBe('1.0.0');
+    expect(slept).toEqual([30_000]);
+  });
+
   it('gives up with a clear message on a permanent error', async () => {
     const srv = (server = await startFakeVersionServer({ tags: {} }));
     const recipe = recipeWith('  source: "github-tag:acme/missing"');

@@ -1,4 +1,4 @@
-import { UserError, compareVersions, parseRetryAfter, redactUrl, retry, silentReporter, type Reporter } from '@potions/core';
+import { UserError, compareVersions, parseRetryAfter, redactUrl, retry, silentReporter, systemNow, type Now, type Reporter } from '@potions/core';
 import { applyCleanup } from './cleanup';
 import { RecipeErrorCode } from './errors';
 import type { Recipe, VersionSpec } from './model';
@@ -15,7 +15,8 @@ export interface VersionDeps {
   token?: string;
   reporter?: Reporter;
   sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
+  /** Wall-clock time, for Retry-After dates and GitHub's rate-limit reset; default `systemNow`. */
+  now?: Now;
   /** Attempts per request, default 4. */
   attempts?: number;
   /** Pages of releases/tags to read at most, default 5 (100 per page). */
@@ -56,17 +57,17 @@ interface Page {
 
 async function get(url: string, headers: Record<string, string>, deps: VersionDeps): Promise<Page> {
   const doFetch = deps.fetch ?? fetch;
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? systemNow;
   const maxAfter = deps.maxRetryAfterMs ?? 60_000;
   try {
     return await retry(
       async () => {
         const res = await doFetch(url, { headers, signal: AbortSignal.timeout(deps.timeoutMs ?? 30_000), redirect: 'follow' });
         if (!res.ok) {
-          let afterMs = parseRetryAfter(res.headers.get('retry-after'), now());
+          let afterMs = parseRetryAfter(res.headers.get('retry-after'), now);
           const reset = res.headers.get('x-ratelimit-reset');
           if (afterMs === undefined && res.headers.get('x-ratelimit-remaining') === '0' && reset && /^\d+$/.test(reset)) {
-            afterMs = Math.max(0, Number(reset) * 1000 - now());
+            afterMs = Math.max(0, Number(reset) * 1000 - now().getTime());
           }
           await res.body?.cancel();
           throw new HttpStatusError(res.status, url, afterMs);
@@ -76,7 +77,6 @@ async function get(url: string, headers: Record<string, string>, deps: VersionDe
       {
         attempts: deps.attempts ?? 4,
         sleep: deps.sleep,
-        now: deps.now,
         shouldRetry: (err) => {
           if (err instanceof HttpStatusError) {
             if (!transient(err.status)) return false;
