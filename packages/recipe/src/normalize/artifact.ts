@@ -50,7 +50,7 @@ function httpUrls(a: RawArtifact, ctx: ArtifactContext, urls: UrlTemplateChecker
     issues.warn('W_NO_EFFECT', 'git_url and git_tag_prefix are used only with method: git', [...base, a.git_url !== undefined ? 'git_url' : 'git_tag_prefix']);
   }
   if (a.download_url === undefined && ctx.downloadOptional) {
-    issues.warn('W_NO_DOWNLOAD', 'no download_url: the custom steps start in an empty folder and must fetch what they need, which Potions cannot verify', base);
+    issues.warn('W_NO_DOWNLOAD', 'no download_url: there is no source to fetch and verify, so plan and build refuse this recipe; custom steps that fetch what they need cannot be verified', base);
   } else if (a.download_url === undefined) {
     issues.error('E_DOWNLOAD', 'download_url is required (or method: git with git_url)', base);
   }
