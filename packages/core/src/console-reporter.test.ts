@@ -18,7 +18,7 @@ describe('ConsoleReporter', () => {
   it('prints a progress line every few seconds when the output is a log, not a TTY', () => {
     let now = 0;
     const s = sink(false);
-    const r = new ConsoleReporter({ stream: s.stream, lineInterval: 5, now: () => now });
+    const r = new ConsoleReporter({ stream: s.stream, lineInterval: 5, clock: () => now });
     const p = r.progress('jq.tar.gz', 4 * 1024 * 1024);
     p.update(0);
     now = 1000;
@@ -34,7 +34,7 @@ describe('ConsoleReporter', () => {
   it('redraws one bar in place on a TTY', () => {
     let now = 0;
     const s = sink(true);
-    const r = new ConsoleReporter({ stream: s.stream, now: () => now });
+    const r = new ConsoleReporter({ stream: s.stream, clock: () => now });
     const p = r.progress('file', 100);
     now = 200;
     p.update(50);
@@ -45,7 +45,7 @@ describe('ConsoleReporter', () => {
   it('counts lines of build output without a byte rate', () => {
     let now = 0;
     const s = sink(false);
-    const r = new ConsoleReporter({ stream: s.stream, lineInterval: 1, now: () => now });
+    const r = new ConsoleReporter({ stream: s.stream, lineInterval: 1, clock: () => now });
     const p = r.progress('hello make', undefined, 'lines');
     p.update(1);
     now = 2000;

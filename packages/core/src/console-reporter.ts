@@ -1,3 +1,4 @@
+import { monotonicClock, type MonotonicClock } from './monotonic-clock';
 import type { Progress, ProgressUnit, Reporter } from './reporter';
 import { formatBytes } from './reporter';
 
@@ -7,7 +8,8 @@ export interface ConsoleReporterOptions {
   verbose?: boolean;
   /** Seconds between progress lines when the stream is not a TTY. */
   lineInterval?: number;
-  now?: () => number;
+  /** Elapsed time, for rates and the line interval; default `monotonicClock`. */
+  clock?: MonotonicClock;
 }
 
 /** The terminal: a redrawn bar on a TTY, a line every few seconds elsewhere. */
@@ -15,14 +17,14 @@ export class ConsoleReporter implements Reporter {
   private readonly stream: NodeJS.WriteStream;
   private readonly verbose: boolean;
   private readonly lineInterval: number;
-  private readonly now: () => number;
+  private readonly clock: MonotonicClock;
   private readonly secrets = new Set<string>();
 
   constructor(options: ConsoleReporterOptions = {}) {
     this.stream = options.stream ?? process.stderr;
     this.verbose = options.verbose ?? false;
     this.lineInterval = (options.lineInterval ?? 5) * 1000;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? monotonicClock;
   }
 
   private mask(message: string): string {
@@ -55,14 +57,14 @@ export class ConsoleReporter implements Reporter {
 
   progress(label: string, total?: number, unit: ProgressUnit = 'bytes'): Progress {
     const tty = this.stream.isTTY === true;
-    const started = this.now();
+    const started = this.clock();
     let last = 0;
     // In a log, the first line comes one interval after the start, then one per interval.
     let lastLine = started;
     let finished = false;
     const render = (done: number, t?: number): string => {
       if (unit === 'lines') return `${label}: ${done} lines of output`;
-      const elapsed = Math.max((this.now() - started) / 1000, 0.001);
+      const elapsed = Math.max((this.clock() - started) / 1000, 0.001);
       const rate = `${formatBytes(done / elapsed)}/s`;
       if (t && t > 0) {
         const pct = Math.min(100, (done / t) * 100);
@@ -76,7 +78,7 @@ export class ConsoleReporter implements Reporter {
     return {
       update: (done, t = total) => {
         if (finished) return;
-        const now = this.now();
+        const now = this.clock();
         if (tty) {
           if (now - last < 100) return;
           last = now;

@@ -7,6 +7,14 @@
  * Compare errors by `code`, never with `instanceof`: bundled actions can hold
  * two copies of a class.
  */
+/** Every error code this package throws; compare errors by `code`. */
+export const CoreErrorCode = {
+  /** A platform name that is not one of the four (`assertPlatform`). */
+  UnknownPlatform: 'E_CORE_PLATFORM',
+} as const;
+
+export type CoreErrorCode = (typeof CoreErrorCode)[keyof typeof CoreErrorCode];
+
 export class PotionsError extends Error {
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
@@ -38,6 +46,21 @@ export class UserError extends PotionsError {
     this.location = options?.location;
     this.hint = options?.hint;
   }
+}
+
+/**
+ * The same user error with another hint: how an edge (a CLI command, an
+ * action) names its own flags or inputs, which library messages never do.
+ * Code, message, location and every other field the error carries (a
+ * download's mirrors, its partial file) stay as they were; the original is
+ * the cause.
+ */
+export function withHint(err: UserError, hint: string | undefined): UserError {
+  const out = new UserError(err.code, err.message, { cause: err, location: err.location, hint });
+  for (const [key, value] of Object.entries(err)) {
+    if (!Object.prototype.hasOwnProperty.call(out, key)) (out as unknown as Record<string, unknown>)[key] = value;
+  }
+  return out;
 }
 
 /** True for a user's mistake, also across bundled copies of this module. */

@@ -1,5 +1,6 @@
-export { PotionsError, UserError, isUserError, hasCode, formatLocation, describeError, errorMessage } from './errors';
+export { CoreErrorCode, PotionsError, UserError, isUserError, hasCode, withHint, formatLocation, describeError, errorMessage } from './errors';
 export type { SourceLocation } from './errors';
+export { DOCS_BASE_URL, docUrl } from './doc-url';
 export { silentReporter, RecordingReporter, formatBytes } from './reporter';
 export type { Reporter, Progress, ProgressUnit } from './reporter';
 export { ConsoleReporter } from './console-reporter';
@@ -15,3 +16,5 @@ export { spawnExec, captureOutput } from './exec';
 export type { Exec, ExecRequest, ExecResult } from './exec';
 export { systemNow } from './clock';
 export type { Now } from './clock';
+export { monotonicClock } from './monotonic-clock';
+export type { MonotonicClock } from './monotonic-clock';

@@ -1,4 +1,4 @@
-import { UserError } from './errors';
+import { CoreErrorCode, UserError } from './errors';
 
 /** The four platforms Potions ships, in the order they are listed everywhere. */
 export const PLATFORMS = ['darwin-x86_64', 'darwin-arm64', 'linux-amd64', 'linux-arm64'] as const;
@@ -8,9 +8,10 @@ export function isPlatform(value: unknown): value is Platform {
   return typeof value === 'string' && (PLATFORMS as readonly string[]).includes(value);
 }
 
-export function assertPlatform(value: string, field = 'platform'): Platform {
+/** `value` as a Platform, or a UserError; `where` (an edge's flag or input, `--platform`) goes into the message. */
+export function assertPlatform(value: string, where?: string): Platform {
   if (!isPlatform(value)) {
-    throw new UserError('E_PLATFORM', `unknown platform "${value}" in ${field}`, {
+    throw new UserError(CoreErrorCode.UnknownPlatform, `unknown platform "${value}"${where ? ` in ${where}` : ''}`, {
       hint: `use one of: ${PLATFORMS.join(', ')}`,
     });
   }

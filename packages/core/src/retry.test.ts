@@ -51,7 +51,7 @@ describe('retry', () => {
           calls++;
           throw new Error('busy');
         },
-        { attempts: 10, deadline: 1000, now: () => 900, random: () => 1, baseMs: 500, sleep: async () => {} },
+        { attempts: 10, deadline: 1000, clock: () => 900, random: () => 1, baseMs: 500, sleep: async () => {} },
       ),
     ).rejects.toThrow('busy');
     expect(calls).toBe(1);
@@ -59,7 +59,7 @@ describe('retry', () => {
 
   it('parses both forms of Retry-After', () => {
     expect(parseRetryAfter('3')).toBe(3000);
-    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4000)).toBe(6000);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), () => new Date(4000))).toBe(6000);
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(parseRetryAfter(undefined)).toBeUndefined();
   });

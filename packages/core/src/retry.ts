@@ -1,3 +1,6 @@
+import { systemNow, type Now } from './clock';
+import { monotonicClock, type MonotonicClock } from './monotonic-clock';
+
 /**
  * The one retry helper: exponential backoff with full jitter, `Retry-After`
  * honoured, an injectable sleep and clock, and the caller deciding what is
@@ -16,13 +19,14 @@ export interface RetryOptions {
   baseMs?: number;
   /** Upper bound for one delay in ms. Default 10 000. */
   maxMs?: number;
-  /** Absolute deadline (epoch ms); no retry starts past it. */
+  /** No retry starts past this time of `clock` (elapsed ms, not a date). */
   deadline?: number;
   /** Decide from the error (and attempt number) whether to try again. */
   shouldRetry?: (err: unknown, attempt: number) => RetryDecision | boolean;
   onRetry?: (info: { err: unknown; attempt: number; delayMs: number }) => void;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  now?: () => number;
+  /** The clock `deadline` is measured on; default `monotonicClock`. */
+  clock?: MonotonicClock;
   random?: () => number;
   signal?: AbortSignal;
 }
@@ -57,21 +61,21 @@ export function backoffDelay(
 }
 
 /**
- * Parse an HTTP `Retry-After` value (seconds or an HTTP date) into ms.
- * Returns undefined when absent or unparseable.
+ * Parse an HTTP `Retry-After` value (seconds or an HTTP date, measured from
+ * `now`) into ms. Returns undefined when absent or unparseable.
  */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(value: string | null | undefined, now: Now = systemNow): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  return Math.max(0, date - now().getTime());
 }
 
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const attempts = options.attempts ?? 4;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? monotonicClock;
   const doSleep = options.sleep ?? sleep;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -84,7 +88,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       const jittered = backoffDelay(attempt - 1, options);
       // The server knows best when it will be ready: its Retry-After wins over our guess.
       const delayMs = decision.afterMs ?? jittered;
-      if (options.deadline !== undefined && now() + delayMs >= options.deadline) throw err;
+      if (options.deadline !== undefined && clock() + delayMs >= options.deadline) throw err;
       options.onRetry?.({ err, attempt, delayMs });
       await doSleep(delayMs, options.signal);
     }

@@ -1,3 +1,5 @@
+import { monotonicClock, type MonotonicClock } from '@potions/core';
+
 /**
  * A circuit breaker per mirror origin, shared by the downloads of one
  * process: a mirror that failed `failureThreshold` times in a row is tried
@@ -9,7 +11,8 @@ export interface CircuitBreakerOptions {
   failureThreshold?: number;
   /** How long an open circuit demotes the mirror, in ms. Default 60 000. */
   cooldownMs?: number;
-  now?: () => number;
+  /** Elapsed time, for the cooldown; default `monotonicClock`. */
+  clock?: MonotonicClock;
 }
 
 interface OriginState {
@@ -20,13 +23,13 @@ interface OriginState {
 export class CircuitBreaker {
   private readonly threshold: number;
   private readonly cooldownMs: number;
-  private readonly now: () => number;
+  private readonly clock: MonotonicClock;
   private readonly origins = new Map<string, OriginState>();
 
   constructor(options: CircuitBreakerOptions = {}) {
     this.threshold = options.failureThreshold ?? 5;
     this.cooldownMs = options.cooldownMs ?? 60_000;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? monotonicClock;
   }
 
   private state(url: string): OriginState {
@@ -48,13 +51,13 @@ export class CircuitBreaker {
   failure(url: string): void {
     const s = this.state(url);
     s.failures++;
-    if (s.failures >= this.threshold) s.openUntil = this.now() + this.cooldownMs;
+    if (s.failures >= this.threshold) s.openUntil = this.clock() + this.cooldownMs;
   }
 
   /** True while the mirror is cooling off. */
   isOpen(url: string): boolean {
     const s = this.origins.get(originOf(url));
-    return s !== undefined && s.openUntil > this.now();
+    return s !== undefined && s.openUntil > this.clock();
   }
 
   /** The URLs in priority order, cooling-off mirrors moved last (each group keeps its order). */

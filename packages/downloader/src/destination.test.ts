@@ -56,7 +56,7 @@ describe('downloadFile: the destination', () => {
     const dest = path.join(dir, 'sub');
     await fs.mkdir(dest);
     await expect(download(dest)).rejects.toMatchObject({
-      code: 'E_DEST_IS_DIR',
+      code: 'E_DOWNLOAD_DEST_IS_DIR',
       message: expect.stringContaining(`${dest} is a folder`),
     });
     expect(a.requests).toHaveLength(0);
@@ -68,7 +68,7 @@ describe('downloadFile: the destination', () => {
     await fs.writeFile(path.join(dir, 'a.bin'), 'a file');
     const dest = path.join(dir, 'a.bin', 'x.bin');
     const err = await failure(download(dest));
-    expect(err).toMatchObject({ code: 'E_DEST_UNWRITABLE' });
+    expect(err).toMatchObject({ code: 'E_DOWNLOAD_DEST_UNWRITABLE' });
     expect(err.message).toContain(dest);
     expect(err.message).toContain(`${path.join(dir, 'a.bin')} is not a folder`);
     expect(err.message).not.toContain('deadline');
@@ -86,7 +86,7 @@ describe('downloadFile: the destination', () => {
     expect(sha256(await fs.readFile(deep))).toBe(sha256(data));
     // Node 20's recursive mkdir never returns under /proc; this must fail at once.
     await expect(download('/proc/potions-nope/x.bin')).rejects.toMatchObject({
-      code: 'E_DEST_UNWRITABLE',
+      code: 'E_DOWNLOAD_DEST_UNWRITABLE',
       message: expect.stringContaining('/proc/potions-nope'),
     });
     expect(a.requests.length).toBe(2);
@@ -102,7 +102,7 @@ describe('downloadFile: the destination', () => {
     await fs.writeFile(partial.state, JSON.stringify(state));
     const events: DownloadEvent[] = [];
     const err = await failure(download(dest, { sha256: sha256(data), onEvent: (e) => events.push(e) }));
-    expect(err.code).toBe('E_DEST_WRITE');
+    expect(err.code).toBe('E_DOWNLOAD_DEST_WRITE');
     expect(err.message).toContain('ENOSPC');
     expect(err.message).toContain(partial.data);
     expect(a.requests).toHaveLength(1);

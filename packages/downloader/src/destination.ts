@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DestinationError, destinationError, osCodeOf } from './errors';
+import { DestinationError, DownloadErrorCode, destinationError, osCodeOf } from './errors';
 
 /**
  * Make sure `dest` (absolute) can become a file: it is not a folder, and its
@@ -18,10 +18,10 @@ export async function prepareDestination(dest: string): Promise<string[]> {
     const code = osCodeOf(err);
     if (code === 'ENOTDIR') notDir = err;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw destinationError('E_DEST_UNWRITABLE', dest, `cannot write to ${dest}`, err);
+    throw destinationError(DownloadErrorCode.DestUnwritable, dest, `cannot write to ${dest}`, err);
   });
   if (st?.isDirectory()) {
-    throw new DestinationError('E_DEST_IS_DIR', `cannot download to ${dest}: ${dest} is a folder`, {
+    throw new DestinationError(DownloadErrorCode.DestIsDir, `cannot download to ${dest}: ${dest} is a folder`, {
       path: dest,
       hint: `give the file's path, e.g. ${path.join(dest, 'NAME')}`,
     });
@@ -35,11 +35,11 @@ export async function prepareDestination(dest: string): Promise<string[]> {
     const s = await fs.stat(dir).catch((err: unknown) => {
       const code = osCodeOf(err);
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      throw destinationError('E_DEST_UNWRITABLE', dest, `cannot write to ${dest}`, err);
+      throw destinationError(DownloadErrorCode.DestUnwritable, dest, `cannot write to ${dest}`, err);
     });
     if (s) {
       if (!s.isDirectory()) {
-        throw new DestinationError('E_DEST_UNWRITABLE', `cannot write to ${dest}: ${dir} is not a folder`, {
+        throw new DestinationError(DownloadErrorCode.DestUnwritable, `cannot write to ${dest}: ${dir} is not a folder`, {
           path: dest,
           osCode: 'ENOTDIR',
           hint: 'choose a destination file in a folder you can write to',
@@ -61,7 +61,7 @@ export async function prepareDestination(dest: string): Promise<string[]> {
     } catch (err) {
       if (osCodeOf(err) === 'EEXIST' && (await fs.stat(d).catch(() => undefined))?.isDirectory()) continue;
       await removeFolders(created);
-      throw destinationError('E_DEST_UNWRITABLE', d, `cannot create the folder ${d} for ${dest}`, err);
+      throw destinationError(DownloadErrorCode.DestUnwritable, d, `cannot create the folder ${d} for ${dest}`, err);
     }
   }
   return created;
@@ -83,6 +83,6 @@ export async function openPartial(file: string, flags: 'r+' | 'w+'): Promise<fs.
   try {
     return await fs.open(file, flags);
   } catch (err) {
-    throw destinationError('E_DEST_UNWRITABLE', file, `cannot write to ${file}`, err);
+    throw destinationError(DownloadErrorCode.DestUnwritable, file, `cannot write to ${file}`, err);
   }
 }

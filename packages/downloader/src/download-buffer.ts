@@ -76,7 +76,7 @@ async function open(t: Transfer, a: Attempt): Promise<Opened> {
     a.status = res.status;
     if (res.status !== 200) {
       res.body.destroy();
-      throw statusFault(res.status, res.statusText, parseRetryAfter(res.headers['retry-after'], t.now()));
+      throw statusFault(res.status, res.statusText, parseRetryAfter(res.headers['retry-after'], t.now));
     }
     return { attempt: a, res, discard: () => res.body.destroy() };
   } catch (err) {
@@ -121,7 +121,7 @@ async function read(t: Transfer, o: Opened, maxBytes: number): Promise<BufferRes
       digests,
       contentType: res.headers['content-type'],
       attempts: t.attempts,
-      durationMs: t.now() - t.started,
+      durationMs: t.clock() - t.started,
     };
   } catch (err) {
     t.unprogressed(a.bytes);

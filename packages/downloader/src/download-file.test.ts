@@ -118,12 +118,20 @@ describe('downloadFile', () => {
     const b = await server(files, { faults: [{ fault: { kind: 'status', status: 503 } }] });
     const c = await server(files, { faults: [{ fault: { kind: 'black-hole' } }] });
     const urls = [a.url('/a.bin'), b.url('/a.bin'), c.url('/a.bin')];
-    const started = Date.now();
+    const events: DownloadEvent[] = [];
     const err = await failure(
-      download({ urls, timeouts: { firstByteMs: 500, deadlineMs: 4_000 }, retry: { attemptsPerMirror: 3 } }),
+      download({ urls, timeouts: { firstByteMs: 500, deadlineMs: 20_000 }, retry: { attemptsPerMirror: 3 }, onEvent: (e) => events.push(e) }),
     );
-    expect(Date.now() - started).toBeLessThan(4_000 + 1_000);
     expect(err.code).toBe('E_DOWNLOAD_FAILED');
+    // It ends because every mirror used up its tries (a 404 at once, the others three each), not at the deadline.
+    expect(err.message).toContain('every mirror failed');
+    expect(err.mirrors.map((m) => m.attempts)).toEqual([1, 3, 3]);
+    expect([a.requests.length, b.requests.length, c.requests.length]).toEqual([1, 3, 3]);
+    expect(events.filter((e) => e.type === 'attempt').map((e) => e.type === 'attempt' && e.errorClass)).toEqual([
+      'http-permanent',
+      ...Array(3).fill('http-retryable'),
+      ...Array(3).fill('first-byte-timeout'),
+    ]);
     for (const u of urls) expect(err.message).toContain(u);
     expect(err.message).toContain('HTTP 404');
     expect(err.message).toContain('HTTP 503');
@@ -352,5 +360,21 @@ describe('downloadFile', () => {
       code: 'E_DOWNLOAD_OPTIONS',
       location: { field: 'sha256' },
     });
+  });
+
+  it.each([
+    // Past 2^31-1 ms a Node timer fires at once: such a timeout would fail every request at its start.
+    [{ timeouts: { idleMs: 3e9 } }, 'timeouts.idleMs', 'idleMs must be from 1 to 3600000 ms, got 3000000000'],
+    [{ timeouts: { deadlineMs: 0 } }, 'timeouts.deadlineMs', 'deadlineMs must be from 1 to 86400000 ms, got 0'],
+    [{ segments: 65 }, 'segments', 'segments must be a whole number from 1 to 64, got 65'],
+    [{ hedgeDelayMs: -1 }, 'hedgeDelayMs', 'hedgeDelayMs must be from 0 to 3600000 ms, got -1'],
+    [{ maxRedirects: 1.5 }, 'maxRedirects', 'maxRedirects must be a whole number from 0 to 50, got 1.5'],
+    [{ retry: { attemptsPerMirror: 0 } }, 'retry.attemptsPerMirror', 'attemptsPerMirror must be a whole number from 1 to 100, got 0'],
+  ] as [Partial<DownloadOptions>, string, string][])('refuses %j before a request or a write, naming the field', async (options, field, message) => {
+    const s = await server(files);
+    const dest = path.join(dir, 'sub', 'out.bin');
+    await expect(download({ urls: [s.url('/a.bin')], dest, ...options })).rejects.toMatchObject({ code: 'E_DOWNLOAD_OPTIONS', location: { field }, message });
+    expect(s.requests).toHaveLength(0);
+    expect(await fs.readdir(dir)).toEqual([]);
   });
 });

@@ -8,12 +8,13 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError, formatBytes, parseRetryAfter, redactUrl } from '@potions/core';
 import { openPartial, prepareDestination, removeFolders } from './destination';
-import { DownloadFault, destinationError, isDownloadFault, osCodeOf, statusFault } from './errors';
+import { DownloadErrorCode, DownloadFault, destinationError, isDownloadFault, osCodeOf, statusFault } from './errors';
 import { openUrl, readBody } from './http';
 import type { OpenResponse } from './http';
 import { OrderedHasher } from './ordered-hasher';
 import type { Segment } from './ordered-hasher';
 import type { DigestAlgorithm, TransferOptions } from './options';
+import { DOWNLOAD_LIMITS, rangeProblem } from './options';
 import { StateWriter, loadState, partialPaths, removePartial } from './partial-state';
 import type { PartialPaths, SavedState } from './partial-state';
 import { Transfer, fmtSeconds, isNoMirrorLeft } from './transfer';
@@ -67,14 +68,11 @@ export const DEFAULT_MIN_SEGMENT_BYTES = 8 * 1024 * 1024;
 /** Download one artifact from its mirrors to `dest`, verified; throws `DownloadError` (E_DOWNLOAD_FAILED). */
 export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
   if (typeof options.dest !== 'string' || options.dest === '') {
-    throw new UserError('E_DOWNLOAD_OPTIONS', 'no destination file given', { location: { field: 'dest' } });
+    throw new UserError(DownloadErrorCode.Options, 'no destination file given', { location: { field: 'dest' } });
   }
   const segments = options.segments ?? DEFAULT_SEGMENTS;
-  if (!Number.isInteger(segments) || segments < 1 || segments > 64) {
-    throw new UserError('E_DOWNLOAD_OPTIONS', `segments must be a whole number from 1 to 64, got ${segments}`, {
-      location: { field: 'segments' },
-    });
-  }
+  const segmentsProblem = rangeProblem('segments', segments, DOWNLOAD_LIMITS.segments, { whole: true });
+  if (segmentsProblem) throw new UserError(DownloadErrorCode.Options, segmentsProblem, { location: { field: 'segments' } });
   const dest = path.resolve(options.dest);
   const t = new Transfer(options, options.label ?? path.basename(dest));
   const paths = partialPaths(dest);
@@ -125,7 +123,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   } catch (caught) {
     // A file-system error that escaped (truncate, fsync, read-back for hashing) is the destination's.
     const err = osCodeOf(caught)
-      ? destinationError('E_DEST_WRITE', paths.data, `writing ${paths.data} failed`, caught)
+      ? destinationError(DownloadErrorCode.DestWrite, paths.data, `writing ${paths.data} failed`, caught)
       : caught;
     const restart = isDownloadFault(err) && err.restart;
     const saved = options.keepPartial !== false && !restart ? await loadState(paths, t.digests, t.size) : undefined;
@@ -204,7 +202,7 @@ class FileRound {
     }
     const algorithms = [...new Set<DigestAlgorithm>(['sha256', ...t.digests.keys()])];
     this.hasher = new OrderedHasher(algorithms, fh, () => this.plan.segments);
-    this.writer = new StateWriter(s.paths.state, () => this.snapshot(), t.now);
+    this.writer = new StateWriter(s.paths.state, () => this.snapshot(), t.clock);
     this.roundSignal = t.signal;
     if (this.resumedBytes > 0) t.progressed(this.resumedBytes, this.plan.total);
   }
@@ -416,7 +414,7 @@ class FileRound {
       const cl = res.headers['content-length'];
       total = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : undefined;
     } else {
-      throw statusFault(res.status, res.statusText, parseRetryAfter(res.headers['retry-after'], t.now()));
+      throw statusFault(res.status, res.statusText, parseRetryAfter(res.headers['retry-after'], t.now));
     }
     if (t.size !== undefined && total !== undefined && total !== t.size) {
       throw new DownloadFault('integrity', `the mirror has ${total} bytes, the pinned size is ${t.size}`, {
@@ -509,7 +507,7 @@ class FileRound {
         try {
           await this.fh.write(buf, 0, buf.length, pos);
         } catch (err) {
-          throw destinationError('E_DEST_WRITE', this.s.paths.data, `writing ${this.s.paths.data} failed`, err);
+          throw destinationError(DownloadErrorCode.DestWrite, this.s.paths.data, `writing ${this.s.paths.data} failed`, err);
         }
         seg.written += buf.length;
         a.bytes += buf.length;
@@ -562,7 +560,7 @@ class FileRound {
     try {
       await fs.rename(this.s.paths.data, this.s.dest);
     } catch (err) {
-      throw destinationError('E_DEST_WRITE', this.s.dest, `moving the verified file to ${this.s.dest} failed`, err);
+      throw destinationError(DownloadErrorCode.DestWrite, this.s.dest, `moving the verified file to ${this.s.dest} failed`, err);
     }
     await fs.rm(this.s.paths.state, { force: true });
     const sha256 = digests.get('sha256') as string;
@@ -574,7 +572,7 @@ class FileRound {
       url: this.primary?.display ?? this.savedUrl ?? redactUrl(t.urls[0] as string),
       sources: [...this.contributors],
       attempts: t.attempts,
-      durationMs: t.now() - t.started,
+      durationMs: t.clock() - t.started,
       resumedBytes: this.resumedBytes,
       segments: this.connections,
     };

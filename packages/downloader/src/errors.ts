@@ -1,6 +1,35 @@
 import { PotionsError, UserError } from '@potions/core';
 
 /**
+ * Every error code this package throws; compare errors by `code`. Callers
+ * see `Failed` (every mirror tried), `Options` (a caller's mistake) and the
+ * `Dest*` codes (the local destination, never a mirror's fault). `Fault` and
+ * `NoMirror` stay inside the retry loop. Why one request failed is not a code
+ * but a `DownloadErrorClass` (`http-permanent`, `idle-timeout`, ...).
+ */
+export const DownloadErrorCode = {
+  /** Every mirror was tried and none gave the verified file (`DownloadError`). */
+  Failed: 'E_DOWNLOAD_FAILED',
+  /** The options are wrong: no URL, a bad pin, a number out of range. */
+  Options: 'E_DOWNLOAD_OPTIONS',
+  /** The destination is a folder. */
+  DestIsDir: 'E_DOWNLOAD_DEST_IS_DIR',
+  /** The destination's folder cannot be created or written. */
+  DestUnwritable: 'E_DOWNLOAD_DEST_UNWRITABLE',
+  /** Writing the data failed midway (a full disk, an I/O error). */
+  DestWrite: 'E_DOWNLOAD_DEST_WRITE',
+  /** Internal: one classified request failure (`DownloadFault`). */
+  Fault: 'E_DOWNLOAD_FAULT',
+  /** Internal: no mirror is left to try. */
+  NoMirror: 'E_DOWNLOAD_NO_MIRROR',
+} as const;
+
+export type DownloadErrorCode = (typeof DownloadErrorCode)[keyof typeof DownloadErrorCode];
+
+/** Codes of the errors about the local destination (never a mirror's fault). */
+export type DestinationErrorCode = typeof DownloadErrorCode.DestIsDir | typeof DownloadErrorCode.DestUnwritable | typeof DownloadErrorCode.DestWrite;
+
+/**
  * What went wrong with one request, as the retry policy sees it. Every
  * attempt event and every mirror in a failure report carries one of these.
  */
@@ -58,7 +87,7 @@ export class DownloadFault extends PotionsError {
     message: string,
     options: { status?: number; retryAfterMs?: number; restart?: boolean; cause?: unknown } = {},
   ) {
-    super('E_DOWNLOAD_FAULT', message, { cause: options.cause });
+    super(DownloadErrorCode.Fault, message, { cause: options.cause });
     this.errorClass = errorClass;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
@@ -75,7 +104,7 @@ export function isDownloadFault(err: unknown): err is DownloadFault {
   return (
     typeof err === 'object' &&
     err !== null &&
-    (err as { code?: unknown }).code === 'E_DOWNLOAD_FAULT' &&
+    (err as { code?: unknown }).code === DownloadErrorCode.Fault &&
     typeof (err as { errorClass?: unknown }).errorClass === 'string'
   );
 }
@@ -155,15 +184,12 @@ export class DownloadError extends UserError {
     message: string,
     details: { mirrors: MirrorReport[]; attempts: number; elapsedMs: number; hint?: string; cause?: unknown },
   ) {
-    super('E_DOWNLOAD_FAILED', message, { hint: details.hint, cause: details.cause });
+    super(DownloadErrorCode.Failed, message, { hint: details.hint, cause: details.cause });
     this.mirrors = details.mirrors;
     this.attempts = details.attempts;
     this.elapsedMs = details.elapsedMs;
   }
 }
-
-/** Codes of the errors about the local destination (never a mirror's fault). */
-export type DestinationErrorCode = 'E_DEST_IS_DIR' | 'E_DEST_UNWRITABLE' | 'E_DEST_WRITE';
 
 const OS_REASONS: Record<string, string> = {
   EACCES: 'permission denied',
@@ -203,9 +229,11 @@ export class DestinationError extends UserError {
   }
 }
 
+const DESTINATION_CODES: readonly DestinationErrorCode[] = [DownloadErrorCode.DestIsDir, DownloadErrorCode.DestUnwritable, DownloadErrorCode.DestWrite];
+
 export function isDestinationError(err: unknown): err is DestinationError {
   const code = (err as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('E_DEST_') && (err as { userError?: unknown }).userError === true;
+  return (DESTINATION_CODES as readonly unknown[]).includes(code) && (err as { userError?: unknown }).userError === true;
 }
 
 /** The OS code of a file-system error (`ENOSPC`), or undefined. */
@@ -224,7 +252,7 @@ export function destinationError(
   const osCode = osCodeOf(err);
   const reason = osCode ? `${OS_REASONS[osCode] ?? (err as Error).message} (${osCode})` : String((err as Error)?.message ?? err);
   const hint =
-    code === 'E_DEST_WRITE'
+    code === DownloadErrorCode.DestWrite
       ? 'free some space or choose a destination on another disk, then run the same download again'
       : 'choose a destination file in a folder you can write to';
   return new DestinationError(code, `${what}: ${reason}`, { path: file, osCode, hint, cause: err });

@@ -7,7 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { redactUrl } from '@potions/core';
-import { DownloadFault, classifyError, isDestinationError } from './errors';
+import { DownloadErrorCode, DownloadFault, classifyError, isDestinationError } from './errors';
 
 /** Keep-alive agents shared by every download in the process. */
 const agents = {
@@ -120,7 +120,7 @@ function requestOnce(url: string, headers: Record<string, string>, opts: OpenReq
 }
 
 function isFaultLike(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'E_DOWNLOAD_FAULT';
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === DownloadErrorCode.Fault;
 }
 
 /**

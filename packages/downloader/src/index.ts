@@ -6,7 +6,7 @@ export { HttpFetcher } from './fetcher';
 export type { Fetcher, DocumentFetcher, FetcherDefaults } from './fetcher';
 export { CircuitBreaker, defaultBreaker } from './breaker';
 export type { CircuitBreakerOptions } from './breaker';
-export { DownloadError, DestinationError } from './errors';
+export { DownloadError, DownloadErrorCode, DestinationError } from './errors';
 export type { DownloadErrorClass, DestinationErrorCode, MirrorReport } from './errors';
 export type { DownloadEvent, AttemptEvent, RetryEvent, HedgeEvent, DoneEvent, FailedEvent } from './events';
 export {
@@ -15,6 +15,7 @@ export {
   DEFAULT_HEDGE_DELAY_MS,
   DEFAULT_MAX_REDIRECTS,
   DIGEST_ALGORITHMS,
+  DOWNLOAD_LIMITS,
 } from './options';
-export type { DownloadTimeouts, DownloadRetryPolicy, TransferOptions, DigestAlgorithm } from './options';
+export type { DownloadTimeouts, DownloadRetryPolicy, TransferOptions, DigestAlgorithm, NumberRange } from './options';
 export { partialPaths, isPartialName } from './partial-state';

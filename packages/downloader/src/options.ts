@@ -1,5 +1,6 @@
 import { UserError, redactUrl } from '@potions/core';
-import type { Reporter } from '@potions/core';
+import type { MonotonicClock, Now, Reporter } from '@potions/core';
+import { DownloadErrorCode } from './errors';
 import type { CircuitBreaker } from './breaker';
 import type { DownloadEvent } from './events';
 
@@ -53,7 +54,10 @@ export interface TransferOptions {
   label?: string;
   onEvent?: (event: DownloadEvent) => void;
   signal?: AbortSignal;
-  now?: () => number;
+  /** Wall-clock time, for Retry-After dates; default `systemNow`. */
+  now?: Now;
+  /** Elapsed time, for durations and the deadline; default `monotonicClock`. */
+  clock?: MonotonicClock;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
 }
@@ -75,8 +79,42 @@ export const DEFAULT_RETRY: DownloadRetryPolicy = {
 export const DEFAULT_HEDGE_DELAY_MS = 1_500;
 export const DEFAULT_MAX_REDIRECTS = 10;
 
+/** An inclusive range of numbers. */
+export interface NumberRange {
+  min: number;
+  max: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * What each number of a download may be (times in ms). Past the upper bounds
+ * nothing is gained and timers break: Node fires a timer of more than
+ * 2^31-1 ms (about 24.8 days) at once. The CLI checks its flags against the
+ * same ranges before anything is written.
+ */
+export const DOWNLOAD_LIMITS = {
+  segments: { min: 1, max: 64 },
+  connectMs: { min: 1, max: HOUR_MS },
+  firstByteMs: { min: 1, max: HOUR_MS },
+  idleMs: { min: 1, max: HOUR_MS },
+  deadlineMs: { min: 1, max: 24 * HOUR_MS },
+  /** 0 turns hedging off. */
+  hedgeDelayMs: { min: 0, max: HOUR_MS },
+  maxRedirects: { min: 0, max: 50 },
+  attemptsPerMirror: { min: 1, max: 100 },
+} as const satisfies Record<string, NumberRange>;
+
+/** `value` is a number within `range` (a whole number when `whole`): the problem as a message, or undefined. */
+export function rangeProblem(name: string, value: unknown, range: NumberRange, options: { whole?: boolean; unit?: string } = {}): string | undefined {
+  const ok = typeof value === 'number' && Number.isFinite(value) && value >= range.min && value <= range.max && (!options.whole || Number.isInteger(value));
+  if (ok) return undefined;
+  const unit = options.unit ? ` ${options.unit}` : '';
+  return `${name} must be ${options.whole ? 'a whole number ' : ''}from ${range.min} to ${range.max}${unit}, got ${String(value)}`;
+}
+
 function fail(field: string, message: string): never {
-  throw new UserError('E_DOWNLOAD_OPTIONS', message, { location: { field } });
+  throw new UserError(DownloadErrorCode.Options, message, { location: { field } });
 }
 
 /** Check the caller's URLs, pins and numbers; a mistake is a UserError naming the field. */
@@ -85,6 +123,8 @@ export function checkTransferOptions(o: TransferOptions): {
   digests: Map<DigestAlgorithm, string>;
   timeouts: DownloadTimeouts;
   retry: DownloadRetryPolicy;
+  hedgeDelayMs: number;
+  maxRedirects: number;
 } {
   if (!Array.isArray(o.urls) || o.urls.length === 0) fail('urls', 'no URL to download from: give at least one mirror URL');
   const urls = o.urls.map((u, i) => {
@@ -118,15 +158,22 @@ export function checkTransferOptions(o: TransferOptions): {
   if (o.size !== undefined && (!Number.isSafeInteger(o.size) || o.size < 0)) {
     fail('size', `size must be a whole number of bytes, got ${o.size}`);
   }
-  const timeouts = { ...DEFAULT_TIMEOUTS, ...definedOnly(o.timeouts) };
-  for (const [k, v] of Object.entries(timeouts)) {
-    if (!(typeof v === 'number' && v > 0)) fail(`timeouts.${k}`, `${k} must be a positive number of ms, got ${v}`);
+  const timeouts: DownloadTimeouts = { ...DEFAULT_TIMEOUTS, ...definedOnly(o.timeouts) };
+  for (const k of Object.keys(DEFAULT_TIMEOUTS) as (keyof DownloadTimeouts)[]) {
+    checkNumber(`timeouts.${k}`, k, timeouts[k], DOWNLOAD_LIMITS[k], { unit: 'ms' });
   }
   const retry = { ...DEFAULT_RETRY, ...definedOnly(o.retry) };
-  if (!Number.isInteger(retry.attemptsPerMirror) || retry.attemptsPerMirror < 1) {
-    fail('retry.attemptsPerMirror', `attemptsPerMirror must be at least 1, got ${retry.attemptsPerMirror}`);
-  }
-  return { urls, digests, timeouts, retry };
+  checkNumber('retry.attemptsPerMirror', 'attemptsPerMirror', retry.attemptsPerMirror, DOWNLOAD_LIMITS.attemptsPerMirror, { whole: true });
+  const hedgeDelayMs = o.hedgeDelayMs ?? DEFAULT_HEDGE_DELAY_MS;
+  checkNumber('hedgeDelayMs', 'hedgeDelayMs', hedgeDelayMs, DOWNLOAD_LIMITS.hedgeDelayMs, { unit: 'ms' });
+  const maxRedirects = o.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  checkNumber('maxRedirects', 'maxRedirects', maxRedirects, DOWNLOAD_LIMITS.maxRedirects, { whole: true });
+  return { urls, digests, timeouts, retry, hedgeDelayMs, maxRedirects };
+}
+
+function checkNumber(field: string, name: string, value: unknown, range: NumberRange, options: { whole?: boolean; unit?: string }): void {
+  const problem = rangeProblem(name, value, range, options);
+  if (problem) fail(field, problem);
 }
 
 function definedOnly<T extends object>(o: T | undefined): Partial<T> {

@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '@potions/core';
+import { writeFileAtomic, type MonotonicClock } from '@potions/core';
 import type { DigestAlgorithm } from './options';
 import type { Segment } from './ordered-hasher';
 
@@ -111,19 +111,19 @@ export class StateWriter {
   constructor(
     private readonly file: string,
     private readonly build: () => SavedState | undefined,
-    private readonly now: () => number,
+    private readonly clock: MonotonicClock,
     private readonly intervalMs = 500,
   ) {}
 
   touch(): void {
-    if (this.stopped || this.inflight || this.now() - this.last < this.intervalMs) return;
+    if (this.stopped || this.inflight || this.clock() - this.last < this.intervalMs) return;
     this.start();
   }
 
   private start(): void {
     if (this.stopped) return;
     const state = this.build();
-    this.last = this.now();
+    this.last = this.clock();
     if (!state) return;
     this.inflight = writeFileAtomic(this.file, `${JSON.stringify(state)}\n`, {
       // The note is rewritten every half second and only ever describes bytes already

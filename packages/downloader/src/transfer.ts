@@ -3,14 +3,14 @@
  * mirror has fared, the retry loop (core `retry`), hedging, the deadline,
  * events and progress. `downloadFile` and `downloadToBuffer` both build on it.
  */
-import { PotionsError, backoffDelay, redactUrl, retry, sleep as coreSleep, silentReporter, urlSecrets } from '@potions/core';
-import type { Progress } from '@potions/core';
+import { PotionsError, backoffDelay, monotonicClock, redactUrl, retry, sleep as coreSleep, silentReporter, systemNow, urlSecrets } from '@potions/core';
+import type { MonotonicClock, Now, Progress } from '@potions/core';
 import { defaultBreaker, originOf } from './breaker';
 import type { CircuitBreaker } from './breaker';
-import { DownloadError, DownloadFault, classifyError, isDestinationError, isDownloadFault } from './errors';
+import { DownloadError, DownloadErrorCode, DownloadFault, classifyError, isDestinationError, isDownloadFault } from './errors';
 import type { DestinationError, MirrorReport } from './errors';
 import type { DownloadEvent } from './events';
-import { DEFAULT_HEDGE_DELAY_MS, DEFAULT_MAX_REDIRECTS, checkTransferOptions } from './options';
+import { checkTransferOptions } from './options';
 import type { DigestAlgorithm, DownloadRetryPolicy, DownloadTimeouts, TransferOptions } from './options';
 
 export interface Validator {
@@ -51,7 +51,7 @@ export interface Attempt {
   ended: boolean;
 }
 
-const NO_MIRROR = 'E_DOWNLOAD_NO_MIRROR';
+const NO_MIRROR = DownloadErrorCode.NoMirror;
 
 export class Transfer {
   readonly urls: string[];
@@ -66,7 +66,10 @@ export class Transfer {
   readonly started: number;
   readonly deadlineAt: number;
   readonly signal: AbortSignal;
-  readonly now: () => number;
+  /** Wall-clock time, for Retry-After dates. */
+  readonly now: Now;
+  /** Elapsed time, for durations and the deadline. */
+  readonly clock: MonotonicClock;
   readonly label: string;
   attempts = 0;
   bytesDone = 0;
@@ -86,17 +89,18 @@ export class Transfer {
     this.digests = checked.digests;
     this.timeouts = checked.timeouts;
     this.retryPolicy = checked.retry;
-    this.hedgeDelayMs = options.hedgeDelayMs ?? DEFAULT_HEDGE_DELAY_MS;
-    this.maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+    this.hedgeDelayMs = checked.hedgeDelayMs;
+    this.maxRedirects = checked.maxRedirects;
     this.headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     this.size = options.size;
     this.breaker = options.breaker ?? defaultBreaker;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? systemNow;
+    this.clock = options.clock ?? monotonicClock;
     this.sleep = options.sleep ?? coreSleep;
     this.random = options.random ?? Math.random;
     this.onEvent = options.onEvent;
     this.label = label;
-    this.started = this.now();
+    this.started = this.clock();
     this.deadlineAt = this.started + this.timeouts.deadlineMs;
     this.mirrors = this.breaker.order(this.urls).map((url) => ({
       url,
@@ -174,7 +178,7 @@ export class Transfer {
       number: ++this.attempts,
       segment,
       rangeStart,
-      started: this.now(),
+      started: this.clock(),
       bytes: 0,
       signal: AbortSignal.any([signal ?? this.signal, controller.signal]),
       cancelled: false,
@@ -199,7 +203,7 @@ export class Transfer {
       rangeStart: a.rangeStart,
       status: a.status ?? fault?.status,
       bytes: a.bytes,
-      durationMs: this.now() - a.started,
+      durationMs: this.clock() - a.started,
       outcome,
       errorClass: fault?.errorClass,
       error: fault?.message,
@@ -256,7 +260,7 @@ export class Transfer {
     m.retryableFailures++;
     if (m.retryableFailures >= this.retryPolicy.attemptsPerMirror) m.exhausted = true;
     const wait = fault.retryAfterMs;
-    if (wait !== undefined && (wait > this.retryPolicy.maxRetryAfterMs || this.now() + wait >= this.deadlineAt)) {
+    if (wait !== undefined && (wait > this.retryPolicy.maxRetryAfterMs || this.clock() + wait >= this.deadlineAt)) {
       m.exhausted = true;
     }
   }
@@ -282,7 +286,7 @@ export class Transfer {
       {
         attempts: Number.MAX_SAFE_INTEGER,
         deadline: this.deadlineAt,
-        now: this.now,
+        clock: this.clock,
         sleep: this.sleep,
         signal,
         shouldRetry: (err) => {
@@ -382,18 +386,18 @@ export class Transfer {
 
   /** The readable error a failed download throws. */
   toError(err: unknown): unknown {
-    const elapsedMs = this.now() - this.started;
+    const elapsedMs = this.clock() - this.started;
     const mirrors = this.report();
     if (typeof err === 'object' && err !== null && (err as { userError?: unknown }).userError === true) {
       // A local error (the destination): reported as itself, not as the mirrors' failure.
-      if ((err as { code?: unknown }).code !== 'E_DOWNLOAD_FAILED') {
+      if ((err as { code?: unknown }).code !== DownloadErrorCode.Failed) {
         this.emit({ type: 'failed', attempts: this.attempts, durationMs: elapsedMs, mirrors });
         return err;
       }
     }
     const fault = isDownloadFault(err) ? err : undefined;
     let why: string;
-    if (fault?.errorClass === 'deadline' || this.now() >= this.deadlineAt) {
+    if (fault?.errorClass === 'deadline' || this.clock() >= this.deadlineAt) {
       why = `the deadline of ${fmtSeconds(this.timeouts.deadlineMs)} passed`;
     } else if (fault?.errorClass === 'aborted') {
       why = 'it was cancelled';
@@ -415,7 +419,7 @@ export class Transfer {
     const integrity = mirrors.some((r) => r.errorClass === 'integrity');
     const hint = integrity
       ? 'a mirror served different bytes than the pinned size or checksum: check the pin, then the mirror'
-      : 'check the URLs; raise --deadline or the timeouts if the mirrors are only slow';
+      : 'check the URLs; if the mirrors are only slow, allow more time (the deadline, the timeouts)';
     this.emit({ type: 'failed', attempts: this.attempts, durationMs: elapsedMs, mirrors });
     return new DownloadError(message, { mirrors, attempts: this.attempts, elapsedMs, hint, cause: err });
   }

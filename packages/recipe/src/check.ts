@@ -9,7 +9,7 @@ import { printable } from './quote';
 
 /** An issue as the JSON report shows it (file is on the entry). */
 export interface ReportIssue {
-  code: string;
+  code: RecipeIssue['code'];
   message: string;
   line?: number;
   field?: string;

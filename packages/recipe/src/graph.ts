@@ -1,4 +1,5 @@
 import { UserError } from '@potions/core';
+import { RecipeErrorCode } from './errors';
 import type { LoadedRecipe, Recipe, RecipeIssue } from './model';
 import { quote } from './quote';
 
@@ -149,7 +150,7 @@ export function buildOrder(recipes: readonly Recipe[], names: readonly string[])
     const s = state.get(name);
     if (s === 'done') return;
     if (s === 'visiting') {
-      throw new UserError('E_CYCLE', `dependency cycle: ${[...trail.slice(trail.indexOf(name)), name].join(' -> ')}`);
+      throw new UserError(RecipeErrorCode.Cycle, `dependency cycle: ${[...trail.slice(trail.indexOf(name)), name].join(' -> ')}`);
     }
     const r = byName.get(name);
     if (!r) {
@@ -163,8 +164,9 @@ export function buildOrder(recipes: readonly Recipe[], names: readonly string[])
   };
   for (const n of names) {
     if (!byName.has(n)) {
-      throw new UserError('E_UNKNOWN_RECIPE', `no recipe named "${n}"`, {
-        hint: suggestName(n, [...byName.keys()]) ? `did you mean "${suggestName(n, [...byName.keys()])}"?` : 'check the name and --recipes',
+      const close = suggestName(n, [...byName.keys()]);
+      throw new UserError(RecipeErrorCode.Unknown, `no recipe named "${n}"`, {
+        hint: close ? `did you mean "${close}"?` : 'check the name, and that its recipe is in the folders read',
       });
     }
     visit(n, []);

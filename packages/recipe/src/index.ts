@@ -1,3 +1,4 @@
+export { RecipeErrorCode, RecipeIssueCode } from './errors';
 export { parseRecipe, loadRecipeFile, loadRecipeDir, loadRecipePaths, findRecipeFiles, recipeDigest, MAX_RECIPE_BYTES } from './load';
 export type {
   Recipe,
@@ -17,8 +18,7 @@ export type {
 } from './model';
 export { BUILD_TYPES, recipeSchema, recipeJsonSchema } from './schema';
 export type { BuildType } from './schema';
-export { renderTemplate, templatePlaceholders, TemplateError, BUILTIN_PLACEHOLDERS } from './template';
-export { renderPlatformTemplate, defaultPlatformValues } from './normalize';
+export { renderTemplate, renderPlatformTemplate, defaultPlatformValues, templatePlaceholders, TemplateError, BUILTIN_PLACEHOLDERS } from './template';
 export { parseCleanup, applyCleanup } from './cleanup';
 export type { CleanupRule } from './cleanup';
 export { splitWords, expandBuildVars, BUILD_VARIABLES } from './words';

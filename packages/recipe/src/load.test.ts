@@ -30,7 +30,7 @@ download:
       suffix: ".tar.gz"
 security:
   verify_signature: false
-  scan_vulnerabilities: true
+  scan_vulnerabilities: false
 build:
   custom_install: |
     cp demo "$PREFIX/bin/"
@@ -109,7 +109,7 @@ describe('parseRecipe', () => {
   });
 
   it('does not repeat the field name in front of a message', () => {
-    const errs = errorsOf(GOOD.replace('dependencies: []', 'binary_relpath: /usr/bin/demo\nsecurity2: 1').replace('  scan_vulnerabilities: true', '  gpg_fingerprints: ["abc"]'));
+    const errs = errorsOf(GOOD.replace('dependencies: []', 'binary_relpath: /usr/bin/demo\nsecurity2: 1').replace('  scan_vulnerabilities: false', '  gpg_fingerprints: ["abc"]'));
     for (const e of errs) expect(e.message.startsWith(`${String(e.field?.split('.').pop())}`)).toBe(false);
     expect(errs.map((e) => [e.code, e.message])).toEqual([
       ['E_FINGERPRINT', '"abc": expected a 40-hex-digit OpenPGP fingerprint'],
@@ -141,6 +141,16 @@ describe('parseRecipe', () => {
   ])('does not warn for %s', (_what, type, extra) => {
     const text = `${GOOD.replace('build_type: custom', type).replace(/build:\n  custom_install: \|\n.*\n/, '').replace('official_binary: true', 'official_binary: false')}${extra}\n`;
     expect(parseRecipe(text, 'recipes/demo.yml').issues.filter((i) => i.code === 'W_NO_EFFECT')).toEqual([]);
+  });
+
+  it('says that scan_vulnerabilities has no effect yet, where a scan is asked for', () => {
+    const asked = parseRecipe(GOOD.replace('scan_vulnerabilities: false', 'scan_vulnerabilities: true'), 'recipes/demo.yml');
+    expect(asked.recipe).toBeDefined();
+    expect(asked.issues).toMatchObject([
+      { severity: 'warning', code: 'W_NO_EFFECT', field: 'security.scan_vulnerabilities', line: 24, message: expect.stringContaining('no effect yet') },
+    ]);
+    expect(parseRecipe(GOOD, 'recipes/demo.yml').issues).toEqual([]);
+    expect(parseRecipe(GOOD.replace('  scan_vulnerabilities: false\n', ''), 'recipes/demo.yml').issues).toEqual([]);
   });
 
   it('reports a missing name', () => {
@@ -189,6 +199,22 @@ describe('parseRecipe', () => {
     const errs = errorsOf(text);
     expect(errs.map((e) => e.field)).toEqual(['download.platforms.darwin-x86_64', 'download.platforms.darwin-arm64', 'download.platforms.linux-arm64']);
     expect(errs[0]?.message).toContain('{target}');
+  });
+
+  it('reports a duplicate source_build dependency at its own line', () => {
+    const text = `${GOOD.replace('dependencies: []\n', '')}source_build:
+  download_url: "https://example.com/demo-{version}.tar.gz"
+  build_type: make
+  dependencies:
+    - zlib
+    - zlib
+  build_dependencies: [demo]
+`;
+    const r = parseRecipe(text, 'recipes/demo.yml');
+    expect(r.issues.map((i) => [i.code, i.field, i.line])).toEqual([
+      ['W_DUPLICATE', 'source_build.dependencies.1', 33],
+      ['E_DEPENDENCY', 'source_build.build_dependencies.0', 34],
+    ]);
   });
 
   it('warns about unknown keys instead of dropping them silently', () => {

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { PLATFORMS, UserError, isUserError } from '@potions/core';
+import { PLATFORMS, UserError, docUrl, hasCode, isUserError } from '@potions/core';
+import { RecipeErrorCode, type RecipeIssueCode } from './errors';
 import type { LoadedRecipe, Recipe, RecipeIssue } from './model';
 import { SAFE_TOKEN_HINT } from './names';
-import { normalizeRecipe, type IssueSink, type Path } from './normalize';
+import type { IssueSink, Path } from './normalize/issues';
+import { normalizeRecipe } from './normalize/recipe';
 import { printable, quote } from './quote';
 import { salvageRecipe } from './salvage';
 import { BUILD_TYPES, recipeSchema, unknownKeys } from './schema';
@@ -50,7 +52,7 @@ interface ZodIssueLike {
 }
 
 /** Turn one schema issue into messages a recipe author can act on. */
-function schemaIssues(issue: ZodIssueLike, value: unknown): { code: string; message: string; path: Path; key?: boolean }[] {
+function schemaIssues(issue: ZodIssueLike, value: unknown): { code: RecipeIssueCode; message: string; path: Path; key?: boolean }[] {
   const p = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
   const found = valueAt(value, p);
   const last = p[p.length - 1];
@@ -96,7 +98,7 @@ function unionHint(p: Path): string {
   if (last === 'sha256') return 'expected 64 hexadecimal digits or a map version -> digest';
   if (p[0] === 'smoke_test') return 'expected a command string, a list of words, or {command, expect, exit_code}';
   if (p.includes('platforms')) return 'a platform value must be a string';
-  return 'see docs/recipe-format.md';
+  return `see ${docUrl('recipe-format.md')}`;
 }
 
 /**
@@ -106,7 +108,7 @@ function unionHint(p: Path): string {
 export function parseRecipe(text: string, file: string): LoadedRecipe {
   const issues: RecipeIssue[] = [];
   const src: YamlSource = parseYamlSource(text);
-  const add = (severity: RecipeIssue['severity'], code: string, message: string, p: Path, which: 'key' | 'value' = 'value'): void => {
+  const add = (severity: RecipeIssue['severity'], code: RecipeIssueCode, message: string, p: Path, which: 'key' | 'value' = 'value'): void => {
     issues.push({ severity, code, message, file, line: src.lineOf(p, which), field: fieldOf(p) });
   };
   if (src.errors.length > 0) {
@@ -152,7 +154,7 @@ export function parseRecipe(text: string, file: string): LoadedRecipe {
  * recipe holds: these are still worth showing when the schema failed, so an
  * author sees every problem at once.
  */
-const LOCAL_CHECKS = new Set([
+const LOCAL_CHECKS = new Set<RecipeIssueCode>([
   'E_PLACEHOLDER',
   'E_URL',
   'E_PLATFORM_KEY',
@@ -173,7 +175,7 @@ const related = (a: Path, b: Path): boolean => {
 };
 
 /** Run the checks after the schema on what passed it (best effort, see salvage.ts). */
-function checkSalvaged(value: unknown, flagged: readonly Path[], error: (code: string, message: string, p: Path) => void): void {
+function checkSalvaged(value: unknown, flagged: readonly Path[], error: (code: RecipeIssueCode, message: string, p: Path) => void): void {
   const raw = salvageRecipe(value);
   if (!raw) return;
   const seen = new Set<string>();
@@ -208,7 +210,7 @@ function sizeText(bytes: number): string {
 }
 
 function tooLarge(file: string, bytes: number): UserError {
-  return new UserError('E_RECIPE_TOO_LARGE', `recipe ${file} is ${sizeText(bytes)}; a recipe may be at most 1 MiB (${MAX_RECIPE_BYTES} bytes)`, {
+  return new UserError(RecipeErrorCode.TooLarge, `recipe ${file} is ${sizeText(bytes)}; a recipe may be at most 1 MiB (${MAX_RECIPE_BYTES} bytes)`, {
     location: { file },
     hint: 'recipes are a few KiB of YAML: is this the right file?',
   });
@@ -222,7 +224,7 @@ function tooLarge(file: string, bytes: number): UserError {
  */
 export async function loadRecipeFile(file: string): Promise<LoadedRecipe> {
   const cannot = (err: unknown): UserError =>
-    new UserError('E_RECIPE_FILE', `cannot read recipe ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+    new UserError(RecipeErrorCode.File, `cannot read recipe ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
       location: { file },
       hint: 'give a recipe file (.yml/.yaml) or a folder of them',
     });
@@ -235,9 +237,9 @@ export async function loadRecipeFile(file: string): Promise<LoadedRecipe> {
   let text: string;
   try {
     const stat = await handle.stat();
-    if (stat.isDirectory()) throw new UserError('E_RECIPE_FILE', `${file} is a folder, not a recipe file`, { location: { file } });
+    if (stat.isDirectory()) throw new UserError(RecipeErrorCode.File, `${file} is a folder, not a recipe file`, { location: { file } });
     if (!stat.isFile()) {
-      throw new UserError('E_RECIPE_FILE', `${file} is not a regular file (a FIFO, socket or device); a recipe is a .yml file`, {
+      throw new UserError(RecipeErrorCode.File, `${file} is not a regular file (a FIFO, socket or device); a recipe is a .yml file`, {
         location: { file },
       });
     }
@@ -255,7 +257,7 @@ export async function loadRecipeFile(file: string): Promise<LoadedRecipe> {
     }
     text = Buffer.concat(chunks, total).toString('utf8');
   } catch (err) {
-    if ((err as { code?: unknown }).code === 'E_RECIPE_TOO_LARGE' || (err as { code?: unknown }).code === 'E_RECIPE_FILE') throw err;
+    if (hasCode(err, RecipeErrorCode.TooLarge) || hasCode(err, RecipeErrorCode.File)) throw err;
     throw cannot(err);
   } finally {
     await handle.close();
@@ -292,7 +294,7 @@ export async function loadRecipeDir(dir: string): Promise<LoadedRecipe[]> {
         return await loadRecipeFile(f);
       } catch (err) {
         if (!isUserError(err)) throw err;
-        return { file: f, issues: [{ severity: 'error', code: err.code, message: err.message, file: f }] };
+        return { file: f, issues: [{ severity: 'error', code: err.code as RecipeErrorCode, message: err.message, file: f }] };
       }
     }),
   );
@@ -306,11 +308,11 @@ export async function loadRecipePaths(paths: readonly string[]): Promise<LoadedR
     try {
       stat = await fs.stat(p);
     } catch {
-      throw new UserError('E_RECIPE_PATH', `${p} does not exist`, { hint: 'give a recipe file (.yml/.yaml) or a folder of them' });
+      throw new UserError(RecipeErrorCode.Path, `${p} does not exist`, { hint: 'give a recipe file (.yml/.yaml) or a folder of them' });
     }
     if (stat.isDirectory()) {
       const found = await loadRecipeDir(p);
-      if (found.length === 0) throw new UserError('E_RECIPE_PATH', `${p} holds no *.yml or *.yaml recipe`);
+      if (found.length === 0) throw new UserError(RecipeErrorCode.Path, `${p} holds no *.yml or *.yaml recipe`);
       out.push(...found);
     } else out.push(await loadRecipeFile(p));
   }

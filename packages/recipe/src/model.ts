@@ -1,12 +1,13 @@
 import type { Platform } from '@potions/core';
 import type { CleanupRule } from './cleanup';
+import type { RecipeErrorCode, RecipeIssueCode } from './errors';
 import type { BuildType } from './schema';
 
 /** One problem in a recipe file. `field` is a dotted path such as `download.platforms.linux-amd64.suffix`. */
 export interface RecipeIssue {
   severity: 'error' | 'warning';
-  /** Stable code, e.g. `E_SCHEMA`, `E_PLACEHOLDER`, `W_UNKNOWN_KEY`. */
-  code: string;
+  /** Stable code, e.g. `E_SCHEMA`, `E_PLACEHOLDER`, `W_UNKNOWN_KEY`; a file that cannot be read has its `RecipeErrorCode`. */
+  code: RecipeIssueCode | RecipeErrorCode;
   message: string;
   file: string;
   line?: number;
@@ -104,6 +105,7 @@ export interface Recipe {
   officialBinary: boolean;
   binaryRelpath?: string;
   download: ArtifactSpec & { platforms: Partial<Record<Platform, PlatformSpec>> };
+  /** `security.scan_vulnerabilities` (default true): no effect yet, no scanner reads it (check warns W_NO_EFFECT). */
   scanVulnerabilities: boolean;
   configure: ConfigureSpec;
   build: BuildSpec;

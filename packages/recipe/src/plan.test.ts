@@ -70,8 +70,40 @@ describe('planDownloads', () => {
   });
 
   it('refuses unsafe versions and unknown platforms', () => {
-    expect(() => planDownloads(recipe, 'linux-amd64', '1.0;id')).toThrow(/not a valid version/);
-    expect(() => planDownloads(recipe, 'windows-x64', '1.0')).toThrow(/unknown platform "windows-x64"/);
+    expect(() => planDownloads(recipe, 'linux-amd64', '1.0;id')).toThrow(expect.objectContaining({ code: 'E_RECIPE_VERSION', message: expect.stringMatching(/not a valid version/) }));
+    expect(() => planDownloads(recipe, 'windows-x64', '1.0')).toThrow(expect.objectContaining({ code: 'E_CORE_PLATFORM', message: 'unknown platform "windows-x64"' }));
+  });
+
+  it('says which platforms a recipe lists when it does not list the one asked for', () => {
+    const bin = parseRecipe(TEXT.replace(/source_build:[\s\S]*$/, ''), 'recipes/tool.yml').recipe!;
+    expect(() => planDownloads(bin, 'linux-arm64', '1.2.3')).toThrow(
+      expect.objectContaining({
+        code: 'E_RECIPE_PLATFORM',
+        message: 'recipe "tool" does not build for linux-arm64',
+        hint: 'it lists: darwin-arm64, linux-amd64; a source_build section would give it a fallback',
+      }),
+    );
+  });
+
+  it('says that download_url is missing when a listed platform has nothing to download', () => {
+    // Like huggingface-cli in the corpus: a custom build whose steps would fetch everything themselves.
+    const loaded = parseRecipe(
+      'name: hf\nversion: {source: "static:0.20.0"}\nbuild_type: custom\ndownload:\n  platforms: {linux-amd64: {}, darwin-arm64: {}}\nbuild:\n  custom_install: pip install hf\n',
+      'hf.yml',
+    );
+    // check lets it through with a warning that says the same.
+    expect(loaded.issues).toMatchObject([{ code: 'W_NO_DOWNLOAD', field: 'download', message: expect.stringContaining('plan and build refuse this recipe') }]);
+    const custom = loaded.recipe!;
+    let err: { code?: string; message?: string; hint?: string } = {};
+    try {
+      planDownloads(custom, 'linux-amd64', '0.20.0');
+    } catch (e) {
+      err = e as typeof err;
+    }
+    expect(err.code).toBe('E_RECIPE_NO_DOWNLOAD');
+    expect(err.message).toBe('recipe "hf" has nothing to download for linux-amd64: it sets no download.download_url (nor method: git with git_url)');
+    expect(err.message).not.toContain('does not build');
+    expect(err.hint).toMatch(/^add download\.download_url/);
   });
 
   it('counts coverage: all four platforms and a source fallback', () => {

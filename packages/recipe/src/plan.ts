@@ -1,9 +1,9 @@
 import { PLATFORMS, UserError, assertPlatform, type Platform } from '@potions/core';
+import { RecipeErrorCode } from './errors';
 import { buildOrder } from './graph';
 import type { ArtifactSpec, PlatformSpec, Recipe, Sha256Pin } from './model';
 import { isSafeVersion, SAFE_TOKEN_HINT } from './names';
-import { renderPlatformTemplate } from './normalize';
-import { renderTemplate } from './template';
+import { renderPlatformTemplate, renderTemplate } from './template';
 
 /** One place a download would be tried, in order. */
 export interface PlannedAttempt {
@@ -57,9 +57,9 @@ function attemptsOf(
  * source_build URLs follow, marked as fallback. No network.
  */
 export function planDownloads(recipe: Recipe, platformName: string, version: string): DownloadPlan {
-  const platform = assertPlatform(platformName, '--platform');
+  const platform = assertPlatform(platformName);
   if (!isSafeVersion(version)) {
-    throw new UserError('E_VERSION', `"${version}" is not a valid version`, { hint: `use ${SAFE_TOKEN_HINT}` });
+    throw new UserError(RecipeErrorCode.Version, `"${version}" is not a valid version`, { hint: `use ${SAFE_TOKEN_HINT}` });
   }
   const spec: PlatformSpec | undefined = recipe.download.platforms[platform];
   const declared = platform in recipe.download.platforms;
@@ -85,13 +85,24 @@ export function planDownloads(recipe: Recipe, platformName: string, version: str
       }),
     );
   }
-  if (attempts.length === 0) {
-    const have = PLATFORMS.filter((p) => p in recipe.download.platforms);
-    throw new UserError('E_PLATFORM', `recipe "${recipe.name}" does not build for ${platform}`, {
-      hint: `it lists: ${have.join(', ') || 'no platform'}${recipe.officialBinary ? '; a source_build section would give it a fallback' : ''}`,
-    });
-  }
+  if (attempts.length === 0) throw nothingToDownload(recipe, platform, declared);
   return { recipe: recipe.name, platform, version, officialBinary: recipe.officialBinary, attempts };
+}
+
+/** Why a plan has no download: the platform is not listed, or it is and the recipe names no URL for it. */
+function nothingToDownload(recipe: Recipe, platform: Platform, declared: boolean): UserError {
+  if (declared) {
+    // Only a custom build that is not an official binary may leave download_url out (check warns W_NO_DOWNLOAD).
+    return new UserError(
+      RecipeErrorCode.NoDownload,
+      `recipe "${recipe.name}" has nothing to download for ${platform}: it sets no download.download_url (nor method: git with git_url)`,
+      { hint: 'add download.download_url with the upstream source: a build fetches and verifies its source before any step runs, and cannot check what a step fetches itself' },
+    );
+  }
+  const have = PLATFORMS.filter((p) => p in recipe.download.platforms);
+  return new UserError(RecipeErrorCode.Platform, `recipe "${recipe.name}" does not build for ${platform}`, {
+    hint: `it lists: ${have.join(', ') || 'no platform'}${recipe.officialBinary ? '; a source_build section would give it a fallback' : ''}`,
+  });
 }
 
 export interface BuildPlan {
@@ -110,5 +121,5 @@ export function planBuild(recipes: readonly Recipe[], names: readonly string[], 
   const order = buildOrder(recipes, names);
   const byName = new Map(recipes.map((r) => [r.name, r]));
   const downloads = names.map((n) => planDownloads(byName.get(n) as Recipe, platform, version));
-  return { platform: assertPlatform(platform, '--platform'), version, downloads, buildOrder: order.order, host: order.host };
+  return { platform: assertPlatform(platform), version, downloads, buildOrder: order.order, host: order.host };
 }

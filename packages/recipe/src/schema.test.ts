@@ -22,7 +22,7 @@ describe('the public API', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
-        'BUILD_TYPES', 'BUILD_VARIABLES', 'MAX_RECIPE_BYTES', 'BUILTIN_PLACEHOLDERS', 'DEFAULT_GITHUB_API_URL', 'TemplateError', 'applyCleanup', 'buildOrder',
+        'BUILD_TYPES', 'BUILD_VARIABLES', 'MAX_RECIPE_BYTES', 'BUILTIN_PLACEHOLDERS', 'DEFAULT_GITHUB_API_URL', 'RecipeErrorCode', 'RecipeIssueCode', 'TemplateError', 'applyCleanup', 'buildOrder',
         'checkGraph', 'checkRecipes', 'coverage', 'defaultPlatformValues', 'expandBuildVars', 'findCycles',
         'findRecipeFiles', 'formatCoverage', 'isSafeName', 'isSafeVersion', 'loadRecipeDir', 'loadRecipeFile', 'loadRecipePaths',
         'matchesInPage', 'parseCleanup', 'parseRecipe', 'planBuild', 'planDownloads', 'recipeDigest', 'recipeEdges', 'recipeJsonSchema',

@@ -141,7 +141,7 @@ export const recipeSchema = z
       platforms: z.partialRecord(z.enum(PLATFORMS), platformEntrySchema),
     }),
     security: z
-      .object({ ...securityFields, scan_vulnerabilities: z.boolean().optional() })
+      .object({ ...securityFields, scan_vulnerabilities: z.boolean().optional().meta({ description: 'Reserved for a vulnerability scan of the artifact; no effect yet (true gets a warning).' }) })
       .optional(),
     configure: configureSchema.nullable().optional(),
     build: buildSchema.nullable().optional(),

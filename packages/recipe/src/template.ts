@@ -1,3 +1,6 @@
+import { platformOs, type Platform } from '@potions/core';
+import type { PlatformSpec } from './model';
+
 /**
  * URL templates: `{version}`, `{os}`, `{arch}`, `{suffix}` and any custom key
  * of a platform entry (`{target}`). `{version}` may also appear inside a
@@ -43,4 +46,21 @@ export function renderTemplate(template: string, values: Readonly<Record<string,
     if (value === undefined) throw new TemplateError(`unknown placeholder {${name}}`, name);
     return value;
   });
+}
+
+/** The value of {os}, {arch} and {suffix} when a platform entry does not set one: {arch} is the part after the dash. */
+export function defaultPlatformValues(platform: Platform): Record<string, string> {
+  return { os: platformOs(platform), arch: platform.slice(platform.indexOf('-') + 1), suffix: '' };
+}
+
+/**
+ * Render one URL template for a platform: platform values (with defaults for
+ * os/arch/suffix) first get their own `{version}` replaced, then fill the
+ * template. The version is percent-encoded (`+` becomes `%2B`).
+ */
+export function renderPlatformTemplate(template: string, platform: Platform, spec: PlatformSpec | undefined, version: string): string {
+  const values: Record<string, string> = { ...defaultPlatformValues(platform) };
+  for (const [k, v] of Object.entries(spec?.values ?? {})) values[k] = renderTemplate(v, { version });
+  values.version = encodeURIComponent(version);
+  return renderTemplate(template, values);
 }

@@ -56,11 +56,23 @@ describe('resolveVersion', () => {
     expect(slept[0]).toBe(2000);
   });
 
+  it('waits for the rate-limit reset of GitHub, measured on the clock it is given', async () => {
+    const srv = (server = await startFakeVersionServer({
+      tags: { 'acme/tool': ['v1.0.0'] },
+      failFirst: { '/repos/acme/tool/tags': [{ status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000030' } }] },
+    }));
+    const slept: number[] = [];
+    const recipe = recipeWith('  source: "github-tag:acme/tool"\n  cleanup: "v:"');
+    const got = await resolveVersion(recipe, { githubApiUrl: srv.url, now: () => new Date(1_700_000_000_000), sleep: async (ms) => void slept.push(ms) });
+    expect(got.version).toBe('1.0.0');
+    expect(slept).toEqual([30_000]);
+  });
+
   it('gives up with a clear message on a permanent error', async () => {
     const srv = (server = await startFakeVersionServer({ tags: {} }));
     const recipe = recipeWith('  source: "github-tag:acme/missing"');
     await expect(resolveVersion(recipe, { githubApiUrl: srv.url, sleep: noSleep })).rejects.toMatchObject({
-      code: 'E_VERSION_FETCH',
+      code: 'E_RECIPE_VERSION_FETCH',
       message: expect.stringContaining('HTTP 404'),
     });
     expect(srv.requests).toHaveLength(1);
@@ -72,7 +84,7 @@ describe('resolveVersion', () => {
     await closed.close();
     const recipe = recipeWith('  source: "github-tag:acme/demo"');
     const err = await resolveVersion(recipe, { githubApiUrl: url, sleep: noSleep, attempts: 1 }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'E_VERSION_FETCH' });
+    expect(err).toMatchObject({ code: 'E_RECIPE_VERSION_FETCH' });
     expect((err as Error).message).toBe(`cannot look up versions at ${url}/repos/acme/demo/tags?per_page=100: fetch failed (ECONNREFUSED)`);
   });
 

@@ -1,5 +1,6 @@
-import { UserError, compareVersions, parseRetryAfter, redactUrl, retry, silentReporter, type Reporter } from '@potions/core';
+import { UserError, compareVersions, parseRetryAfter, redactUrl, retry, silentReporter, systemNow, type Now, type Reporter } from '@potions/core';
 import { applyCleanup } from './cleanup';
+import { RecipeErrorCode } from './errors';
 import type { Recipe, VersionSpec } from './model';
 import { isSafeVersion } from './names';
 
@@ -14,7 +15,8 @@ export interface VersionDeps {
   token?: string;
   reporter?: Reporter;
   sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
+  /** Wall-clock time, for Retry-After dates and GitHub's rate-limit reset; default `systemNow`. */
+  now?: Now;
   /** Attempts per request, default 4. */
   attempts?: number;
   /** Pages of releases/tags to read at most, default 5 (100 per page). */
@@ -55,17 +57,17 @@ interface Page {
 
 async function get(url: string, headers: Record<string, string>, deps: VersionDeps): Promise<Page> {
   const doFetch = deps.fetch ?? fetch;
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? systemNow;
   const maxAfter = deps.maxRetryAfterMs ?? 60_000;
   try {
     return await retry(
       async () => {
         const res = await doFetch(url, { headers, signal: AbortSignal.timeout(deps.timeoutMs ?? 30_000), redirect: 'follow' });
         if (!res.ok) {
-          let afterMs = parseRetryAfter(res.headers.get('retry-after'), now());
+          let afterMs = parseRetryAfter(res.headers.get('retry-after'), now);
           const reset = res.headers.get('x-ratelimit-reset');
           if (afterMs === undefined && res.headers.get('x-ratelimit-remaining') === '0' && reset && /^\d+$/.test(reset)) {
-            afterMs = Math.max(0, Number(reset) * 1000 - now());
+            afterMs = Math.max(0, Number(reset) * 1000 - now().getTime());
           }
           await res.body?.cancel();
           throw new HttpStatusError(res.status, url, afterMs);
@@ -75,7 +77,6 @@ async function get(url: string, headers: Record<string, string>, deps: VersionDe
       {
         attempts: deps.attempts ?? 4,
         sleep: deps.sleep,
-        now: deps.now,
         shouldRetry: (err) => {
           if (err instanceof HttpStatusError) {
             if (!transient(err.status)) return false;
@@ -90,9 +91,9 @@ async function get(url: string, headers: Record<string, string>, deps: VersionDe
     );
   } catch (err) {
     const what = err instanceof HttpStatusError ? `HTTP ${err.status}` : withCause(err);
-    throw new UserError('E_VERSION_FETCH', `cannot look up versions at ${redactUrl(url)}: ${what}`, {
+    throw new UserError(RecipeErrorCode.VersionFetch, `cannot look up versions at ${redactUrl(url)}: ${what}`, {
       cause: err,
-      hint: 'give the version explicitly (--version) to skip the network; set GITHUB_TOKEN if GitHub rate-limits you',
+      hint: 'give the version explicitly to skip the network; set GITHUB_TOKEN if GitHub rate-limits you',
     });
   }
 }
@@ -138,9 +139,9 @@ async function githubList(
     try {
       items = JSON.parse(res.text);
     } catch {
-      throw new UserError('E_VERSION_FETCH', `${url} did not return JSON`);
+      throw new UserError(RecipeErrorCode.VersionFetch, `${redactUrl(url)} did not return JSON`);
     }
-    if (!Array.isArray(items)) throw new UserError('E_VERSION_FETCH', `${url} did not return a list of ${kind}`);
+    if (!Array.isArray(items)) throw new UserError(RecipeErrorCode.VersionFetch, `${redactUrl(url)} did not return a list of ${kind}`);
     for (const item of items as Record<string, unknown>[]) {
       if (kind === 'releases') {
         if (item.draft === true || item.prerelease === true) continue;
@@ -204,8 +205,8 @@ export async function resolveVersion(recipe: Recipe, deps: VersionDeps = {}): Pr
   }
   const version = candidates[0];
   if (version === undefined) {
-    throw new UserError('E_NO_VERSION', `no version of "${recipe.name}" found at ${describeSource(spec)} after extract_pattern/exclude_patterns/cleanup`, {
-      hint: 'check version.extract_pattern and version.exclude_patterns, or give --version',
+    throw new UserError(RecipeErrorCode.NoVersion, `no version of "${recipe.name}" found at ${describeSource(spec)} after extract_pattern/exclude_patterns/cleanup`, {
+      hint: 'check version.extract_pattern and version.exclude_patterns, or give the version explicitly',
     });
   }
   return { version, candidates };

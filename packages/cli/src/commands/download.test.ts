@@ -73,7 +73,7 @@ describe('potions download', () => {
   it('refuses a folder as --out with its own error code, before any request', async () => {
     const r = await cli(['download', b.url('/x.tgz'), '--out', dir, '--json']);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'E_DEST_IS_DIR', partial: null, mirrors: [] });
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'E_DOWNLOAD_DEST_IS_DIR', partial: null, mirrors: [] });
     expect(r.stderr).toContain(`${dir} is a folder`);
     expect(b.requests).toHaveLength(0);
     const file = path.join(dir, 'f');
@@ -100,6 +100,36 @@ describe('potions download', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ ok: false, partial: null });
     expect(again.stderr).not.toContain('partial data kept');
     expect(await fs.readdir(dir)).toEqual([]);
+  });
+
+  it.each([
+    ['--segments', '65', '--segments must be from 1 to 64, got "65"'],
+    ['--segments', '0', '--segments must be a whole number of at least 1, got "0"'],
+    ['--timeout-connect', '3601', '--timeout-connect must be from 0.001 to 3600 seconds, got "3601"'],
+    ['--timeout-first-byte', '0.0001', '--timeout-first-byte must be from 0.001 to 3600 seconds, got "0.0001"'],
+    // Past 2^31-1 ms a Node timer fires at once: this deadline would have ended every download at its start.
+    ['--timeout-idle', '2500000', '--timeout-idle must be from 0.001 to 3600 seconds, got "2500000"'],
+    ['--deadline', '100000000', '--deadline must be from 0.001 to 86400 seconds, got "100000000"'],
+    ['--hedge-delay', '86400', '--hedge-delay must be from 0.001 to 3600 seconds, got "86400"'],
+  ])('refuses %s %s with the allowed range, before anything is written', async (flag, value, message) => {
+    const out = path.join(dir, 'sub', 'x.tgz');
+    const r = await cli(['download', b.url('/x.tgz'), '--out', out, flag, value, '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: false, code: 'E_USAGE', error: message });
+    expect(r.stderr).toContain(message);
+    expect(b.requests).toHaveLength(0);
+    expect(await fs.readdir(dir)).toEqual([]);
+  });
+
+  it('names the flags that act on a failure in its hint', async () => {
+    const slow = await cli(['download', a.url('/x.tgz'), '--out', path.join(dir, 'x'), '--json']);
+    expect(slow.code).toBe(1);
+    expect(JSON.parse(slow.stdout)).toMatchObject({ code: 'E_DOWNLOAD_FAILED', hint: expect.stringContaining('--deadline, --timeout-connect') });
+    const pin = await cli(['download', b.url('/x.tgz'), '--out', path.join(dir, 'x'), '--sha256', 'ab'.repeat(32), '--json']);
+    expect(JSON.parse(pin.stdout)).toMatchObject({ code: 'E_DOWNLOAD_FAILED', hint: expect.stringContaining('(--sha256, --sha512, --size)') });
+    expect(pin.stderr).toContain('hint: a mirror served different bytes');
+    const folder = await cli(['download', b.url('/x.tgz'), '--out', dir]);
+    expect(folder.stderr).toMatch(/hint: .*\(--out\)/);
   });
 
   it('rejects a malformed option with a message and no stack trace', async () => {

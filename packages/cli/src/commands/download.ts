@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { ConsoleReporter, isUserError } from '@potions/core';
-import { downloadFile } from '@potions/downloader';
-import type { DownloadOptions } from '@potions/downloader';
-import { positiveInt, positiveNumber, wholeNumber } from '../options';
+import { ConsoleReporter, UserError, hasCode, isUserError, withHint } from '@potions/core';
+import { DOWNLOAD_LIMITS, DownloadErrorCode, downloadFile } from '@potions/downloader';
+import type { DownloadOptions, MirrorReport, NumberRange } from '@potions/downloader';
+import { USAGE_ERROR, positiveInt, positiveNumber, wholeNumber } from '../options';
 import { jsonReported, printJson } from '../output';
 
 interface DownloadCommandOptions {
@@ -24,6 +24,38 @@ interface DownloadCommandOptions {
 /** Seconds from the command line as the downloader's milliseconds. */
 const ms = (seconds: number | undefined): number | undefined => (seconds === undefined ? undefined : Math.round(seconds * 1000));
 
+/** A parser that also refuses a well-formed value outside `range`, before anything is written. */
+function within(parse: (value: string) => number, flag: string, range: NumberRange, unit = ''): (value: string) => number {
+  return (value) => {
+    const n = parse(value);
+    if (n < range.min || n > range.max) {
+      throw new UserError(USAGE_ERROR, `${flag} must be from ${range.min} to ${range.max}${unit}, got ${JSON.stringify(value)}`);
+    }
+    return n;
+  };
+}
+
+/** Seconds, within the downloader's range for `limit` (in ms). */
+function seconds(flag: string, limit: NumberRange): (value: string) => number {
+  const inSeconds = { min: Math.max(limit.min, 1) / 1000, max: limit.max / 1000 };
+  return within(positiveNumber(flag, 'seconds'), flag, inSeconds, ' seconds');
+}
+
+/** The library's hint, with the flags of this command that act on it. */
+function commandHint(err: unknown): unknown {
+  if (!isUserError(err)) return err;
+  if (hasCode(err, DownloadErrorCode.Failed)) {
+    const mirrors = (err as { mirrors?: MirrorReport[] }).mirrors ?? [];
+    return mirrors.some((m) => m.errorClass === 'integrity')
+      ? withHint(err, `${err.hint ?? ''} (--sha256, --sha512, --size)`.trim())
+      : withHint(err, 'check the URLs; if the mirrors are only slow, allow more time with --deadline, --timeout-connect, --timeout-first-byte or --timeout-idle');
+  }
+  if ([DownloadErrorCode.DestIsDir, DownloadErrorCode.DestUnwritable, DownloadErrorCode.DestWrite].some((c) => hasCode(err, c))) {
+    return withHint(err, `${err.hint ?? 'choose another destination'} (--out)`);
+  }
+  return err;
+}
+
 export function registerDownloadCommand(program: Command): void {
   program
     .command('download')
@@ -33,12 +65,12 @@ export function registerDownloadCommand(program: Command): void {
     .option('--sha256 <hex>', 'pinned SHA-256 of the file')
     .option('--sha512 <hex>', 'pinned SHA-512 of the file')
     .option('--size <bytes>', 'pinned size of the file', wholeNumber('--size'))
-    .option('--segments <n>', 'parallel range requests for large files (1 disables)', positiveInt('--segments'))
-    .option('--timeout-connect <s>', 'seconds to connect', positiveNumber('--timeout-connect', 'seconds'))
-    .option('--timeout-first-byte <s>', 'seconds from request to response headers', positiveNumber('--timeout-first-byte', 'seconds'))
-    .option('--timeout-idle <s>', 'seconds without a byte mid-body before the body counts as stalled', positiveNumber('--timeout-idle', 'seconds'))
-    .option('--deadline <s>', 'seconds for the whole download, retries included', positiveNumber('--deadline', 'seconds'))
-    .option('--hedge-delay <s>', 'seconds before the next mirror is tried alongside a silent first one', positiveNumber('--hedge-delay', 'seconds'))
+    .option('--segments <n>', `parallel range requests for large files (1 disables, at most ${DOWNLOAD_LIMITS.segments.max})`, within(positiveInt('--segments'), '--segments', DOWNLOAD_LIMITS.segments))
+    .option('--timeout-connect <s>', `seconds to connect (at most ${DOWNLOAD_LIMITS.connectMs.max / 1000})`, seconds('--timeout-connect', DOWNLOAD_LIMITS.connectMs))
+    .option('--timeout-first-byte <s>', `seconds from request to response headers (at most ${DOWNLOAD_LIMITS.firstByteMs.max / 1000})`, seconds('--timeout-first-byte', DOWNLOAD_LIMITS.firstByteMs))
+    .option('--timeout-idle <s>', `seconds without a byte mid-body before the body counts as stalled (at most ${DOWNLOAD_LIMITS.idleMs.max / 1000})`, seconds('--timeout-idle', DOWNLOAD_LIMITS.idleMs))
+    .option('--deadline <s>', `seconds for the whole download, retries included (at most ${DOWNLOAD_LIMITS.deadlineMs.max / 1000})`, seconds('--deadline', DOWNLOAD_LIMITS.deadlineMs))
+    .option('--hedge-delay <s>', `seconds before the next mirror is tried alongside a silent first one (at most ${DOWNLOAD_LIMITS.hedgeDelayMs.max / 1000})`, seconds('--hedge-delay', DOWNLOAD_LIMITS.hedgeDelayMs))
     .option('--no-keep-partial', 'on failure, delete the partial data instead of keeping it (hidden, beside --out) for a resume')
     .option('--json', 'print { ok, file, sha256, bytes, mirror, attempts, seconds } on stdout')
     .action(async (urls: string[], opts: DownloadCommandOptions) => {
@@ -72,7 +104,8 @@ export function registerDownloadCommand(program: Command): void {
         };
         if (opts.json) printJson(summary);
         else process.stderr.write(`${r.file}: ${r.bytes} bytes, sha256 ${r.sha256}, from ${r.url}\n`);
-      } catch (err) {
+      } catch (caught) {
+        const err = commandHint(caught);
         const e = err as { message?: string; code?: unknown; hint?: unknown; mirrors?: unknown; partial?: unknown };
         const partial = typeof e.partial === 'string' ? e.partial : null;
         if (partial) {

@@ -143,9 +143,28 @@ describe('potions recipes', () => {
     const version = await cli(['recipes', 'plan', 'ripgrep', '--platform', 'linux-amd64', '--version', '1;id', '--recipes', CORPUS]);
     expect(version.code).toBe(1);
     expect(version.stderr).toContain('"1;id" is not a valid version');
-    const missing = await cli(['recipes', 'plan', 'k3s', '--platform', 'linux-amd64', '--version', '1', '--recipes', CORPUS]);
+    const missing = await cli(['recipes', 'plan', 'k3s', '--platform', 'linux-amd64', '--version', '1', '--recipes', CORPUS, '--json']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('recipe "k3s" has errors');
+    expect(JSON.parse(missing.stdout)).toMatchObject({ ok: false, code: 'E_RECIPE_INVALID', error: expect.stringContaining('recipe "k3s" has errors') });
+  });
+
+  it('plan: a listed platform with nothing to download says that download_url is missing', async () => {
+    // huggingface-cli lists all four platforms; its custom steps pip-install everything and it has no download_url.
+    const args = ['recipes', 'plan', 'huggingface-cli', '--recipes', CORPUS, '--platform', 'linux-amd64', '--version', '0.20.0'];
+    const human = await cli(args);
+    expect(human.code).toBe(1);
+    expect(human.stderr).toContain('recipe "huggingface-cli" has nothing to download for linux-amd64: it sets no download.download_url');
+    expect(human.stderr).not.toContain('does not build for');
+    const json = await cli([...args, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, code: 'E_RECIPE_NO_DOWNLOAD' });
+    // A platform a recipe does not list is still said so, with the ones it lists.
+    const unlisted = await cli(['recipes', 'plan', 'google-chrome', '--recipes', CORPUS, '--platform', 'linux-arm64', '--version', '1.0', '--json']);
+    expect(unlisted.code).toBe(1);
+    expect(JSON.parse(unlisted.stdout)).toMatchObject({
+      code: 'E_RECIPE_PLATFORM',
+      error: 'recipe "google-chrome" does not build for linux-arm64',
+      hint: expect.stringContaining('it lists: darwin-x86_64, darwin-arm64, linux-amd64'),
+    });
   });
 
   it('plan: each recipe has its own version; --version only for a single NAME', async () => {

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { ConsoleReporter, UserError, isPlatform, PLATFORMS } from '@potions/core';
+import { ConsoleReporter, UserError, assertPlatform, hasCode, isUserError, withHint, PLATFORMS } from '@potions/core';
 import {
   checkRecipes,
   formatCoverage,
   loadRecipeDir,
   planBuild,
+  RecipeErrorCode,
   resolveVersion,
   versionDepsFromEnv,
   type CheckEntry,
@@ -44,7 +45,7 @@ async function loadLibrary(dirs: readonly string[]): Promise<Map<string, LoadedR
       loaded = await loadRecipeDir(dir);
     } catch (e) {
       const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      throw new UserError('E_RECIPE_PATH', `cannot read the recipe folder ${dir}: ${why}`, { hint: 'pass --recipes DIR (e.g. --recipes ../shared/potions-recipes)' });
+      throw new UserError(RecipeErrorCode.Path, `cannot read the recipe folder ${dir}: ${why}`, { hint: 'pass --recipes DIR (e.g. --recipes ../shared/potions-recipes)' });
     }
     for (const l of loaded) if (l.name && !byName.has(l.name)) byName.set(l.name, l);
   }
@@ -54,10 +55,10 @@ async function loadLibrary(dirs: readonly string[]): Promise<Map<string, LoadedR
 function requireRecipes(library: Map<string, LoadedRecipe>, names: readonly string[], dirs: readonly string[]): Recipe[] {
   for (const n of names) {
     const l = library.get(n);
-    if (!l) throw new UserError('E_UNKNOWN_RECIPE', `no recipe named "${n}" in ${dirs.join(', ')}`, { hint: 'pass --recipes DIR' });
+    if (!l) throw new UserError(RecipeErrorCode.Unknown, `no recipe named "${n}" in ${dirs.join(', ')}`, { hint: 'pass --recipes DIR' });
     const first = l.issues.find((i) => i.severity === 'error');
     if (!l.recipe || first) {
-      throw new UserError('E_RECIPE', `recipe "${n}" has errors; first: ${first?.message ?? 'unreadable'}`, {
+      throw new UserError(RecipeErrorCode.Invalid, `recipe "${n}" has errors; first: ${first?.message ?? 'unreadable'}`, {
         location: { file: l.file, line: first?.line, field: first?.field },
         hint: `run: potions recipes check ${l.file}`,
       });
@@ -104,6 +105,14 @@ export function planTargets(args: readonly string[], version: string | undefined
   return parsed as PlanTarget[];
 }
 
+/** What `recipes versions` can do about a failed lookup (the library suggests giving the version, which this command cannot take). */
+function versionsHint(err: unknown): unknown {
+  if (!isUserError(err)) return err;
+  if (hasCode(err, RecipeErrorCode.NoVersion)) return withHint(err, 'check version.extract_pattern, version.exclude_patterns and version.cleanup against what the source lists');
+  if (hasCode(err, RecipeErrorCode.VersionFetch)) return withHint(err, 'set GITHUB_TOKEN if GitHub rate-limits you; POTIONS_GITHUB_API_URL points at another GitHub API');
+  return err;
+}
+
 export function registerRecipesCommand(program: Command): void {
   const recipes = program.command('recipes').description('Read, check and plan recipes');
 
@@ -139,9 +148,7 @@ export function registerRecipesCommand(program: Command): void {
     .option('--recipes <dir>', `recipe folder, repeatable (default: ${DEFAULT_RECIPES_DIR})`, collect)
     .option('--json', 'print the plan as JSON on stdout')
     .action(async (names: string[], opts: { platform: string; version?: string; recipes?: string[]; json?: boolean }) => {
-      if (!isPlatform(opts.platform)) {
-        throw new UserError('E_PLATFORM', `unknown platform "${opts.platform}" in --platform`, { hint: `use one of: ${PLATFORMS.join(', ')}` });
-      }
+      assertPlatform(opts.platform, '--platform');
       const targets = planTargets(names, opts.version);
       const dirs = opts.recipes ?? [DEFAULT_RECIPES_DIR];
       const library = await loadLibrary(dirs);
@@ -183,7 +190,9 @@ export function registerRecipesCommand(program: Command): void {
       const out = [];
       for (const name of names) {
         const recipe = all.find((r) => r.name === name) as Recipe;
-        const resolved = await resolveVersion(recipe, { ...versionDepsFromEnv(), reporter });
+        const resolved = await resolveVersion(recipe, { ...versionDepsFromEnv(), reporter }).catch((e: unknown) => {
+          throw versionsHint(e);
+        });
         out.push({ recipe: name, version: resolved.version, candidates: resolved.candidates.slice(0, 10) });
         if (!opts.json) err(`${name} ${resolved.version}`);
       }

@@ -89,6 +89,7 @@ export interface RequestLogEntry {
   authorization?: string;
   status?: number;
   fault?: ServerFaultKind;
+  /** When the request arrived, in elapsed ms (`performance.now()`): for ordering, not a date. */
   at: number;
 }
 
@@ -184,7 +185,7 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
     const range = req.headers.range;
     const ifRange = typeof req.headers['if-range'] === 'string' ? req.headers['if-range'] : undefined;
     const authorization = req.headers.authorization;
-    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, file, range, ifRange, authorization, at: Date.now() };
+    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, file, range, ifRange, authorization, at: performance.now() };
     const loop = /^\/__loop\/([12])(\/.*)$/.exec(file);
     if (loop) {
       entry.file = loop[2] as string;
