@@ -26,7 +26,7 @@ export function isTransient(err: unknown): boolean {
 
 /** `Retry-After` in ms (seconds or an HTTP date), undefined when absent. */
 export function retryAfterMs(headers: Headers, now: Now = systemNow): number | undefined {
-  return parseRetryAfter(headers.get('retry-after'), now().getTime());
+  return parseRetryAfter(headers.get('retry-after'), now);
 }
 
 export interface RetryContext {
