@@ -12,7 +12,7 @@
  *   once with `--transfers 16 --checkers 16` (Potions' own concurrency); the
  *   ratio is taken against the faster of the two. rclone HEADs every upload to
  *   check it (its default; `--s3-no-head` would skip that check, so it is not used);
- * - Potions runs in-process (`localObjectsFromDir` + `syncToMirrors`, the
+ * - Potions runs in-process (`localObjectsFromDir` + `openS3Mirrors` + `syncToMirrors`, the
  *   code `potions mirrors sync` runs, without Node/tsx start-up); rclone's
  *   times include starting its process (`rclone version` time is printed);
  * - medians of RUNS runs (default 3; `POTIONS_BENCH_RUNS`), with min-max;
@@ -27,10 +27,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 // Relative imports: the workspace root does not depend on its own packages.
 import { silentReporter } from '../packages/core/src/index';
+import { LOCAL_CREDENTIALS, localMirrorConfig } from '../packages/local-mirrors/src/index';
 import {
-  LOCAL_CREDENTIALS,
+  closeMirrors,
   localObjectsFromDir,
-  localMirrorConfig,
+  openS3Mirrors,
   syncToMirrors,
   type MirrorConfig,
   type VerifyMode,
@@ -95,8 +96,14 @@ async function main(): Promise<void> {
   const potions = (dir: string, bucket: string, verify?: VerifyMode) => async (): Promise<void> => {
     const objects = await localObjectsFromDir(dir);
     const mirror: MirrorConfig = { ...base, bucket };
-    const { result } = await syncToMirrors(objects, { mirrors: [mirror], reporter: silentReporter, ...(verify ? { verify } : {}) });
-    if (!result?.policyMet) throw new Error(`potions sync failed: ${JSON.stringify(result?.mirrors)}`);
+    // As `potions mirrors sync` does: open the mirror, sync, close it.
+    const mirrors = openS3Mirrors([mirror], { reporter: silentReporter });
+    try {
+      const { result } = await syncToMirrors(objects, { mirrors, reporter: silentReporter, ...(verify ? { verify } : {}) });
+      if (!result?.policyMet) throw new Error(`potions sync failed: ${JSON.stringify(result?.mirrors)}`);
+    } finally {
+      await closeMirrors(mirrors);
+    }
   };
   const rclone = (dir: string, bucket: string, flags: string[]) => async (): Promise<void> => {
     await run('rclone', ['sync', '--checksum', ...flags, dir, `bench:${bucket}`], { env, maxBuffer: 16 * MiB });

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 execFileSync(process.execPath, [path.join(root, 'scripts', 'build-actions.mjs')], { cwd: root, stdio: 'inherit' });
-const status = execFileSync('git', ['status', '--porcelain', '--', 'actions/*/dist'], { cwd: root, encoding: 'utf8' });
+const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--', 'actions/*/dist/**'], { cwd: root, encoding: 'utf8' });
 if (status.trim() !== '') {
   console.error('The committed action bundles are stale against their sources:');
   console.error(status);

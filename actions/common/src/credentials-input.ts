@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { UserError } from '@potions/core';
+import { optionalInput } from './inputs';
 
 /** Environment variable names for one mirror's keys (`credentialEnvNames` of @potions/mirrors). */
 export type CredentialEnvNames = (mirror: string) => { accessKeyId: string; secretAccessKey: string; sessionToken: string };
@@ -10,8 +11,9 @@ const HINT =
 /**
  * A `credentials` input: JSON `{"<mirror>": {"accessKeyId", "secretAccessKey", "sessionToken"?}}`,
  * usually one secret of a reusable workflow (a called workflow's secrets are not environment variables).
- * The whole text and then every value are masked before anything is parsed or logged; each mirror's keys
- * are then set in `env` under the names `envNames` gives, where the mirrors package looks for them.
+ * The input is read from `env`, and the whole text and then every value are masked before anything is
+ * parsed or logged; each mirror's keys are then set in `env` under the names `envNames` gives, where the
+ * mirrors package looks for them.
  * Returns the mirror names given. A mistake is reported without any of the text.
  */
 export function exportCredentialsInput(
@@ -20,7 +22,7 @@ export function exportCredentialsInput(
   options: { env?: NodeJS.ProcessEnv; /** The configured mirror names: a key matching none gets a warning. */ mirrors?: readonly string[] } = {},
 ): string[] {
   const env = options.env ?? process.env;
-  const text = core.getInput(name).trim();
+  const text = optionalInput(name, env) ?? '';
   if (text === '') return [];
   core.setSecret(text);
   let value: unknown;

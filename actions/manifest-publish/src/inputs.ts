@@ -44,26 +44,29 @@ export async function failuresFromValue(value: string | undefined, workspace: st
   return buildFailuresFromJson(trimmed.startsWith('{') ? `[${trimmed}]` : trimmed, where);
 }
 
-/** The action's inputs (`INPUT_*`), checked and typed; mirror credentials given as an input are masked and exported. */
+/**
+ * The action's inputs (`INPUT_*` in `env`), checked and typed; mirror credentials
+ * given as an input are masked and set in `env`, where the mirrors' clients look.
+ */
 export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<ManifestPublishInputs> {
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const platforms = listInput(Inputs.Platforms).map((p) => assertPlatform(p, `input "${Inputs.Platforms}"`));
-  const days = optionalInput(Inputs.ExpiresDays);
+  const platforms = listInput(Inputs.Platforms, env).map((p) => assertPlatform(p, `input "${Inputs.Platforms}"`));
+  const days = optionalInput(Inputs.ExpiresDays, env);
   const expiresInDays = days === undefined ? undefined : Number(days);
   if (expiresInDays !== undefined && !(Number.isFinite(expiresInDays) && expiresInDays > 0)) {
     throw new UserError('E_INPUT', `the input "${Inputs.ExpiresDays}" must be a positive number of days, got "${days}"`);
   }
-  const config = await mirrorsConfigFromValue(requiredInput(Inputs.Mirrors), workspace, `input "${Inputs.Mirrors}"`);
+  const config = await mirrorsConfigFromValue(requiredInput(Inputs.Mirrors, env), workspace, `input "${Inputs.Mirrors}"`);
   // Masked, then set as POTIONS_MIRROR_<NAME>_* where the mirrors package looks for keys.
   exportCredentialsInput(Inputs.Credentials, credentialEnvNames, { env, mirrors: config.mirrors.map((m) => m.name) });
-  const syncResult = optionalInput(Inputs.SyncResult);
+  const syncResult = optionalInput(Inputs.SyncResult, env);
   return {
-    artifacts: path.resolve(workspace, requiredInput(Inputs.Artifacts)),
+    artifacts: path.resolve(workspace, requiredInput(Inputs.Artifacts, env)),
     ...(syncResult !== undefined ? { syncResult: path.resolve(workspace, syncResult) } : {}),
     config,
     ...(platforms.length > 0 ? { platforms } : {}),
-    failures: await failuresFromValue(optionalInput(Inputs.Failures), workspace),
+    failures: await failuresFromValue(optionalInput(Inputs.Failures, env), workspace),
     ...(expiresInDays !== undefined ? { expiresInDays } : {}),
-    dryRun: booleanInput(Inputs.DryRun, false),
+    dryRun: booleanInput(Inputs.DryRun, false, env),
   };
 }

@@ -6,8 +6,11 @@ import path from 'node:path';
 import { restoreEnv, runActionStep, saveEnv } from '@potions/action-common/testing';
 import { generateManifestKey, trustedKeysFromPem, verifyManifest } from '@potions/manifest';
 import { writeFakeBuild } from '@potions/manifest/testing';
-import { localObjectsFromDir, startLocalMirrors, syncToMirrors, type LocalMirrors } from '@potions/mirrors';
+import { startLocalMirrors, type LocalMirrors } from '@potions/local-mirrors';
+import { localObjectsFromDir } from '@potions/mirrors';
+import { recordingOpenMirrors, syncConfigured } from '@potions/mirrors/testing';
 import { parse } from 'yaml';
+import { readInputs } from './inputs';
 import { main } from './main';
 
 interface WorkflowStep {
@@ -46,7 +49,7 @@ describe('manifest-publish action', () => {
     const artifacts = path.join(dir, 'artifacts');
     await writeFakeBuild(artifacts, { name: 'jq', version: '1.7.1', platform: 'linux-amd64', seed: 'x' });
     await writeFakeBuild(artifacts, { name: 'jq', version: '1.7.1', platform: 'darwin-arm64', seed: 'y' });
-    const { result } = await syncToMirrors(await localObjectsFromDir(artifacts), {
+    const { result } = await syncConfigured(await localObjectsFromDir(artifacts), {
       mirrors: local.mirrors.map((m, i) => ({ ...m, name: `mirror-${'ab'[i]}` })),
     });
     await fs.writeFile(path.join(dir, 'sync.json'), JSON.stringify(result));
@@ -188,5 +191,49 @@ describe('manifest-publish action', () => {
     });
     await expect(r).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('mirror "mirror-a" needs "accessKeyId" and "secretAccessKey"') });
     await expect(r).rejects.toMatchObject({ message: expect.not.stringContaining('AKIDSECRET') });
+  });
+
+  it('closes every client it makes, also when the publish is refused', async () => {
+    for (const syncResult of ['sync.json', 'no-such-sync.json']) {
+      const clients = recordingOpenMirrors();
+      const step = runActionStep(() => main(process.env, { openMirrors: clients.open }), {
+        dir,
+        inputs: { artifacts: 'artifacts', 'sync-result': syncResult, mirrors: mirrorsYaml },
+        env: { POTIONS_MANIFEST_KEY: key.privateKeyPem, POTIONS_MIRROR_MIRROR_A_ACCESS_KEY_ID: 'S3RVER', POTIONS_MIRROR_MIRROR_A_SECRET_ACCESS_KEY: 'S3RVER' },
+      });
+      if (syncResult === 'sync.json') {
+        expect((await step).exitCode).toBeUndefined();
+        // mirror-b has no credentials: no client for it, and the manifest on mirror-a alone.
+        expect(clients.made.map((t) => t.name)).toEqual(['mirror-a']);
+      } else {
+        // The sync result cannot be read: refused before any client is made.
+        await expect(step).rejects.toMatchObject({ code: 'E_MANIFEST_RELEASE_INVALID' });
+        expect(clients.made).toEqual([]);
+      }
+      expect(clients.unclosed()).toEqual([]);
+    }
+  });
+
+  it('reads its inputs from the environment it is given', async () => {
+    const env: NodeJS.ProcessEnv = {
+      GITHUB_WORKSPACE: dir,
+      INPUT_ARTIFACTS: 'artifacts',
+      'INPUT_SYNC-RESULT': 'sync.json',
+      INPUT_MIRRORS: mirrorsYaml,
+      INPUT_PLATFORMS: 'linux-amd64, darwin-arm64',
+      'INPUT_EXPIRES-DAYS': '30',
+      INPUT_FAILURES: '{"name":"jq","version":"1.7.1","platform":"linux-arm64","reason":"x"}',
+      'INPUT_DRY-RUN': 'true',
+    };
+    const before = { ...process.env };
+    expect(await readInputs(env)).toMatchObject({
+      artifacts: path.join(dir, 'artifacts'),
+      syncResult: path.join(dir, 'sync.json'),
+      platforms: ['linux-amd64', 'darwin-arm64'],
+      expiresInDays: 30,
+      failures: [{ name: 'jq', version: '1.7.1', platform: 'linux-arm64', reason: 'x' }],
+      dryRun: true,
+    });
+    expect(process.env).toEqual(before);
   });
 });

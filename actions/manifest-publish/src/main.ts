@@ -1,30 +1,59 @@
-import os from 'node:os';
-import path from 'node:path';
 import * as core from '@actions/core';
 import { ActionsReporter, writeSummaryTable } from '@potions/action-common';
-import { UserError, writeFileAtomic } from '@potions/core';
-import { localKeySignerFromEnv, publishArtifacts, readArtifactMetadataDir } from '@potions/manifest';
-import { Outputs } from './constants';
+import { UserError } from '@potions/core';
+import { localKeySignerFromEnv, publishRelease, readArtifactMetadataDir, readSyncResultFile } from '@potions/manifest';
+import { closeMirrors, openS3Mirrors, type OpenMirrors } from '@potions/mirrors';
+import { Inputs, Outputs } from './constants';
 import { readInputs } from './inputs';
 
-/** Wire the inputs, the key and the mirrors to the publisher; report outputs, summary tables and annotations. */
-export async function main(): Promise<void> {
+export interface ManifestPublishDeps {
+  /** Opens the mirrors' clients (default `openS3Mirrors`); this step closes every one it opened. */
+  openMirrors?: OpenMirrors;
+}
+
+/**
+ * Wire the inputs (read from `env`), the key and the mirrors to the one publish
+ * function; report outputs, summary tables and annotations. The mirrors'
+ * clients are made and closed here.
+ */
+export async function main(env: NodeJS.ProcessEnv = process.env, deps: ManifestPublishDeps = {}): Promise<void> {
   const reporter = new ActionsReporter();
   // First: the key is masked before anything else can log.
-  const signer = localKeySignerFromEnv({ reporter });
-  const inputs = await readInputs();
-  const result = await publishArtifacts({
-    artifactsDir: inputs.artifacts,
-    syncResultFile: inputs.syncResult ?? (await emptySyncResult(inputs.artifacts)),
-    mirrors: inputs.config.mirrors,
-    signer,
-    ...(inputs.platforms ? { platforms: inputs.platforms } : {}),
-    failures: inputs.failures,
-    ...(inputs.expiresInDays !== undefined ? { expiresInDays: inputs.expiresInDays } : {}),
-    dryRun: inputs.dryRun,
+  const signer = localKeySignerFromEnv({ env, reporter });
+  const inputs = await readInputs(env);
+  const metadata = await readArtifactMetadataDir(inputs.artifacts);
+  if (inputs.syncResult === undefined && metadata.length > 0) {
+    // Without a sync result (mirror-sync skipped because every build failed) only failures can be published.
+    throw new UserError('E_INPUT', `the input "${Inputs.SyncResult}" is empty, but ${inputs.artifacts} holds ${metadata.length} build metadata file(s)`, {
+      location: { file: inputs.artifacts },
+      hint: `run mirror-sync on the folder first and pass its output "result"; leave ${Inputs.SyncResult} empty only when no build succeeded`,
+    });
+  }
+  const sync = inputs.syncResult === undefined ? undefined : await readSyncResultFile(inputs.syncResult);
+  const mirrors = (deps.openMirrors ?? openS3Mirrors)(inputs.config.mirrors, {
+    env,
     reporter,
-    s3: { webIdentityToken: () => core.getIDToken('sts.amazonaws.com') },
+    // Only called for mirrors with a roleArn; needs `permissions: id-token: write`.
+    webIdentityToken: () => core.getIDToken('sts.amazonaws.com'),
   });
+  let result;
+  try {
+    result = await publishRelease({
+      metadata,
+      ...(sync ? { sync, syncSource: inputs.syncResult } : {}),
+      artifactsSource: inputs.artifacts,
+      mirrors,
+      signer,
+      ...(inputs.platforms ? { platforms: inputs.platforms } : {}),
+      failures: inputs.failures,
+      ...(inputs.expiresInDays !== undefined ? { expiresInDays: inputs.expiresInDays } : {}),
+      dryRun: inputs.dryRun,
+      reporter,
+    });
+  } finally {
+    await closeMirrors(mirrors);
+  }
+  for (const w of result.warnings) reporter.warn(w);
   const { report } = result;
   core.setOutput(Outputs.ManifestUrl, result.manifestUrls[0]?.url ?? '');
   core.setOutput(Outputs.Version, report.version ?? '');
@@ -56,21 +85,4 @@ export async function main(): Promise<void> {
     core.error('no mirror holds the new manifest', { title: 'manifest-publish failed' });
     core.setFailed('the manifest was not published on any mirror');
   }
-}
-
-/**
- * Without `sync-result` (mirror-sync skipped because every build failed): the artifacts folder must hold
- * no build metadata, and an empty sync result stands in, so that only the failures are published.
- */
-async function emptySyncResult(artifactsDir: string): Promise<string> {
-  const metadata = await readArtifactMetadataDir(artifactsDir);
-  if (metadata.length > 0) {
-    throw new UserError('E_INPUT', `the input "sync-result" is empty, but ${artifactsDir} holds ${metadata.length} build metadata file(s)`, {
-      location: { file: artifactsDir },
-      hint: 'run mirror-sync on the folder first and pass its output "result"; leave sync-result empty only when no build succeeded',
-    });
-  }
-  const file = path.join(process.env.RUNNER_TEMP ?? os.tmpdir(), 'potions-empty-sync-result.json');
-  await writeFileAtomic(file, `${JSON.stringify({ version: 1, minMirrors: 1, policyMet: true, mirrors: [], objects: [] })}\n`);
-  return file;
 }

@@ -3,7 +3,10 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { restoreEnv, runActionStep, saveEnv } from '@potions/action-common/testing';
-import { artifactKey, startLocalMirrors, type LocalMirrors } from '@potions/mirrors';
+import { startLocalMirrors, type LocalMirrors } from '@potions/local-mirrors';
+import { artifactKey } from '@potions/mirrors';
+import { recordingOpenMirrors } from '@potions/mirrors/testing';
+import { readInputs } from './inputs';
 import { main } from './main';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -109,5 +112,41 @@ describe('mirror-sync action', () => {
       ['mirror-a', null],
       ['mirror-b', null],
     ]);
+  });
+
+  it('closes every client it makes, also when the policy is not met', async () => {
+    for (const [which, policyMet] of [
+      [['A', 'B'], 'true'],
+      [['A'], 'false'],
+    ] as const) {
+      restoreEnv(saved);
+      const clients = recordingOpenMirrors();
+      const r = await runActionStep(() => main(process.env, { openMirrors: clients.open }), {
+        dir,
+        inputs: { path: 'artifacts', mirrors: config(), 'min-mirrors': '2' },
+        env: credentials([...which]),
+      });
+      expect(r.outputs['policy-met']).toBe(policyMet);
+      // A mirror without credentials gets no client; every client made was closed.
+      expect(clients.made.map((t) => t.name)).toEqual(which.map((n) => `mirror-${n.toLowerCase()}`));
+      expect(clients.unclosed()).toEqual([]);
+    }
+  });
+
+  it('reads its inputs from the environment it is given, and puts the credentials input there', async () => {
+    const env: NodeJS.ProcessEnv = {
+      GITHUB_WORKSPACE: dir,
+      RUNNER_TEMP: dir,
+      INPUT_PATH: 'artifacts',
+      INPUT_MIRRORS: config(),
+      'INPUT_MIN-MIRRORS': '2',
+      INPUT_CREDENTIALS: JSON.stringify({ 'mirror-a': { accessKeyId: 'S3RVER', secretAccessKey: secret } }),
+    };
+    const before = { ...process.env };
+    const inputs = await readInputs(env);
+    expect(inputs).toMatchObject({ path: path.join(dir, 'artifacts'), minMirrors: 2, dryRun: false, resultFile: path.join(dir, 'potions-mirror-sync-result.json') });
+    expect(inputs.config.mirrors.map((m) => m.name)).toEqual(['mirror-a', 'mirror-b']);
+    expect(env.POTIONS_MIRROR_MIRROR_A_SECRET_ACCESS_KEY).toBe(secret);
+    expect(process.env).toEqual(before);
   });
 });

@@ -1,29 +1,46 @@
 import * as core from '@actions/core';
 import { ActionsReporter, writeSummaryTable } from '@potions/action-common';
 import { UserError, formatBytes, writeFileAtomic } from '@potions/core';
-import { localObjectsFromDir, syncToMirrors } from '@potions/mirrors';
-import { Outputs } from './constants';
+import { MirrorsErrorCode, closeMirrors, localObjectsFromDir, openS3Mirrors, syncToMirrors, type OpenMirrors } from '@potions/mirrors';
+import { Inputs, Outputs } from './constants';
 import { readInputs } from './inputs';
 
-/** Wire the inputs to the sync; report outputs, a summary table per mirror and annotations. */
-export async function main(): Promise<void> {
+export interface MirrorSyncDeps {
+  /** Opens the mirrors' clients (default `openS3Mirrors`); this step closes every one it opened. */
+  openMirrors?: OpenMirrors;
+}
+
+/**
+ * Wire the inputs (read from `env`) to the sync; report outputs, a summary
+ * table per mirror and annotations. The mirrors' clients are made and closed here.
+ */
+export async function main(env: NodeJS.ProcessEnv = process.env, deps: MirrorSyncDeps = {}): Promise<void> {
   const reporter = new ActionsReporter();
-  const inputs = await readInputs();
+  const inputs = await readInputs(env);
   const objects = await localObjectsFromDir(inputs.path);
   if (objects.length === 0) {
-    throw new UserError('MIRRORS_NOTHING_TO_SYNC', `no files in ${inputs.path}`, {
+    throw new UserError(MirrorsErrorCode.NothingToSync, `no files in ${inputs.path}`, {
       location: { file: inputs.path },
-      hint: 'point "path" at the folder the build steps wrote their artifacts to',
+      hint: `point "${Inputs.Path}" at the folder the build steps wrote their artifacts to`,
     });
   }
-  const outcome = await syncToMirrors(objects, {
-    mirrors: inputs.config.mirrors,
-    minMirrors: inputs.minMirrors ?? inputs.config.minMirrors,
-    dryRun: inputs.dryRun,
+  const mirrors = (deps.openMirrors ?? openS3Mirrors)(inputs.config.mirrors, {
+    env,
     reporter,
     // Only called for mirrors with a roleArn; needs `permissions: id-token: write`.
     webIdentityToken: () => core.getIDToken('sts.amazonaws.com'),
   });
+  let outcome;
+  try {
+    outcome = await syncToMirrors(objects, {
+      mirrors,
+      minMirrors: inputs.minMirrors ?? inputs.config.minMirrors,
+      dryRun: inputs.dryRun,
+      reporter,
+    });
+  } finally {
+    await closeMirrors(mirrors);
+  }
 
   if (!outcome.result) {
     const { plan } = outcome;

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { RecordingReporter, hasCode } from '@potions/core';
 import { MANIFEST_KEY, MANIFEST_POINTER_CACHE_CONTROL } from '@potions/manifest';
-import { CACHE_CONTROL_IMMUTABLE, S3MirrorTarget, artifactKey, startLocalMirrors, type LocalMirrors } from '@potions/mirrors';
+import { CACHE_CONTROL_IMMUTABLE, S3MirrorTarget, artifactKey } from '@potions/mirrors';
+import { startLocalMirrors, type LocalMirrors } from '@potions/local-mirrors';
 import { CdnErrorCode } from './errors';
 import { HttpPurger, banExpression } from './http-purger';
 import { manifestEntries, purgeTargets } from './targets';
@@ -34,7 +35,7 @@ describe('HttpPurger against a real Varnish in front of a local S3 mirror', () =
   afterAll(async () => {
     const instance = varnish?.instanceDir;
     await varnish?.stop();
-    mirror?.destroy();
+    await mirror?.close();
     await local?.close();
     await fs.rm(root, { recursive: true, force: true });
     // Nothing of this Varnish is left running.

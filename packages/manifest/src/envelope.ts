@@ -7,7 +7,7 @@
  * well-formed envelope, a signature by a trusted key, that signature valid,
  * the schema, no rollback below the last version seen, not expired.
  */
-import { UserError } from '@potions/core';
+import { UserError, systemNow, type Now } from '@potions/core';
 import { z } from 'zod';
 import { canonicalBytes } from './canonical';
 import { ManifestErrorCode } from './errors';
@@ -37,8 +37,8 @@ export interface VerifyManifestOptions {
   trustedKeys: readonly Verifier[];
   /** The highest version this reader has accepted from this source before. */
   lastSeenVersion?: number;
-  /** Defaults to the current time. */
-  now?: Date;
+  /** The clock expiry is checked against. Default `systemNow`. */
+  now?: Now;
   /** Where the bytes came from, for messages (a URL or a file). */
   source?: string;
   /** Skip the expiry check (a publisher merging into an old manifest does). Default false. */
@@ -125,7 +125,7 @@ export async function verifyManifest(bytes: Uint8Array | string, options: Verify
       { hint: 'a mirror or cache serves an old copy; retry later or use another mirror' },
     );
   }
-  const now = options.now ?? new Date();
+  const now = (options.now ?? systemNow)();
   if (!options.allowExpired && Date.parse(manifest.expires) <= now.getTime()) {
     throw new UserError(
       ManifestErrorCode.Expired,

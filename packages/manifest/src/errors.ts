@@ -40,6 +40,8 @@ export const ManifestErrorCode = {
   PlatformUnavailable: 'E_MANIFEST_PLATFORM_UNAVAILABLE',
   /** A store key with an empty, "." or ".." segment (a bug in the caller). */
   StoreKey: 'E_MANIFEST_STORE_KEY',
+  /** A store failed with an error that carries no code of its own (a network error, a bug in an adapter). */
+  Store: 'E_MANIFEST_STORE',
   /** FileManifestStore: another writer holds the lock (retried, then reported). */
   StoreLocked: 'E_MANIFEST_STORE_LOCKED',
   /** A manifest URL or file cannot be read. */

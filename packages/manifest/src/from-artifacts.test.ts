@@ -3,22 +3,15 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RecordingReporter, hasCode } from '@potions/core';
-import {
-  S3MirrorTarget,
-  localObjectsFromDir,
-  startLocalMirrors,
-  syncToMirrors,
-  type LocalMirrors,
-  type MirrorConfig,
-  type SyncResult,
-} from '@potions/mirrors';
-import { MemoryMirrorTarget, startS3Proxy, type S3Proxy } from '@potions/mirrors/testing';
+import { startLocalMirrors, type LocalMirrors } from '@potions/local-mirrors';
+import { S3MirrorTarget, closeMirrors, localObjectsFromDir, openS3Mirrors, type MirrorConfig, type SyncResult } from '@potions/mirrors';
+import { MemoryMirrorTarget, startS3Proxy, syncConfigured, type S3Proxy } from '@potions/mirrors/testing';
 import { ManifestErrorCode } from './errors';
 import { generateManifestKey, LocalKeySigner, trustedKeysFromPem } from './keys';
 import { verifyManifest } from './envelope';
 import { releaseFromArtifacts, readArtifactMetadataDir, readSyncResultFile, buildFailuresFromJson } from './from-artifacts';
 import { manifestStoreFromMirror } from './mirror-store';
-import { publishArtifacts } from './publish-artifacts';
+import { publishRelease, type PublishReleaseOptions } from './publish-release';
 import { NOT_BUILT_REASON } from './release';
 import { readManifestSource } from './source';
 import { MANIFEST_KEY, isPreconditionFailed } from './store';
@@ -47,8 +40,24 @@ afterAll(async () => {
 });
 
 async function sync(dir: string): Promise<SyncResult> {
-  const { result } = await syncToMirrors(await localObjectsFromDir(dir), { mirrors, ...fast });
+  const { result } = await syncConfigured(await localObjectsFromDir(dir), { mirrors, ...fast });
   return result!;
+}
+
+/** What `potions manifest publish` does: read the folder and the sync result, open the mirrors, publish, close them. */
+async function publishDir(
+  dir: string,
+  syncFile: string,
+  configs: readonly MirrorConfig[],
+  options: Omit<PublishReleaseOptions, 'metadata' | 'sync' | 'mirrors'>,
+) {
+  const [metadata, sync] = await Promise.all([readArtifactMetadataDir(dir), readSyncResultFile(syncFile)]);
+  const opened = openS3Mirrors(configs, { reporter: options.reporter ?? new RecordingReporter(), ...fast });
+  try {
+    return await publishRelease({ ...options, metadata, sync, mirrors: opened, syncSource: syncFile, artifactsSource: dir });
+  } finally {
+    await closeMirrors(opened);
+  }
 }
 
 async function saveJson(name: string, value: unknown): Promise<string> {
@@ -73,7 +82,7 @@ describe('manifestStoreFromMirror', () => {
       expect(res.headers.get('content-type')).toBe('application/json');
       expect(res.headers.get('cache-control')).toBe('public, max-age=60');
     } finally {
-      target.destroy();
+      await target.close();
     }
   });
 
@@ -235,7 +244,7 @@ describe('releaseFromArtifacts', () => {
   });
 });
 
-describe('publishArtifacts', () => {
+describe('publishRelease', () => {
   test('publishes to both mirrors, republishes nothing on a re-run, and adds a healed mirror', async () => {
     const key = generateManifestKey();
     const signer = LocalKeySigner.fromPem(key.privateKeyPem);
@@ -250,9 +259,9 @@ describe('publishArtifacts', () => {
     proxies[1]!.down = true;
     let first;
     try {
-      const { result } = await syncToMirrors(await localObjectsFromDir(dir), { mirrors: pubMirrors, ...fast });
+      const { result } = await syncConfigured(await localObjectsFromDir(dir), { mirrors: pubMirrors, ...fast });
       const syncFile = await saveJson('pub-sync-1.json', result);
-      first = await publishArtifacts({ artifactsDir: dir, syncResultFile: syncFile, mirrors: pubMirrors, signer, reporter, s3: fast, platforms: ['linux-amd64'] });
+      first = await publishDir(dir, syncFile, pubMirrors, { signer, reporter, platforms: ['linux-amd64'] });
     } finally {
       proxies[1]!.down = false;
     }
@@ -271,10 +280,10 @@ describe('publishArtifacts', () => {
     expect(v1.manifest.version).toBe(first.report.version);
 
     // The mirror is back: the sync heals it, the publish adds its URLs and writes both mirrors.
-    const { result: healed } = await syncToMirrors(await localObjectsFromDir(dir), { mirrors: pubMirrors, ...fast });
+    const { result: healed } = await syncConfigured(await localObjectsFromDir(dir), { mirrors: pubMirrors, ...fast });
     expect(healed!.mirrors.map((m) => m.uploaded)).toEqual([0, 3]);
     const syncFile2 = await saveJson('pub-sync-2.json', healed);
-    const second = await publishArtifacts({ artifactsDir: dir, syncResultFile: syncFile2, mirrors: pubMirrors, signer, s3: fast });
+    const second = await publishDir(dir, syncFile2, pubMirrors, { signer });
     expect(second.report.changed).toBe(true);
     expect(second.report.mirrors.map((m) => m.status)).toEqual(['written', 'written']);
     expect(second.rows.find((r) => r.platform === 'linux-amd64')?.mirrors).toEqual(['local-1', 'local-2']);
@@ -286,7 +295,7 @@ describe('publishArtifacts', () => {
     }
 
     // A re-run with nothing new writes nothing.
-    const third = await publishArtifacts({ artifactsDir: dir, syncResultFile: syncFile2, mirrors: pubMirrors, signer, s3: fast });
+    const third = await publishDir(dir, syncFile2, pubMirrors, { signer });
     expect(third.report.changed).toBe(false);
     expect(third.report.mirrors.map((m) => m.status)).toEqual(['unchanged', 'unchanged']);
     expect(third.report.version).toBe(second.report.version);

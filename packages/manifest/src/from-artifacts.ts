@@ -87,8 +87,12 @@ export const SyncResultViewSchema = z.looseObject({
 export interface ReleaseFromArtifactsInput {
   /** Every `<artifact>.json` of the release. */
   metadata: readonly ArtifactMetadataFile[];
-  /** What mirror-sync did with the artifacts folder (the metadata files included). */
-  sync: SyncResult;
+  /**
+   * What mirror-sync did with the artifacts folder (the metadata files
+   * included). Absent when nothing was synced because no build succeeded:
+   * then only failures can be published.
+   */
+  sync?: SyncResult;
   /** Where `sync` came from, for messages. */
   syncSource?: string;
   /** The platforms the release asked for: each one without an artifact is listed as unavailable. */
@@ -127,6 +131,9 @@ const SIGNATURE_BUNDLE_SUFFIX = '.sigstore.json';
 
 const REASON_MAX = 2000;
 
+/** The sync of nothing: what a release with no build to sync stands on. */
+const NOTHING_SYNCED: SyncResult = { version: 1, minMirrors: 1, policyMet: true, mirrors: [], objects: [] };
+
 function invalid(message: string, file: string | undefined, field?: string, hint?: string): UserError {
   return new UserError(ManifestErrorCode.ReleaseInvalid, message, { location: { file, field }, ...(hint ? { hint } : {}) });
 }
@@ -134,7 +141,7 @@ function invalid(message: string, file: string | undefined, field?: string, hint
 /** Check a sync result (a `SyncResult` object or JSON read from a file); `source` names it in messages. */
 export function assertSyncResult(value: unknown, source = 'the sync result'): SyncResult {
   if (typeof value === 'object' && value !== null && (value as { dryRun?: unknown }).dryRun === true) {
-    throw invalid(`${source} is the plan of a dry run, not the result of a sync`, source, undefined, 'run mirror-sync without dry-run first');
+    throw invalid(`${source} is the plan of a dry run, not the result of a sync`, source, undefined, 'sync the artifacts for real (not as a dry run) first');
   }
   const parsed = SyncResultViewSchema.safeParse(value);
   if (!parsed.success) {
@@ -142,7 +149,7 @@ export function assertSyncResult(value: unknown, source = 'the sync result'): Sy
       `${source} is not a mirror-sync result: ${formatIssues(parsed.error)}`,
       source,
       parsed.error.issues[0]?.path.map(String).join('.'),
-      'pass the file written by the mirror-sync action (output "result") or saved from `potions mirrors sync --json`',
+      'pass the result mirror-sync wrote for the artifacts folder',
     );
   }
   return value as SyncResult;
@@ -157,7 +164,7 @@ export function assertSyncResult(value: unknown, source = 'the sync result'): Sy
  */
 export function releaseFromArtifacts(input: ReleaseFromArtifactsInput): ReleaseFromArtifacts {
   const syncSource = input.syncSource ?? 'the sync result';
-  const sync = assertSyncResult(input.sync, syncSource);
+  const sync = input.sync === undefined ? NOTHING_SYNCED : assertSyncResult(input.sync, syncSource);
   const warnings: string[] = [];
   if (!sync.policyMet && input.requirePolicy !== false) {
     const short = sync.objects.filter((o) => o.presentOn.length < sync.minMirrors).map((o) => o.name);
@@ -299,7 +306,7 @@ export function releaseFromArtifacts(input: ReleaseFromArtifactsInput): ReleaseF
       `${syncSource} names none of the ${files.length} build(s) in ${artifactsSource} (${files.slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''}): the sync result and the artifacts do not belong together`,
       undefined,
       undefined,
-      'sync the folder you publish (`potions mirrors sync DIR --json > sync.json`) and pass that DIR and that file',
+      'sync the folder you publish and pass the result of that sync',
     );
   }
 
@@ -369,7 +376,7 @@ export async function readSyncResultFile(file: string): Promise<SyncResult> {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw invalid(`${file} is not valid JSON: ${errorMessage(err)}`, file, undefined, 'save only the stdout of `potions mirrors sync --json` (messages go to stderr)');
+    throw invalid(`${file} is not valid JSON: ${errorMessage(err)}`, file, undefined, 'save only the JSON document of the sync (its messages are not part of it)');
   }
   return assertSyncResult(value, file);
 }

@@ -59,7 +59,7 @@ describe('@potions/manifest public surface', () => {
         'readArtifactMetadataDir',
         'readSyncResultFile',
         'buildFailuresFromJson',
-        'publishArtifacts',
+        'publishRelease',
         'releaseRows',
         'readManifestSource',
         'manifestSummary',

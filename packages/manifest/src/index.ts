@@ -54,7 +54,7 @@ export {
   isPreconditionFailed,
   FileManifestStore,
 } from './store';
-export type { ManifestStore, StoredObject, PutOptions } from './store';
+export type { ManifestStore, ManifestStoreObject, PutOptions } from './store';
 export { publishManifest } from './publish';
 export type {
   PublishManifestOptions,
@@ -87,7 +87,7 @@ export type {
   ReleaseFromArtifactsInput,
   ReleaseFromArtifacts,
 } from './from-artifacts';
-export { publishArtifacts, releaseRows } from './publish-artifacts';
-export type { PublishArtifactsOptions, PublishArtifactsResult, ReleaseRow } from './publish-artifacts';
+export { publishRelease, releaseRows } from './publish-release';
+export type { PublishReleaseOptions, PublishReleaseResult, ReleaseRow } from './publish-release';
 export { readManifestSource, manifestSummary } from './source';
 export type { ManifestSourceDeps, ManifestSummary } from './source';

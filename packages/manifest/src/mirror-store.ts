@@ -5,16 +5,14 @@
  * code (the publisher accepts both; the rename keeps reports uniform).
  */
 import { hasCode } from '@potions/core';
-import type { MirrorTarget } from '@potions/mirrors';
+import { MirrorsErrorCode, type MirrorTarget } from '@potions/mirrors';
 import { preconditionFailed } from './store';
-import type { ManifestStore, PutOptions, StoredObject } from './store';
-
-const MIRROR_PRECONDITION_FAILED = 'MIRROR_PRECONDITION_FAILED';
+import type { ManifestStore, ManifestStoreObject, PutOptions } from './store';
 
 export function manifestStoreFromMirror(target: MirrorTarget): ManifestStore {
   return {
     conditionalWrites: target.conditionalWrites,
-    async get(key: string): Promise<StoredObject | undefined> {
+    async get(key: string): Promise<ManifestStoreObject | undefined> {
       const found = await target.getObject(key);
       return found ? { bytes: found.bytes, etag: found.etag } : undefined;
     },
@@ -27,7 +25,7 @@ export function manifestStoreFromMirror(target: MirrorTarget): ManifestStore {
           ...(options.ifNoneMatch !== undefined ? { ifNoneMatch: options.ifNoneMatch } : {}),
         });
       } catch (err) {
-        if (hasCode(err, MIRROR_PRECONDITION_FAILED)) {
+        if (hasCode(err, MirrorsErrorCode.PreconditionFailed)) {
           throw Object.assign(preconditionFailed(`${target.name}:${key}`, (err as Error).message), { cause: err });
         }
         throw err;

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RecordingReporter } from '@potions/core';
+import { MirrorsErrorCode } from '@potions/mirrors';
 import { encodeSignedManifest, signManifest, verifyManifest } from './envelope';
 import { ManifestErrorCode } from './errors';
 import { generateManifestKey, LocalKeySigner } from './keys';
@@ -32,13 +33,13 @@ function release(name: string, urls = ['https://a.example/m', 'https://b.example
 }
 
 function publish(options: Partial<PublishManifestOptions> & Pick<PublishManifestOptions, 'mirrors' | 'release'>) {
-  return publishManifest({ signer, now, sleep: noSleep, ...options });
+  return publishManifest({ signer, now: () => now, sleep: noSleep, ...options });
 }
 
 async function read(store: MemoryManifestStore | FileManifestStore, key = MANIFEST_KEY) {
   const obj = await store.get(key);
   if (!obj) throw new Error(`no ${key}`);
-  return (await verifyManifest(obj.bytes, { trustedKeys: [signer], now })).manifest;
+  return (await verifyManifest(obj.bytes, { trustedKeys: [signer], now: () => now })).manifest;
 }
 
 describe('publishManifest', () => {
@@ -66,7 +67,7 @@ describe('publishManifest', () => {
     const a = new MemoryManifestStore();
     await publish({ mirrors: [{ name: 'a', store: a }], release: release('jq') });
     const writes = a.writes.length;
-    const again = await publish({ mirrors: [{ name: 'a', store: a }], release: release('jq'), now: new Date(now.getTime() + 3_600_000) });
+    const again = await publish({ mirrors: [{ name: 'a', store: a }], release: release('jq'), now: () => new Date(now.getTime() + 3_600_000) });
     expect(again.changed).toBe(false);
     expect(again.mirrors[0]?.status).toBe('unchanged');
     expect(a.writes.length).toBe(writes);
@@ -220,7 +221,7 @@ describe('publishManifest', () => {
     a.hooks.beforePut = (key) => {
       if (key === MANIFEST_KEY && first) {
         first = false;
-        throw Object.assign(new Error('412 Precondition Failed'), { code: 'MIRROR_PRECONDITION_FAILED' });
+        throw Object.assign(new Error('412 Precondition Failed'), { code: MirrorsErrorCode.PreconditionFailed });
       }
     };
     const report = await publish({ mirrors: [{ name: 'a', store: a }], release: release('jq') });
@@ -240,9 +241,9 @@ describe('publishManifest', () => {
     const mirrors = [{ name: 'a', store: a }];
     await publish({ mirrors, release: release('jq'), expiresInDays: 90 });
     const day = 86_400_000;
-    const early = await publish({ mirrors, release: { packages: [] }, now: new Date(now.getTime() + 10 * day), expiresInDays: 90 });
+    const early = await publish({ mirrors, release: { packages: [] }, now: () => new Date(now.getTime() + 10 * day), expiresInDays: 90 });
     expect(early.changed).toBe(false);
-    const late = await publish({ mirrors, release: { packages: [] }, now: new Date(now.getTime() + 70 * day), expiresInDays: 90 });
+    const late = await publish({ mirrors, release: { packages: [] }, now: () => new Date(now.getTime() + 70 * day), expiresInDays: 90 });
     expect(late.changed).toBe(true);
     expect(late.plan?.reasons.join()).toContain('renewed');
     const m = await read(a);

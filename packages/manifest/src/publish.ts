@@ -13,7 +13,8 @@
  * with a higher version, so concurrent publishers never lose each other's
  * entries. One mirror failing does not stop the others.
  */
-import { errorMessage, retry, silentReporter } from '@potions/core';
+import { errorMessage, retry, silentReporter, systemNow } from '@potions/core';
+import type { Now } from '@potions/core';
 import type { Reporter } from '@potions/core';
 import { encodeSignedManifest, signManifest, verifyManifest } from './envelope';
 import { ManifestErrorCode } from './errors';
@@ -49,7 +50,8 @@ export interface PublishManifestOptions {
    * can). Add the old key here while rotating keys.
    */
   trustedKeys?: readonly Verifier[];
-  now?: Date;
+  /** The clock the manifest is signed by (its `published` and `expires`). Default `systemNow`. */
+  now?: Now;
   expiresInDays?: number;
   renewWithinDays?: number;
   /** Rounds after a lost race. Default 6. */
@@ -112,7 +114,7 @@ class LostRace extends Error {
 }
 
 function errorInfo(err: unknown): { code: string; message: string } {
-  const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'E_MANIFEST_STORE';
+  const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : ManifestErrorCode.Store;
   return { code, message: errorMessage(err) };
 }
 
@@ -122,7 +124,8 @@ function conditional(mirror: ManifestMirror): boolean {
 
 export async function publishManifest(options: PublishManifestOptions): Promise<ManifestPublishReport> {
   const reporter = options.reporter ?? silentReporter;
-  const now = options.now ?? new Date();
+  // One point in time for every round of this publish.
+  const now = (options.now ?? systemNow)();
   const trustedKeys = options.trustedKeys ?? (isVerifier(options.signer) ? [options.signer] : []);
   let minVersion = 1;
   let rounds = 0;
@@ -138,7 +141,7 @@ export async function publishManifest(options: PublishManifestOptions): Promise<
     try {
       const verified = await verifyManifest(stored.bytes, {
         trustedKeys,
-        now,
+        now: () => now,
         allowExpired: true,
         source: `${MANIFEST_KEY} on mirror ${mirror.name}`,
       });

@@ -8,10 +8,12 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { PotionsError, hasCode, retry, tempPathFor } from '@potions/core';
+import { PotionsError, hasCode, retry, systemNow, tempPathFor, type Now } from '@potions/core';
+import { MirrorsErrorCode } from '@potions/mirrors';
 import { ManifestErrorCode } from './errors';
 
-export interface StoredObject {
+/** What a `ManifestStore` holds under a key: the bytes and their ETag (for compare-and-swap). */
+export interface ManifestStoreObject {
   bytes: Uint8Array;
   etag: string;
 }
@@ -27,7 +29,7 @@ export interface PutOptions {
 
 export interface ManifestStore {
   /** Undefined when there is no object under the key. */
-  get(key: string): Promise<StoredObject | undefined>;
+  get(key: string): Promise<ManifestStoreObject | undefined>;
   /** Throws an error with code `E_MANIFEST_STORE_PRECONDITION` when a condition fails. */
   put(key: string, bytes: Uint8Array, options: PutOptions): Promise<{ etag: string }>;
   /**
@@ -56,13 +58,11 @@ export function preconditionFailed(key: string, detail: string): PotionsError {
 }
 
 /**
- * The code `packages/mirrors` gives a failed conditional write on its
- * `MirrorTarget`; accepted too, so an adapter over it needs no error mapping.
+ * A failed conditional write: this package's code, or the one `packages/mirrors`
+ * gives on its `MirrorTarget` (accepted too, so an adapter over it needs no error mapping).
  */
-const MIRROR_PRECONDITION_FAILED = 'MIRROR_PRECONDITION_FAILED';
-
 export function isPreconditionFailed(err: unknown): boolean {
-  return hasCode(err, ManifestErrorCode.PreconditionFailed) || hasCode(err, MIRROR_PRECONDITION_FAILED);
+  return hasCode(err, ManifestErrorCode.PreconditionFailed) || hasCode(err, MirrorsErrorCode.PreconditionFailed);
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -80,7 +80,7 @@ export class FileManifestStore implements ManifestStore {
   readonly conditionalWrites = true;
   constructor(
     readonly root: string,
-    private readonly options: { staleLockMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+    private readonly options: { staleLockMs?: number; sleep?: (ms: number) => Promise<void>; /** Wall-clock time, against lock files' mtime. */ now?: Now } = {},
   ) {}
 
   private pathOf(key: string): string {
@@ -91,7 +91,7 @@ export class FileManifestStore implements ManifestStore {
     return path.join(this.root, ...parts);
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string): Promise<ManifestStoreObject | undefined> {
     let bytes: Buffer;
     try {
       bytes = await fs.readFile(this.pathOf(key));
@@ -136,7 +136,7 @@ export class FileManifestStore implements ManifestStore {
         } catch (err) {
           if (!hasCode(err, 'EEXIST')) throw err;
           const stat = await fs.stat(lock).catch(() => undefined);
-          if (stat && Date.now() - stat.mtimeMs > staleMs) await fs.rm(lock, { force: true });
+          if (stat && (this.options.now ?? systemNow)().getTime() - stat.mtimeMs > staleMs) await fs.rm(lock, { force: true });
           throw new PotionsError(ManifestErrorCode.StoreLocked, `${lock} is held by another writer`);
         }
       },

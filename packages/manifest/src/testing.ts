@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { preconditionFailed, sha256Hex } from './store';
-import type { ManifestStore, PutOptions, StoredObject } from './store';
+import type { ManifestStore, ManifestStoreObject, PutOptions } from './store';
 import type { TrustStore } from './trust-store';
 import type { Platform } from '@potions/core';
 import type { ReleasePlatformInput } from './release';
 import type { ArtifactFormat } from './schema';
 
-export interface MemoryObject extends StoredObject {
+export interface MemoryObject extends ManifestStoreObject {
   contentType: string;
   cacheControl: string;
 }
@@ -37,7 +37,7 @@ export class MemoryManifestStore implements ManifestStore {
     this.conditionalWrites = options.conditionalWrites ?? true;
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string): Promise<ManifestStoreObject | undefined> {
     await this.hooks.beforeGet?.(key);
     const obj = this.objects.get(key);
     return obj ? { bytes: new Uint8Array(obj.bytes), etag: obj.etag } : undefined;

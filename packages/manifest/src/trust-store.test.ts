@@ -28,23 +28,23 @@ describe('FileTrustStore and acceptManifest', () => {
   it('remembers the newest version per signing key on disk and refuses an older one afterwards, from any URL', async () => {
     const file = path.join(dir, 'state', TRUST_STATE_FILE);
     const store = new FileTrustStore(file);
-    await acceptManifest(await manifestBytes(5), { url, trustStore: store, trustedKeys: [signer], now });
+    await acceptManifest(await manifestBytes(5), { url, trustStore: store, trustedKeys: [signer], now: () => now });
     const onDisk = JSON.parse(await fs.readFile(file, 'utf8'));
     expect(onDisk).toMatchObject({ schemaVersion: 2, keys: { [signer.keyid]: { version: 5, source: url } } });
 
     // A new process (a new store object) reads the same memory.
     const later = new FileTrustStore(file);
-    await expect(acceptManifest(await manifestBytes(4), { url, trustStore: later, trustedKeys: [signer], now })).rejects.toMatchObject({
+    await expect(acceptManifest(await manifestBytes(4), { url, trustStore: later, trustedKeys: [signer], now: () => now })).rejects.toMatchObject({
       code: ManifestErrorCode.Rollback,
     });
     // A mirror never read before serving the older copy is refused too: the memory is the key's.
     const other = 'http://127.0.0.1:9001/p/manifest.json';
-    const err = await acceptManifest(await manifestBytes(4), { url: other, trustStore: later, trustedKeys: [signer], now }).catch((e: unknown) => e);
+    const err = await acceptManifest(await manifestBytes(4), { url: other, trustStore: later, trustedKeys: [signer], now: () => now }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: ManifestErrorCode.Rollback });
     expect((err as Error).message).toContain(`older than version 5 already accepted for manifests signed by key ${signer.keyid.slice(0, 16)}`);
     // The same version again is fine, from either URL.
-    await acceptManifest(await manifestBytes(5), { url: other, trustStore: later, trustedKeys: [signer], now });
-    await acceptManifest(await manifestBytes(5), { url, trustStore: later, trustedKeys: [signer], now });
+    await acceptManifest(await manifestBytes(5), { url: other, trustStore: later, trustedKeys: [signer], now: () => now });
+    await acceptManifest(await manifestBytes(5), { url, trustStore: later, trustedKeys: [signer], now: () => now });
     expect(await later.lastSeenVersion(signer.keyid)).toBe(5);
     expect((await fs.readdir(path.dirname(file))).sort()).toEqual([TRUST_STATE_FILE]);
   });
@@ -52,9 +52,9 @@ describe('FileTrustStore and acceptManifest', () => {
   it('keeps publishers with different keys apart: two local work folders on the same URL do not refuse each other', async () => {
     const store = new FileTrustStore(path.join(dir, TRUST_STATE_FILE));
     const second = LocalKeySigner.fromPem(generateManifestKey().privateKeyPem);
-    await acceptManifest(await manifestBytes(7), { url, trustStore: store, trustedKeys: [signer, second], now });
+    await acceptManifest(await manifestBytes(7), { url, trustStore: store, trustedKeys: [signer, second], now: () => now });
     const v1 = encodeSignedManifest(await signManifest({ schemaVersion: 1, version: 1, expires: '2025-06-01T00:00:00.000Z', packages: {} }, second));
-    await expect(acceptManifest(v1, { url, trustStore: store, trustedKeys: [signer, second], now })).resolves.toMatchObject({ keyid: second.keyid });
+    await expect(acceptManifest(v1, { url, trustStore: store, trustedKeys: [signer, second], now: () => now })).resolves.toMatchObject({ keyid: second.keyid });
     expect(await store.lastSeenVersion(signer.keyid)).toBe(7);
     expect(await store.lastSeenVersion(second.keyid)).toBe(1);
   });
@@ -63,24 +63,24 @@ describe('FileTrustStore and acceptManifest', () => {
     const file = path.join(dir, TRUST_STATE_FILE);
     await fs.writeFile(file, JSON.stringify({ schemaVersion: 1, manifests: { [url]: { version: 5, seenAt: '2025-01-01T00:00:00.000Z' } } }));
     const store = new FileTrustStore(file);
-    const err = await acceptManifest(await manifestBytes(4), { url, trustStore: store, trustedKeys: [signer], now }).catch((e: unknown) => e);
+    const err = await acceptManifest(await manifestBytes(4), { url, trustStore: store, trustedKeys: [signer], now: () => now }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: ManifestErrorCode.Rollback, location: { file } });
     expect((err as Error).message).toContain('older than version 5 already seen from this URL');
     // The file is untouched by a refusal.
     expect(JSON.parse(await fs.readFile(file, 'utf8')).schemaVersion).toBe(1);
 
-    await acceptManifest(await manifestBytes(6), { url, trustStore: store, trustedKeys: [signer], now });
+    await acceptManifest(await manifestBytes(6), { url, trustStore: store, trustedKeys: [signer], now: () => now });
     const migrated = JSON.parse(await fs.readFile(file, 'utf8'));
     expect(migrated).toEqual({ schemaVersion: 2, keys: { [signer.keyid]: { version: 6, seenAt: now.toISOString(), source: url } }, urls: {} });
     // Now the key's memory protects every URL.
-    await expect(acceptManifest(await manifestBytes(5), { url: 'http://127.0.0.1:9001/p/manifest.json', trustStore: store, trustedKeys: [signer], now })).rejects.toMatchObject({
+    await expect(acceptManifest(await manifestBytes(5), { url: 'http://127.0.0.1:9001/p/manifest.json', trustStore: store, trustedKeys: [signer], now: () => now })).rejects.toMatchObject({
       code: ManifestErrorCode.Rollback,
     });
   });
 
   it('still checks expiry after the version', async () => {
     const store = new FileTrustStore(path.join(dir, TRUST_STATE_FILE));
-    await expect(acceptManifest(await manifestBytes(2), { url, trustStore: store, trustedKeys: [signer], now: new Date('2025-07-01T00:00:00Z') })).rejects.toMatchObject({
+    await expect(acceptManifest(await manifestBytes(2), { url, trustStore: store, trustedKeys: [signer], now: () => new Date('2025-07-01T00:00:00Z') })).rejects.toMatchObject({
       code: ManifestErrorCode.Expired,
     });
     expect(await store.lastSeenVersion(signer.keyid)).toBeUndefined();
@@ -89,7 +89,7 @@ describe('FileTrustStore and acceptManifest', () => {
   it('does not remember a manifest it rejected', async () => {
     const store = new FileTrustStore(path.join(dir, TRUST_STATE_FILE));
     const stranger = LocalKeySigner.fromPem(generateManifestKey().privateKeyPem);
-    await expect(acceptManifest(await manifestBytes(9), { url, trustStore: store, trustedKeys: [stranger], now })).rejects.toMatchObject({
+    await expect(acceptManifest(await manifestBytes(9), { url, trustStore: store, trustedKeys: [stranger], now: () => now })).rejects.toMatchObject({
       code: ManifestErrorCode.UnknownKey,
     });
     expect(await store.lastSeenVersion(stranger.keyid)).toBeUndefined();

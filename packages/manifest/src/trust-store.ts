@@ -15,7 +15,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UserError, hasCode, writeFileAtomic } from '@potions/core';
+import { UserError, hasCode, systemNow, writeFileAtomic } from '@potions/core';
 import { z } from 'zod';
 import { verifyManifest } from './envelope';
 import type { VerifiedManifest, VerifyManifestOptions } from './envelope';
@@ -25,7 +25,7 @@ export interface TrustStore {
   /** The highest version accepted for manifests signed by `keyid` (from any URL). */
   lastSeenVersion(keyid: string): Promise<number | undefined>;
   /** Remember `version` for `keyid` (read from `source`); a lower version than the one kept is ignored. */
-  remember(keyid: string, version: number, now?: Date, source?: string): Promise<void>;
+  remember(keyid: string, version: number, seenAt: Date, source?: string): Promise<void>;
   /** The version an older, per-URL state file remembers for `source` (stores without such a past omit this). */
   legacyVersion?(source: string): Promise<number | undefined>;
 }
@@ -97,7 +97,7 @@ export class FileTrustStore implements TrustStore {
     return (await this.read()).urls[normalise(source)]?.version;
   }
 
-  async remember(keyid: string, version: number, now: Date = new Date(), source?: string): Promise<void> {
+  async remember(keyid: string, version: number, seenAt: Date, source?: string): Promise<void> {
     // Read just before writing, and keep the higher version: two readers racing can
     // at worst keep the lower of two versions both accepted, never go below either.
     const state = await this.read();
@@ -110,7 +110,7 @@ export class FileTrustStore implements TrustStore {
     }
     const kept = state.keys[keyid];
     if (!kept || kept.version < version) {
-      state.keys[keyid] = { version, seenAt: now.toISOString(), ...(source !== undefined ? { source: normalise(source) } : {}) };
+      state.keys[keyid] = { version, seenAt: seenAt.toISOString(), ...(source !== undefined ? { source: normalise(source) } : {}) };
       changed = true;
     }
     if (!changed) return;
@@ -131,7 +131,10 @@ export interface AcceptManifestOptions extends Omit<VerifyManifestOptions, 'last
  * key (from any URL), and remember the new version once accepted.
  */
 export async function acceptManifest(bytes: Uint8Array | string, options: AcceptManifestOptions): Promise<VerifiedManifest> {
-  const { url, trustStore, ...verify } = options;
+  const { url, trustStore, now = systemNow, ...rest } = options;
+  // One point in time for the expiry check and the memory.
+  const at = now();
+  const verify = { ...rest, now: () => at };
   // The memory is per key: find out which trusted key signed it (signature, schema) before comparing versions.
   const signed = await verifyManifest(bytes, { ...verify, allowExpired: true, source: url });
   const keyid = signed.keyid;
@@ -157,6 +160,6 @@ export async function acceptManifest(bytes: Uint8Array | string, options: Accept
   }
   // Everything else (expiry included) exactly as verifyManifest checks it.
   const verified = await verifyManifest(bytes, { ...verify, lastSeenVersion: byKey, source: url });
-  await trustStore.remember(keyid, version, options.now, url);
+  await trustStore.remember(keyid, version, at, url);
   return verified;
 }

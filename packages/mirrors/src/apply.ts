@@ -3,28 +3,12 @@
  * report per mirror and per object. One mirror failing never stops another.
  */
 import { errorMessage, type Reporter, silentReporter } from '@potions/core';
+import type { VerifyMode } from './config';
 import { etagMatches, type ExpectedEtag } from './etag';
 import type { HashedBytes } from './hash';
 import { ARTIFACTS_PREFIX } from './keys';
 import type { MirrorPlan, PlannedObject, SyncPlan } from './plan';
 import type { ListedObject, SyncTarget, UploadReceipt } from './target';
-
-/**
- * How an upload is checked before it counts as present:
- * - `etag`: the mirror's own digest of the stored bytes. The upload's ETag
- *   must equal the MD5 of the bytes sent (and the multipart form for parts),
- *   which are the bytes whose sha256 names the key (the upload hashes them,
- *   or the file's stat shows it unchanged since it was hashed), then one listing after the uploads must show
- *   every object with that size and ETag. Anything that does not match
- *   (an SSE-KMS ETag, an unknown multipart form, a damaged body) is read back
- *   with GET and judged by its sha256. Default for s3, r2, wasabi, minio and
- *   s3rver, whose single-part ETag is the MD5 of the stored bytes.
- * - `get`: download it and hash the bytes (trusts nothing; default for `other`).
- * - `head`: size and the `x-amz-meta-sha256` we wrote, for stores where a GET
- *   per object is too costly. It proves the write landed, not the bytes.
- */
-export type VerifyMode = 'etag' | 'get' | 'head';
-export const VERIFY_MODES: readonly VerifyMode[] = ['etag', 'get', 'head'];
 
 export interface ApplyOptions {
   targets: ReadonlyMap<string, SyncTarget> | Readonly<Record<string, SyncTarget>>;
@@ -121,7 +105,8 @@ async function applyMirror(
   options: ApplyOptions,
   hashed: HashedBytes,
 ): Promise<{ summary: MirrorResult; perObject: Map<number, MirrorObjectResult> }> {
-  const started = Date.now();
+  // Elapsed time, from the monotonic clock (not wall-clock time).
+  const started = performance.now();
   const reporter = options.reporter ?? silentReporter;
   const perObject = new Map<number, MirrorObjectResult>();
   const summary: MirrorResult = {
@@ -143,7 +128,7 @@ async function applyMirror(
     const error = mp.error ?? 'no target for this mirror';
     summary.error = error;
     plan.objects.forEach((_, i) => fail(i, error));
-    summary.durationMs = Date.now() - started;
+    summary.durationMs = Math.round(performance.now() - started);
     reporter.warn(`mirror ${mp.mirror}: ${error}`);
     return { summary, perObject };
   }
@@ -251,7 +236,7 @@ async function applyMirror(
   }
   summary.ok = summary.failed === 0;
   if (gaveUp) summary.error = gaveUp;
-  summary.durationMs = Date.now() - started;
+  summary.durationMs = Math.round(performance.now() - started);
   progress.done(`${summary.uploaded} uploaded, ${summary.skipped} already there, ${summary.failed} failed`);
   return { summary, perObject };
 }

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { RecordingReporter, hasCode } from '@potions/core';
 import { startS3Proxy } from './testing';
-import { LOCAL_CREDENTIALS, S3MirrorTarget, classifyS3Error, s3ClientFor, startLocalMirrors, type LocalMirrors } from './index';
+import { LOCAL_CREDENTIALS, startLocalMirrors, type LocalMirrors } from '@potions/local-mirrors';
+import { S3MirrorTarget, classifyS3Error, s3ClientFor } from './index';
 
 let root: string;
 let local: LocalMirrors;
@@ -67,9 +68,9 @@ test('s3rver ignores If-Match / If-None-Match, so the target refuses conditional
     expect(target.conditionalWrites).toBe(false);
     await expect(
       target.putObject('manifest.json', '{}', { contentType: 'application/json', cacheControl: 'no-cache', ifNoneMatch: '*' }),
-    ).rejects.toMatchObject({ code: 'MIRROR_CONDITIONAL_UNSUPPORTED' });
+    ).rejects.toMatchObject({ code: 'E_MIRRORS_CONDITIONAL_UNSUPPORTED' });
   } finally {
-    target.destroy();
+    await target.close();
   }
 });
 
@@ -92,7 +93,7 @@ test('MirrorTarget reads, writes, heads and lists mutable objects', async () => 
     const res = await fetch(target.url('manifest.json'));
     expect(await res.text()).toBe('{"v":1}');
   } finally {
-    target.destroy();
+    await target.close();
   }
 });
 
@@ -108,7 +109,7 @@ test('listings page through many keys (s3rver: V1 with markers)', async () => {
     const probe = await target.probe('x/');
     expect(probe.key).toBe('x/a');
   } finally {
-    target.destroy();
+    await target.close();
     await proxy.close();
   }
 });
@@ -119,11 +120,11 @@ test('a request to a closed port is retried, then fails naming the mirror', asyn
   const target = new S3MirrorTarget(closed, { reporter, retry: { attempts: 3, baseMs: 1, maxMs: 2 } });
   try {
     const err = await target.list('').catch((e: unknown) => e);
-    expect(hasCode(err, 'MIRROR_REQUEST_FAILED')).toBe(true);
+    expect(hasCode(err, 'E_MIRRORS_REQUEST_FAILED')).toBe(true);
     expect((err as Error).message).toMatch(/^gone: list \/: .*ECONNREFUSED/);
     expect(reporter.lines.filter((l) => l.level === 'debug' && /try \d/.test(l.message))).toHaveLength(2);
   } finally {
-    target.destroy();
+    await target.close();
   }
 });
 

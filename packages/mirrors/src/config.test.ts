@@ -77,7 +77,7 @@ test('mistakes name the file, the field and the value', async () => {
   expect(bad({ mirrors: [{ name: 'a', endpoint: 'https://x', bucket: 'bbb' }, { name: 'a', endpoint: 'https://y', bucket: 'ccc' }] })).toMatch(
     /mirrors\.1\.name: duplicate mirror name "a"/,
   );
-  await expect(loadMirrorsConfig(path.join(dir, 'missing.yaml'))).rejects.toMatchObject({ code: 'MIRRORS_CONFIG_UNREADABLE' });
+  await expect(loadMirrorsConfig(path.join(dir, 'missing.yaml'))).rejects.toMatchObject({ code: 'E_MIRRORS_CONFIG_UNREADABLE' });
 });
 
 test('credentials: named variables, then POTIONS_MIRROR_<NAME>_*, then AWS_*; all masked', async () => {
@@ -111,7 +111,7 @@ test('credentials: named variables, then POTIONS_MIRROR_<NAME>_*, then AWS_*; al
   } catch (err) {
     missing = err;
   }
-  expect(missing).toMatchObject({ code: 'MIRRORS_NO_CREDENTIALS' });
+  expect(missing).toMatchObject({ code: 'E_MIRRORS_NO_CREDENTIALS' });
   expect((missing as Error).message).toBe(
     'no credentials in the environment: set POTIONS_MIRROR_EU_WEST_ACCESS_KEY_ID and POTIONS_MIRROR_EU_WEST_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or give the mirror a roleArn',
   );
@@ -128,7 +128,7 @@ test('a roleArn mirror without a web-identity token says how to get one', async 
   const provider = resolveCredentials(cfg.mirrors[0]!, { reporter: new RecordingReporter(), env: {} });
   expect(typeof provider).toBe('function');
   await expect((provider as () => Promise<unknown>)()).rejects.toMatchObject({
-    code: 'MIRRORS_NO_CREDENTIALS',
+    code: 'E_MIRRORS_NO_CREDENTIALS',
     hint: expect.stringContaining('id-token: write'),
   });
 });
@@ -141,7 +141,7 @@ test('a secret written in the file is refused with where secrets go instead', ()
   } catch (err) {
     error = err;
   }
-  expect(error).toMatchObject({ code: 'MIRRORS_CONFIG_INVALID', location: { file: 'mirrors.yaml', field: 'mirrors.0' } });
+  expect(error).toMatchObject({ code: 'E_MIRRORS_CONFIG_INVALID', location: { file: 'mirrors.yaml', field: 'mirrors.0' } });
   expect((error as Error).message).toContain('secrets never go in the file: set POTIONS_MIRROR_R2_EU_SECRET_ACCESS_KEY');
   // The value is a secret: it is not echoed back.
   expect(JSON.stringify(error)).not.toContain('abc');

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '@potions/core';
+import { MirrorsErrorCode } from './errors';
 
 export const PROVIDERS = ['s3', 'r2', 'wasabi', 'minio', 's3rver', 'other'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -52,12 +53,29 @@ export const CONDITIONAL_WRITES: Record<Provider, boolean> = {
 };
 
 /**
- * How uploads are verified by default (see apply.ts `VerifyMode`): `etag`
+ * How an upload is checked before it counts as present:
+ * - `etag`: the mirror's own digest of the stored bytes. The upload's ETag
+ *   must equal the MD5 of the bytes sent (and the multipart form for parts),
+ *   which are the bytes whose sha256 names the key (the upload hashes them,
+ *   or the file's stat shows it unchanged since it was hashed), then one listing after the uploads must show
+ *   every object with that size and ETag. Anything that does not match
+ *   (an SSE-KMS ETag, an unknown multipart form, a damaged body) is read back
+ *   with GET and judged by its sha256. Default for s3, r2, wasabi, minio and
+ *   s3rver, whose single-part ETag is the MD5 of the stored bytes.
+ * - `get`: download it and hash the bytes (trusts nothing; default for `other`).
+ * - `head`: size and the `x-amz-meta-sha256` we wrote, for stores where a GET
+ *   per object is too costly. It proves the write landed, not the bytes.
+ */
+export const VERIFY_MODES = ['etag', 'get', 'head'] as const;
+export type VerifyMode = (typeof VERIFY_MODES)[number];
+
+/**
+ * How uploads are verified by default (see `VerifyMode`): `etag`
  * where a single-part PUT's ETag is documented to be the MD5 of the stored
  * bytes (AWS S3, R2, Wasabi, MinIO, s3rver), `get` (download and hash)
  * for any other store.
  */
-export const DEFAULT_VERIFY: Record<Provider, 'etag' | 'get'> = {
+export const DEFAULT_VERIFY: Record<Provider, Exclude<VerifyMode, 'head'>> = {
   s3: 'etag',
   r2: 'etag',
   wasabi: 'etag',
@@ -91,7 +109,7 @@ export interface MirrorConfig {
   /** Override of the provider's conditional-write support. */
   conditionalWrites?: boolean;
   /** How uploads are read back (default by provider: DEFAULT_VERIFY). */
-  verify?: 'etag' | 'get' | 'head';
+  verify?: VerifyMode;
   /** Names of the environment variables that hold the credentials. */
   credentialsEnv?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Assume this role with a web-identity (OIDC) token instead of static keys. */
@@ -132,7 +150,7 @@ const mirrorSchema = z
       .optional(),
     storageClass: z.string().min(1).optional(),
     conditionalWrites: z.boolean().optional(),
-    verify: z.enum(['etag', 'get', 'head'], { error: 'one of etag, get, head' }).optional(),
+    verify: z.enum(VERIFY_MODES, { error: `one of ${VERIFY_MODES.join(', ')}` }).optional(),
     credentials: z
       .object({
         accessKeyIdEnv: z.string().regex(ENV_NAME, 'an environment variable name'),
@@ -183,7 +201,7 @@ export function mirrorsConfigFromObject(doc: unknown, file = '<config>'): Mirror
       const names = credentialEnvNames(typeof mirrorName === 'string' ? mirrorName : '<name>');
       const variable = /access.?key.?id/i.test(secret) ? names.accessKeyId : /session|token/i.test(secret) ? names.sessionToken : names.secretAccessKey;
       throw new UserError(
-        'MIRRORS_CONFIG_INVALID',
+        MirrorsErrorCode.ConfigInvalid,
         `${JSON.stringify(secret)} is not allowed here: secrets never go in the file: set ${variable} in the environment`,
         {
           location: { file, field },
@@ -193,7 +211,7 @@ export function mirrorsConfigFromObject(doc: unknown, file = '<config>'): Mirror
     }
     const value = valueAt(doc, issue.path);
     throw new UserError(
-      'MIRRORS_CONFIG_INVALID',
+      MirrorsErrorCode.ConfigInvalid,
       `${issue.message}${value === undefined ? '' : ` (found ${JSON.stringify(value)})`}`,
       { location: { file, field }, hint: 'see docs/mirrors.md for the configuration format' },
     );
@@ -201,7 +219,7 @@ export function mirrorsConfigFromObject(doc: unknown, file = '<config>'): Mirror
   const seen = new Set<string>();
   const mirrors = parsed.data.mirrors.map((m, i): MirrorConfig => {
     if (seen.has(m.name)) {
-      throw new UserError('MIRRORS_CONFIG_INVALID', `duplicate mirror name ${JSON.stringify(m.name)}`, {
+      throw new UserError(MirrorsErrorCode.ConfigInvalid, `duplicate mirror name ${JSON.stringify(m.name)}`, {
         location: { file, field: `mirrors.${i}.name` },
         hint: 'every mirror needs its own name',
       });
@@ -210,7 +228,7 @@ export function mirrorsConfigFromObject(doc: unknown, file = '<config>'): Mirror
     if (m.storageClass !== undefined && !STORAGE_CLASSES[m.provider].includes(m.storageClass)) {
       const allowed = STORAGE_CLASSES[m.provider];
       throw new UserError(
-        'MIRRORS_CONFIG_INVALID',
+        MirrorsErrorCode.ConfigInvalid,
         `provider ${m.provider} does not support storage class ${JSON.stringify(m.storageClass)}`,
         {
           location: { file, field: `mirrors.${i}.storageClass` },
@@ -251,7 +269,7 @@ export async function loadMirrorsConfig(file: string): Promise<MirrorsConfig> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new UserError('MIRRORS_CONFIG_UNREADABLE', `cannot read the mirrors configuration: ${(err as Error).message}`, {
+    throw new UserError(MirrorsErrorCode.ConfigUnreadable, `cannot read the mirrors configuration: ${(err as Error).message}`, {
       location: { file },
       cause: err,
     });
@@ -260,7 +278,7 @@ export async function loadMirrorsConfig(file: string): Promise<MirrorsConfig> {
   try {
     doc = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new UserError('MIRRORS_CONFIG_INVALID', `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`, {
+    throw new UserError(MirrorsErrorCode.ConfigInvalid, `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`, {
       location: { file },
       cause: err,
     });
@@ -279,7 +297,7 @@ export async function mirrorsConfigFromValue(value: string, baseDir: string, sou
   try {
     doc = parseYaml(value);
   } catch (err) {
-    throw new UserError('MIRRORS_CONFIG_INVALID', `${source} is neither a file path nor valid YAML/JSON: ${(err as Error).message}`, {
+    throw new UserError(MirrorsErrorCode.ConfigInvalid, `${source} is neither a file path nor valid YAML/JSON: ${(err as Error).message}`, {
       cause: err,
     });
   }

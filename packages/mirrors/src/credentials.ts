@@ -12,6 +12,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import { fromWebToken } from '@aws-sdk/credential-providers';
 import { UserError, type Reporter } from '@potions/core';
 import { credentialEnvNames, type MirrorConfig } from './config';
+import { MirrorsErrorCode } from './errors';
 
 export interface CredentialDeps {
   env?: NodeJS.ProcessEnv;
@@ -61,7 +62,7 @@ export function resolveCredentials(
     if (!accessKeyId || !secretAccessKey) {
       // No "mirror <name>:" prefix: every caller puts the mirror's name in front (or in a MIRROR column).
       throw new UserError(
-        'MIRRORS_NO_CREDENTIALS',
+        MirrorsErrorCode.NoCredentials,
         `${!accessKeyId ? named.accessKeyId : named.secretAccessKey} is not set: set ${named.accessKeyId} and ${named.secretAccessKey} (the variables named in its credentials:)`,
         { hint: 'in CI, expose them from repository or environment secrets' },
       );
@@ -80,7 +81,7 @@ export function resolveCredentials(
   }
   // The variables go in the message itself (callers print only the message, prefixed with the mirror's name).
   throw new UserError(
-    'MIRRORS_NO_CREDENTIALS',
+    MirrorsErrorCode.NoCredentials,
     `no credentials in the environment: set ${own.accessKeyId} and ${own.secretAccessKey} (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or give the mirror a roleArn`,
     { hint: 'in CI, expose them from repository or environment secrets; see docs/mirrors.md, "Credentials"' },
   );
@@ -94,7 +95,7 @@ async function webToken(
   if (provider) return provider();
   if (env.POTIONS_WEB_IDENTITY_TOKEN) return env.POTIONS_WEB_IDENTITY_TOKEN;
   if (env.AWS_WEB_IDENTITY_TOKEN_FILE) return (await readFile(env.AWS_WEB_IDENTITY_TOKEN_FILE, 'utf8')).trim();
-  throw new UserError('MIRRORS_NO_CREDENTIALS', 'roleArn is set but there is no web-identity token', {
+  throw new UserError(MirrorsErrorCode.NoCredentials, 'roleArn is set but there is no web-identity token', {
     hint: 'in GitHub Actions give the job `permissions: id-token: write`; elsewhere set POTIONS_WEB_IDENTITY_TOKEN or AWS_WEB_IDENTITY_TOKEN_FILE',
   });
 }

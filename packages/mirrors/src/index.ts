@@ -1,14 +1,16 @@
+export { MirrorsErrorCode } from './errors';
 export {
   PROVIDERS,
   STORAGE_CLASSES,
   CONDITIONAL_WRITES,
+  VERIFY_MODES,
   DEFAULT_VERIFY,
   credentialEnvNames,
   mirrorsConfigFromObject,
   loadMirrorsConfig,
   mirrorsConfigFromValue,
 } from './config';
-export type { Provider, MirrorConfig, MirrorsConfig, StaticCredentials } from './config';
+export type { Provider, VerifyMode, MirrorConfig, MirrorsConfig, StaticCredentials } from './config';
 export { resolveCredentials } from './credentials';
 export type { CredentialDeps } from './credentials';
 export { s3ClientFor, classifyS3Error, describeS3Error } from './client';
@@ -23,7 +25,7 @@ export {
   publicUrl,
   contentTypeFor,
 } from './keys';
-export { S3MirrorTarget, s3TargetFromConfig } from './target';
+export { S3MirrorTarget } from './target';
 export { normalizeEtag, multipartEtag, etagMatches } from './etag';
 export type { ExpectedEtag } from './etag';
 export type {
@@ -41,29 +43,18 @@ export type {
 export type { FileStamp, HashedBytes } from './hash';
 export { planSync } from './plan';
 export type { LocalObject, RemoteListing, PlannedObject, PlanAction, MirrorPlan, SyncPlan } from './plan';
-export { applySync, VERIFY_MODES } from './apply';
+export { openS3Mirrors, closeMirrors } from './opened-mirrors';
+export type { OpenedMirror, OpenMirrors, MirrorOpenError } from './opened-mirrors';
+export { applySync } from './apply';
 export type {
   ApplyOptions,
-  VerifyMode,
   ObjectStatus,
   MirrorObjectResult,
   ObjectResult,
   MirrorResult,
   SyncResult,
 } from './apply';
-export { syncToMirrors, localObjectsFromDir, localObjectsFromFiles, sha256File } from './sync';
+export { syncToMirrors, localObjectsFromDir, localObjectsFromFiles } from './sync';
 export type { SyncOptions, SyncOutcome, LocalFilesOptions } from './sync';
-export {
-  startLocalMirrors,
-  localMirrorConfig,
-  isLocalMirrorRunning,
-  runningLocalMirrors,
-  mirrorsConfigOrRunningLocal,
-  SERVE_STATE_FILE,
-  LOCAL_CREDENTIALS,
-  LOCAL_BUCKET,
-  DEFAULT_LOCAL_PORTS,
-} from './local';
-export type { LocalMirrorsOptions, LocalMirrors, ServeState } from './local';
-export { checkMirrors } from './check';
-export type { MirrorHealth } from './check';
+export { checkMirrors, CHECK_REQUEST_TIMEOUT_MS } from './check';
+export type { MirrorHealth, ProbeTarget } from './check';

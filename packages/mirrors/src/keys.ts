@@ -11,6 +11,7 @@
 import path from 'node:path';
 import { UserError } from '@potions/core';
 import type { MirrorConfig } from './config';
+import { MirrorsErrorCode } from './errors';
 
 /** Artifacts never change under their key: cache them for a year. */
 export const CACHE_CONTROL_IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -23,7 +24,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export function assertFileName(name: string): void {
   if (!name || name === '.' || name === '..' || name.includes('/') || name.includes('\\') || /[\u0000-\u001f]/.test(name)) {
-    throw new UserError('MIRRORS_BAD_NAME', `artifact file name ${JSON.stringify(name)} cannot be used in a key`, {
+    throw new UserError(MirrorsErrorCode.BadName, `artifact file name ${JSON.stringify(name)} cannot be used in a key`, {
       hint: 'a plain file name without slashes or control characters',
     });
   }

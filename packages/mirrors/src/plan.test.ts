@@ -36,7 +36,7 @@ test('plan: skip what is there with the same size, upload the rest, and keep a m
 test('keys keep the file name, carry the digest, and map to public URLs', () => {
   expect(parseArtifactKey(artifactKey(A, 'x.tar.zst'))).toEqual({ sha256: A, fileName: 'x.tar.zst' });
   expect(parseArtifactKey('manifest.json')).toBeUndefined();
-  expect(() => artifactKey(A, '../etc')).toThrow(expect.objectContaining({ code: 'MIRRORS_BAD_NAME' }));
+  expect(() => artifactKey(A, '../etc')).toThrow(expect.objectContaining({ code: 'E_MIRRORS_BAD_NAME' }));
   const base = { endpoint: 'https://s3.eu-central-2.wasabisys.com', bucket: 'pots', prefix: 'v1', forcePathStyle: true };
   expect(publicUrl(base, 'a b/c+d')).toBe('https://s3.eu-central-2.wasabisys.com/pots/v1/a%20b/c%2Bd');
   expect(publicUrl({ ...base, forcePathStyle: false }, 'k')).toBe('https://pots.s3.eu-central-2.wasabisys.com/v1/k');

@@ -5,18 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { RecordingReporter } from '@potions/core';
-import {
-  CACHE_CONTROL_IMMUTABLE,
-  S3MirrorTarget,
-  artifactKey,
-  localObjectsFromDir,
-  startLocalMirrors,
-  syncToMirrors,
-  type LocalMirrors,
-  type MirrorConfig,
-  type SyncOptions,
-} from './index';
-import { rcloneEnv, startS3Proxy, type S3Proxy } from './testing';
+import { startLocalMirrors, type LocalMirrors } from '@potions/local-mirrors';
+import { rcloneEnv } from '@potions/local-mirrors/testing';
+import { CACHE_CONTROL_IMMUTABLE, S3MirrorTarget, artifactKey, localObjectsFromDir, type MirrorConfig } from './index';
+import { startS3Proxy, syncConfigured, type S3Proxy } from './testing';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -40,7 +32,7 @@ afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
 
-const fast: Partial<SyncOptions> = { retry: { attempts: 2, baseMs: 5, maxMs: 20 } };
+const fast: Partial<Parameters<typeof syncConfigured>[1]> = { retry: { attempts: 2, baseMs: 5, maxMs: 20 } };
 
 async function makeDir(name: string, files: Record<string, Uint8Array>): Promise<string> {
   const dir = path.join(root, name);
@@ -62,7 +54,7 @@ test('sync lands on both mirrors with the right bytes and headers, and a re-run 
   const dir = await makeDir('first', files);
   const objects = await localObjectsFromDir(dir);
   resetCounts();
-  const { result } = await syncToMirrors(objects, { mirrors, ...fast });
+  const { result } = await syncConfigured(objects, { mirrors, ...fast });
   expect(result!.policyMet).toBe(true);
   expect(result!.mirrors.map((m) => [m.mirror, m.uploaded, m.failed, m.verified])).toEqual([
     ['local-1', 3, 0, 3],
@@ -92,7 +84,7 @@ test('sync lands on both mirrors with the right bytes and headers, and a re-run 
 
   resetCounts();
   // A no-op re-sync, hashing the files again as a new run would: sha256 only, no MD5.
-  const again = await syncToMirrors(await localObjectsFromDir(dir), { mirrors, ...fast });
+  const again = await syncConfigured(await localObjectsFromDir(dir), { mirrors, ...fast });
   expect(again.result!.hashedBytes).toEqual({ sha256: total, md5: 0 });
   expect(again.result!.policyMet).toBe(true);
   expect(again.result!.mirrors.map((m) => [m.uploaded, m.skipped])).toEqual([
@@ -109,7 +101,7 @@ test('one mirror down: the other completes, the policy decides, and a later sync
   const objects = await localObjectsFromDir(dir);
   proxies[1]!.down = true;
   try {
-    const one = await syncToMirrors(objects, { mirrors, minMirrors: 1, ...fast });
+    const one = await syncConfigured(objects, { mirrors, minMirrors: 1, ...fast });
     expect(one.result!.policyMet).toBe(true);
     const [a, b] = one.result!.mirrors;
     expect([a!.uploaded, a!.failed, a!.ok]).toEqual([2, 0, true]);
@@ -119,14 +111,14 @@ test('one mirror down: the other completes, the policy decides, and a later sync
       expect(o.presentOn).toEqual(['local-1']);
       expect(o.mirrors[1]!.status).toBe('failed');
     }
-    const two = await syncToMirrors(objects, { mirrors, minMirrors: 2, ...fast });
+    const two = await syncConfigured(objects, { mirrors, minMirrors: 2, ...fast });
     expect(two.result!.policyMet).toBe(false);
     expect(two.result!.objects.every((o) => !o.policyMet)).toBe(true);
   } finally {
     proxies[1]!.down = false;
   }
   resetCounts();
-  const healed = await syncToMirrors(objects, { mirrors, minMirrors: 2, ...fast });
+  const healed = await syncConfigured(objects, { mirrors, minMirrors: 2, ...fast });
   expect(healed.result!.policyMet).toBe(true);
   expect(healed.result!.mirrors.map((m) => [m.uploaded, m.skipped])).toEqual([
     [0, 2],
@@ -143,7 +135,7 @@ test('a corrupted read-back is detected, the object does not count, and the bad 
   proxies[0]!.corruptGets = true;
   let result;
   try {
-    ({ result } = await syncToMirrors(objects, { mirrors, verify: 'get', ...fast }));
+    ({ result } = await syncConfigured(objects, { mirrors, verify: 'get', ...fast }));
   } finally {
     proxies[0]!.corruptGets = false;
   }
@@ -155,7 +147,7 @@ test('a corrupted read-back is detected, the object does not count, and the bad 
   expect(result!.policyMet).toBe(true);
   // Deleted, so the next run uploads it again instead of taking it as present.
   resetCounts();
-  const next = await syncToMirrors(objects, { mirrors, ...fast });
+  const next = await syncConfigured(objects, { mirrors, ...fast });
   expect(next.result!.mirrors[0]!.uploaded).toBe(1);
   expect(next.result!.objects[0]!.presentOn).toEqual(['local-1', 'local-2']);
 });
@@ -164,7 +156,7 @@ test('HEAD verification checks size and the sha256 metadata', async () => {
   const dir = await makeDir('head', { 'h.bin': randomBytes(10_000) });
   const objects = await localObjectsFromDir(dir);
   resetCounts();
-  const { result } = await syncToMirrors(objects, { mirrors, verify: 'head', ...fast });
+  const { result } = await syncConfigured(objects, { mirrors, verify: 'head', ...fast });
   expect(result!.mirrors.every((m) => m.verified === 1)).toBe(true);
   expect(proxies[0]!.counts).toMatchObject({ put: 1, head: 1, get: 0 });
 });
@@ -174,7 +166,7 @@ test('a file larger than the part size goes up in parts and round-trips', async 
   const dir = await makeDir('multipart', { 'big.tar.zst': bytes });
   const objects = await localObjectsFromDir(dir);
   resetCounts();
-  const { result } = await syncToMirrors(objects, {
+  const { result } = await syncConfigured(objects, {
     mirrors,
     partSize: 5 * MiB,
     multipartThreshold: 5 * MiB,
@@ -195,7 +187,7 @@ test('a file larger than the part size goes up in parts and round-trips', async 
     expect(got!.contentType).toBe('application/zstd');
     expect(got!.metadata.sha256).toBe(sha(bytes));
   } finally {
-    t.destroy();
+    await t.close();
   }
 });
 
@@ -210,7 +202,7 @@ test('credentials are masked and never appear in the result', async () => {
   const fromEnv = mirrors.map(({ staticCredentials: _s, ...m }) => m);
   const dir = await makeDir('secret', { 's.txt': randomBytes(100) });
   const reporter = new RecordingReporter();
-  const outcome = await syncToMirrors(await localObjectsFromDir(dir), { mirrors: fromEnv, env, reporter, ...fast });
+  const outcome = await syncConfigured(await localObjectsFromDir(dir), { mirrors: fromEnv, env, reporter, ...fast });
   expect(reporter.secrets).toEqual(expect.arrayContaining(['S3RVER', secret]));
   // An unknown key makes mirror 2 fail; mirror 1 works.
   expect(outcome.result!.mirrors.map((m) => m.ok)).toEqual([true, false]);
@@ -224,7 +216,7 @@ test('credentials are masked and never appear in the result', async () => {
 test('rclone lists and reads what the sync uploaded, byte for byte', async () => {
   const bytes = randomBytes(100_000);
   const dir = await makeDir('rclone', { 'r.tar.gz': bytes });
-  const { result } = await syncToMirrors(await localObjectsFromDir(dir), { mirrors, ...fast });
+  const { result } = await syncConfigured(await localObjectsFromDir(dir), { mirrors, ...fast });
   const key = result!.objects[0]!.key;
   const m = local.mirrors[0]!;
   const env = rcloneEnv(m, root);

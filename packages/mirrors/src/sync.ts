@@ -2,23 +2,17 @@
  * mirror-sync end to end: hash the local files, list each mirror once, plan,
  * and (unless it is a dry run) apply the plan.
  */
-import { createHash } from 'node:crypto';
-import fsSync, { createReadStream, promises as fs } from 'node:fs';
+import fsSync, { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { UserError, errorMessage, silentReporter, type Reporter } from '@potions/core';
-import { applySync, type SyncResult, type VerifyMode } from './apply';
-import { DEFAULT_VERIFY, type MirrorConfig } from './config';
+import { UserError, errorMessage, silentReporter, systemNow, type Now, type Reporter } from '@potions/core';
+import { applySync, type SyncResult } from './apply';
+import { DEFAULT_VERIFY, type VerifyMode } from './config';
+import { MirrorsErrorCode } from './errors';
 import { hashFileSync, hashFilesInWorkers, hashThreads, READ_SIZE, type HashedFile } from './hash';
 import { ARTIFACTS_PREFIX, assertFileName } from './keys';
+import type { OpenedMirror } from './opened-mirrors';
 import { planSync, type LocalObject, type RemoteListing, type SyncPlan } from './plan';
-import { S3MirrorTarget, type S3TargetOptions, type SyncTarget } from './target';
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  // 1 MiB reads: with the default 64 KiB, stream overhead rivals the hashing itself.
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
+import type { SyncTarget } from './target';
 
 const SMALL_FILE = 1024 * 1024;
 
@@ -33,8 +27,8 @@ const passOneHashed = new WeakMap<LocalObject, number>();
 const WORKER_MIN_BYTES = 32 * 1024 * 1024;
 
 export interface LocalFilesOptions {
-  /** Clock for the "changed too recently" rule (tests). Default Date.now. */
-  now?: () => number;
+  /** Wall-clock time for the "changed too recently" rule. Default `systemNow`. */
+  now?: Now;
   /** Hashing threads for large files. Default: the cores, at most 4; 1 hashes on the main thread. */
   threads?: number;
 }
@@ -49,7 +43,8 @@ export interface LocalFilesOptions {
  * of them, so every core hashes; the artifact name is the file's base name.
  */
 export async function localObjectsFromFiles(files: readonly string[], options: LocalFilesOptions = {}): Promise<LocalObject[]> {
-  const now = options.now ?? Date.now;
+  const clock = options.now ?? systemNow;
+  const now = (): number => clock().getTime();
   const threads = options.threads ?? hashThreads();
   const out: LocalObject[] = new Array(files.length);
   const buf = Buffer.allocUnsafe(READ_SIZE);
@@ -89,7 +84,7 @@ export async function localObjectsFromDir(dir: string, options: LocalFilesOption
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch (err) {
-    throw new UserError('MIRRORS_NO_DIR', `cannot read the folder to sync: ${errorMessage(err)}`, {
+    throw new UserError(MirrorsErrorCode.NoDir, `cannot read the folder to sync: ${errorMessage(err)}`, {
       location: { file: dir },
       cause: err,
     });
@@ -101,8 +96,12 @@ export async function localObjectsFromDir(dir: string, options: LocalFilesOption
   return localObjectsFromFiles(files, options);
 }
 
-export interface SyncOptions extends Omit<S3TargetOptions, 'reporter'> {
-  mirrors: readonly MirrorConfig[];
+export interface SyncOptions {
+  /**
+   * The mirrors in priority order, opened by the caller (`openS3Mirrors`), who
+   * also closes them. A mirror that could not be opened is unreachable for this run.
+   */
+  mirrors: readonly OpenedMirror<SyncTarget>[];
   reporter?: Reporter;
   /** Mirrors that must hold every object. Default 1. */
   minMirrors?: number;
@@ -115,8 +114,6 @@ export interface SyncOptions extends Omit<S3TargetOptions, 'reporter'> {
    * else by provider (`etag` for s3, r2, wasabi, minio, s3rver; `get` for other).
    */
   verify?: VerifyMode;
-  /** Build the target of a mirror (default: S3MirrorTarget). */
-  targetFor?: (mirror: MirrorConfig) => SyncTarget;
 }
 
 export interface SyncOutcome {
@@ -130,62 +127,63 @@ export async function syncToMirrors(objects: readonly LocalObject[], options: Sy
   const minMirrors = options.minMirrors ?? 1;
   if (!Number.isInteger(minMirrors) || minMirrors < 1 || minMirrors > options.mirrors.length) {
     throw new UserError(
-      'MIRRORS_POLICY_INVALID',
+      MirrorsErrorCode.PolicyInvalid,
       `minMirrors is ${minMirrors} but ${options.mirrors.length} mirror(s) are configured`,
       { hint: `a whole number from 1 to ${options.mirrors.length}` },
     );
   }
-  const owned: S3MirrorTarget[] = [];
+  const { targets, listings } = await listMirrors(options.mirrors, reporter);
+  const plan = planSync(
+    objects,
+    options.mirrors.map((m) => m.config.name),
+    listings,
+    { minMirrors },
+  );
+  for (const mp of plan.mirrors) {
+    if (mp.error) continue;
+    const up = mp.actions.filter((a) => a.action === 'upload').length;
+    reporter.info(`${mp.mirror}: ${up} to upload, ${mp.actions.length - up} already there`);
+  }
+  if (options.dryRun) return { plan };
+  const result = await applySync(plan, {
+    targets,
+    reporter,
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    verifyByMirror: Object.fromEntries(
+      options.mirrors.map(({ config: m }) => [m.name, options.verify ?? m.verify ?? DEFAULT_VERIFY[m.provider]]),
+    ),
+  });
+  // Everything this sync hashed: the local files (when localObjectsFromFiles
+  // hashed these objects) and the uploads and read-backs.
+  const passOne = objects.reduce((n, o) => n + (passOneHashed.get(o) ?? 0), 0);
+  result.hashedBytes = { sha256: passOne + (result.hashedBytes?.sha256 ?? 0), md5: result.hashedBytes?.md5 ?? 0 };
+  return { plan, result };
+}
+
+/** Each opened mirror's one listing of the artifact prefix (or why there is none), and its target by name. */
+async function listMirrors(
+  mirrors: readonly OpenedMirror<SyncTarget>[],
+  reporter: Reporter,
+): Promise<{ targets: Map<string, SyncTarget>; listings: Record<string, RemoteListing> }> {
   const targets = new Map<string, SyncTarget>();
   const listings: Record<string, RemoteListing> = {};
-  try {
-    for (const m of options.mirrors) {
-      try {
-        const t = options.targetFor ? options.targetFor(m) : new S3MirrorTarget(m, { ...options, reporter });
-        if (t instanceof S3MirrorTarget && !options.targetFor) owned.push(t);
-        targets.set(m.name, t);
-      } catch (err) {
-        // Missing credentials for one mirror must not stop the others.
-        listings[m.name] = { error: errorMessage(err) };
-        reporter.warn(`mirror ${m.name}: ${errorMessage(err)}`);
-      }
+  for (const m of mirrors) {
+    if (m.target) targets.set(m.config.name, m.target);
+    else {
+      // Missing credentials for one mirror do not stop the others.
+      listings[m.config.name] = { error: m.error.message };
+      reporter.warn(`mirror ${m.config.name}: ${m.error.message}`);
     }
-    await Promise.all(
-      [...targets].map(async ([name, t]) => {
-        try {
-          const listed = await t.list(ARTIFACTS_PREFIX);
-          listings[name] = { objects: Object.fromEntries(listed.map((o) => [o.key, o.size])) };
-        } catch (err) {
-          listings[name] = { error: errorMessage(err) };
-        }
-      }),
-    );
-    const plan = planSync(
-      objects,
-      options.mirrors.map((m) => m.name),
-      listings,
-      { minMirrors },
-    );
-    for (const mp of plan.mirrors) {
-      if (mp.error) continue;
-      const up = mp.actions.filter((a) => a.action === 'upload').length;
-      reporter.info(`${mp.mirror}: ${up} to upload, ${mp.actions.length - up} already there`);
-    }
-    if (options.dryRun) return { plan };
-    const result = await applySync(plan, {
-      targets,
-      reporter,
-      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-      verifyByMirror: Object.fromEntries(
-        options.mirrors.map((m) => [m.name, options.verify ?? m.verify ?? DEFAULT_VERIFY[m.provider]]),
-      ),
-    });
-    // Everything this sync hashed: the local files (when localObjectsFromFiles
-    // hashed these objects) and the uploads and read-backs.
-    const passOne = objects.reduce((n, o) => n + (passOneHashed.get(o) ?? 0), 0);
-    result.hashedBytes = { sha256: passOne + (result.hashedBytes?.sha256 ?? 0), md5: result.hashedBytes?.md5 ?? 0 };
-    return { plan, result };
-  } finally {
-    for (const t of owned) t.destroy();
   }
+  await Promise.all(
+    [...targets].map(async ([name, t]) => {
+      try {
+        const listed = await t.list(ARTIFACTS_PREFIX);
+        listings[name] = { objects: Object.fromEntries(listed.map((o) => [o.key, o.size])) };
+      } catch (err) {
+        listings[name] = { error: errorMessage(err) };
+      }
+    }),
+  );
+  return { targets, listings };
 }

@@ -5,6 +5,9 @@
  *
  * Keys are relative to the mirror's prefix. Every request goes through core
  * `retry()` (5xx, 429, throttling and network errors are retried).
+ *
+ * A target holds a client (sockets): whoever makes one (the CLI, an action's
+ * `main.ts`, the pipeline) closes it; library code only takes targets.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, promises as fs, readFileSync, type BigIntStats } from 'node:fs';
@@ -13,23 +16,21 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type PutObjectCommandInput,
   type S3Client,
   type StorageClass,
-  type _Object,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { PotionsError, retry, type Reporter, type RetryOptions } from '@potions/core';
-import { CONDITIONAL_WRITES, type MirrorConfig } from './config';
+import { CONDITIONAL_WRITES, type MirrorConfig, type VerifyMode } from './config';
 import { classifyS3Error, describeS3Error, httpStatusOf, s3ClientFor, type ClientOptions } from './client';
 import { resolveCredentials, type CredentialDeps } from './credentials';
-import type { VerifyMode } from './apply';
 import { DigestTap, normalizeEtag, type ExpectedEtag } from './etag';
 import { stampDiff, type FileStamp, type HashedBytes } from './hash';
 import { fullKey, publicUrl } from './keys';
+import { MirrorsErrorCode } from './errors';
 
 export interface PutObjectOptions {
   contentType: string;
@@ -64,8 +65,8 @@ export interface ListedObject {
 
 /**
  * One mirror, as the manifest sees it. A failed conditional write throws an
- * error with code `MIRROR_PRECONDITION_FAILED`; `ifMatch`/`ifNoneMatch` on a
- * mirror whose `conditionalWrites` is false throws `MIRROR_CONDITIONAL_UNSUPPORTED`
+ * error with code `E_MIRRORS_PRECONDITION_FAILED`; `ifMatch`/`ifNoneMatch` on a
+ * mirror whose `conditionalWrites` is false throws `E_MIRRORS_CONDITIONAL_UNSUPPORTED`
  * (rather than silently writing): use a workflow `concurrency` group there.
  */
 export interface MirrorTarget {
@@ -80,6 +81,8 @@ export interface MirrorTarget {
   list(prefix: string): Promise<ListedObject[]>;
   /** The public URL of `key` (for manifests). */
   url(key: string): string;
+  /** Release the connections; the target is not used afterwards. Called by whoever made the target. */
+  close(): Promise<void>;
 }
 
 /** A local file to upload: its size and sha256, and its stat when it was hashed. */
@@ -184,11 +187,11 @@ export class S3MirrorTarget implements SyncTarget {
       if (err instanceof PotionsError) throw err;
       const status = httpStatusOf(err);
       if (status === 412 || (err as { name?: string }).name === 'ConditionalRequestConflict') {
-        throw new PotionsError('MIRROR_PRECONDITION_FAILED', `${this.name}: ${what}: the object changed (${describeS3Error(err)})`, {
+        throw new PotionsError(MirrorsErrorCode.PreconditionFailed, `${this.name}: ${what}: the object changed (${describeS3Error(err)})`, {
           cause: err,
         });
       }
-      throw new PotionsError('MIRROR_REQUEST_FAILED', `${this.name}: ${what}: ${describeS3Error(err)}`, { cause: err });
+      throw new PotionsError(MirrorsErrorCode.RequestFailed, `${this.name}: ${what}: ${describeS3Error(err)}`, { cause: err });
     }
   }
 
@@ -218,7 +221,7 @@ export class S3MirrorTarget implements SyncTarget {
   async putObject(key: string, body: Uint8Array | string, options: PutObjectOptions): Promise<{ etag: string }> {
     if ((options.ifMatch !== undefined || options.ifNoneMatch !== undefined) && !this.conditionalWrites) {
       throw new PotionsError(
-        'MIRROR_CONDITIONAL_UNSUPPORTED',
+        MirrorsErrorCode.ConditionalUnsupported,
         `${this.name}: provider ${this.config.provider} does not honour conditional writes`,
       );
     }
@@ -282,40 +285,21 @@ export class S3MirrorTarget implements SyncTarget {
     return result;
   }
 
-  /**
-   * One page of a listing. s3rver cannot continue a ListObjectsV2 listing: it
-   * builds the continuation token with DES, which Node 17+ (OpenSSL 3) refuses,
-   * and answers 500. There the V1 call with `Marker` = the last key is used.
-   */
+  /** One page of a ListObjectsV2 listing, from `cursor` (a continuation token) on. */
   private async listPage(prefix: string, cursor: string | undefined, maxKeys?: number): Promise<{ objects: ListedObject[]; next?: string }> {
     const strip = this.config.prefix ? this.config.prefix.length + 1 : 0;
-    const Prefix = fullKey(this.config, prefix);
-    const toListed = (contents: _Object[] | undefined): ListedObject[] =>
-      (contents ?? [])
-        .filter((o) => o.Key !== undefined)
-        .map((o) => ({ key: o.Key!.slice(strip), size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag } : {}) }));
-    if (this.config.provider === 's3rver') {
-      const page = await this.client.send(
-        new ListObjectsCommand({
-          Bucket: this.config.bucket,
-          Prefix,
-          ...(cursor ? { Marker: cursor } : {}),
-          ...(maxKeys ? { MaxKeys: maxKeys } : {}),
-        }),
-      );
-      const last = page.Contents?.at(-1)?.Key;
-      return { objects: toListed(page.Contents), ...(page.IsTruncated && last ? { next: last } : {}) };
-    }
     const page = await this.client.send(
       new ListObjectsV2Command({
         Bucket: this.config.bucket,
-        Prefix,
+        Prefix: fullKey(this.config, prefix),
         ...(cursor ? { ContinuationToken: cursor } : {}),
         ...(maxKeys ? { MaxKeys: maxKeys } : {}),
       }),
     );
     return {
-      objects: toListed(page.Contents),
+      objects: (page.Contents ?? [])
+        .filter((o) => o.Key !== undefined)
+        .map((o) => ({ key: o.Key!.slice(strip), size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag } : {}) })),
       ...(page.IsTruncated && page.NextContinuationToken ? { next: page.NextContinuationToken } : {}),
     };
   }
@@ -332,14 +316,14 @@ export class S3MirrorTarget implements SyncTarget {
    * Small files (up to `inMemoryMax`) are read once into memory and sent with
    * `Content-MD5`, so a store that checks it refuses a body damaged on the way;
    * larger ones are streamed (in parts from `multipartThreshold` on). A file
-   * that changed since it was hashed is refused (`MIRROR_SOURCE_CHANGED`) and
+   * that changed since it was hashed is refused (`E_MIRRORS_SOURCE_CHANGED`) and
    * an object already written from it deleted.
    */
   async uploadFile(key: string, file: UploadSource, options: UploadOptions): Promise<UploadReceipt> {
     const { verify = 'etag', hashed, ...putOptions } = options;
     const input = this.baseInput(key, { ...putOptions, metadata: { ...putOptions.metadata, sha256: file.sha256 } });
     const changed = (what: string): PotionsError =>
-      new PotionsError('MIRROR_SOURCE_CHANGED', `${this.name}: upload ${key}: ${file.path} changed since it was hashed (${what})`);
+      new PotionsError(MirrorsErrorCode.SourceChanged, `${this.name}: upload ${key}: ${file.path} changed since it was hashed (${what})`);
     const count = (h: HashedBytes): void => {
       if (hashed) {
         hashed.sha256 += h.sha256;
@@ -441,21 +425,22 @@ export class S3MirrorTarget implements SyncTarget {
    * One try each (no retries), so a slow or dead mirror shows as such.
    */
   async probe(prefix: string): Promise<{ listMs: number; readMs?: number; key?: string }> {
-    const t0 = Date.now();
+    // Elapsed time, from the monotonic clock (not wall-clock time).
+    const t0 = performance.now();
     const page = await this.listPage(prefix, undefined, 1);
-    const listMs = Date.now() - t0;
+    const listMs = Math.round(performance.now() - t0);
     const first = page.objects[0]?.key;
     if (first === undefined) return { listMs };
-    const t1 = Date.now();
+    const t1 = performance.now();
     const out = await this.client.send(
       new GetObjectCommand({ Bucket: this.config.bucket, Key: fullKey(this.config, first), Range: 'bytes=0-0' }),
     );
     await out.Body?.transformToByteArray();
-    return { listMs, readMs: Date.now() - t1, key: first };
+    return { listMs, readMs: Math.round(performance.now() - t1), key: first };
   }
 
   /** Close the client's sockets. */
-  destroy(): void {
+  async close(): Promise<void> {
     this.client.destroy();
   }
 }
@@ -503,8 +488,4 @@ function receipt(
 function isNotFound(err: unknown): boolean {
   const name = (err as { name?: string }).name;
   return httpStatusOf(err) === 404 || name === 'NoSuchKey' || name === 'NotFound';
-}
-
-export function s3TargetFromConfig(config: MirrorConfig, options: S3TargetOptions): S3MirrorTarget {
-  return new S3MirrorTarget(config, options);
 }

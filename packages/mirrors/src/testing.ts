@@ -1,13 +1,20 @@
 /**
  * Test helpers other packages may use: a proxy in front of a real S3 server
- * that counts requests, can corrupt object reads or play dead, and an
- * in-memory `MirrorTarget` that honours conditional writes (s3rver ignores them).
+ * that counts requests, can corrupt object reads or play dead, an in-memory
+ * `MirrorTarget` that honours conditional writes (s3rver ignores them), an
+ * `OpenMirrors` that records whether every target it made was closed, and a
+ * sync that opens and closes its targets as a composition root does.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PotionsError } from '@potions/core';
-import type { ListedObject, MirrorTarget, ObjectInfo, PutObjectOptions, StoredObject } from './target';
+import { PotionsError, silentReporter } from '@potions/core';
+import type { MirrorConfig } from './config';
+import { closeMirrors, openS3Mirrors, type OpenMirrors } from './opened-mirrors';
+import type { LocalObject } from './plan';
+import { syncToMirrors, type SyncOptions, type SyncOutcome } from './sync';
+import type { ListedObject, MirrorTarget, ObjectInfo, PutObjectOptions, S3MirrorTarget, S3TargetOptions, StoredObject } from './target';
+import { MirrorsErrorCode } from './errors';
 
 export interface RequestCounts {
   put: number;
@@ -190,6 +197,8 @@ const etagOf = (bytes: Uint8Array): string => `"${createHash('md5').update(bytes
 export class MemoryMirrorTarget implements MirrorTarget {
   readonly objects = new Map<string, StoredObject>();
   readonly conditionalWrites: boolean;
+  /** True once `close()` was called. */
+  closed = false;
   constructor(
     readonly name = 'memory',
     options: { conditionalWrites?: boolean; baseUrl?: string } = {},
@@ -202,10 +211,10 @@ export class MemoryMirrorTarget implements MirrorTarget {
   async putObject(key: string, body: Uint8Array | string, options: PutObjectOptions): Promise<{ etag: string }> {
     const current = this.objects.get(key);
     if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
-      if (!this.conditionalWrites) throw new PotionsError('MIRROR_CONDITIONAL_UNSUPPORTED', `${this.name}: no conditional writes`);
-      if (options.ifNoneMatch === '*' && current) throw new PotionsError('MIRROR_PRECONDITION_FAILED', `${this.name}: ${key} exists`);
+      if (!this.conditionalWrites) throw new PotionsError(MirrorsErrorCode.ConditionalUnsupported, `${this.name}: no conditional writes`);
+      if (options.ifNoneMatch === '*' && current) throw new PotionsError(MirrorsErrorCode.PreconditionFailed, `${this.name}: ${key} exists`);
       if (options.ifMatch !== undefined && current?.etag !== options.ifMatch) {
-        throw new PotionsError('MIRROR_PRECONDITION_FAILED', `${this.name}: ${key} changed`);
+        throw new PotionsError(MirrorsErrorCode.PreconditionFailed, `${this.name}: ${key} changed`);
       }
     }
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
@@ -243,23 +252,60 @@ export class MemoryMirrorTarget implements MirrorTarget {
   url(key: string): string {
     return `${this.baseUrl}/${key}`;
   }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+/** An `OpenMirrors` over `openS3Mirrors` that keeps every target it made, to check they were all closed. */
+export interface RecordingOpenMirrors {
+  open: OpenMirrors;
+  /** Every target made, in order. */
+  made: S3MirrorTarget[];
+  /** The names of the targets made but not closed (empty when the caller closed them all). */
+  unclosed(): string[];
+}
+
+export function recordingOpenMirrors(): RecordingOpenMirrors {
+  const made: S3MirrorTarget[] = [];
+  const closed = new Set<S3MirrorTarget>();
+  const open: OpenMirrors = (mirrors, options) => {
+    const opened = openS3Mirrors(mirrors, options);
+    for (const { target } of opened) {
+      if (!target) continue;
+      made.push(target);
+      const close = target.close.bind(target);
+      target.close = async () => {
+        closed.add(target);
+        await close();
+      };
+    }
+    return opened;
+  };
+  return { open, made, unclosed: () => made.filter((t) => !closed.has(t)).map((t) => t.name) };
 }
 
 /**
- * Environment that makes `rclone` (a second, independent S3 client) reach a local
- * mirror as the remote `m:`, without a config file. AWS_CA_BUNDLE is left out on
- * purpose: rclone fails on it when it points nowhere.
+ * For tests: what a composition root does around a sync. Open `mirrors` as S3
+ * targets (with the client settings in `options`), sync, and close them.
  */
-export function rcloneEnv(mirror: { endpoint: string }, home: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: home,
-    RCLONE_CONFIG_M_TYPE: 's3',
-    RCLONE_CONFIG_M_PROVIDER: 'Other',
-    RCLONE_CONFIG_M_ENDPOINT: mirror.endpoint,
-    RCLONE_CONFIG_M_ACCESS_KEY_ID: 'S3RVER',
-    RCLONE_CONFIG_M_SECRET_ACCESS_KEY: 'S3RVER',
-    RCLONE_CONFIG_M_FORCE_PATH_STYLE: 'true',
-    RCLONE_CONFIG_M_REGION: 'us-east-1',
-  };
+export async function syncConfigured(
+  objects: readonly LocalObject[],
+  options: Omit<SyncOptions, 'mirrors'> & Partial<S3TargetOptions> & { mirrors: readonly MirrorConfig[] },
+): Promise<SyncOutcome> {
+  const { mirrors, minMirrors, dryRun, concurrency, verify, reporter = silentReporter, ...s3 } = options;
+  const opened = openS3Mirrors(mirrors, { ...s3, reporter });
+  try {
+    return await syncToMirrors(objects, {
+      mirrors: opened,
+      reporter,
+      ...(minMirrors !== undefined ? { minMirrors } : {}),
+      ...(dryRun !== undefined ? { dryRun } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(verify !== undefined ? { verify } : {}),
+    });
+  } finally {
+    await closeMirrors(opened);
+  }
 }

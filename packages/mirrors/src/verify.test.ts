@@ -7,16 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  localObjectsFromDir,
-  mirrorsConfigFromObject,
-  startLocalMirrors,
-  syncToMirrors,
-  type LocalMirrors,
-  type MirrorConfig,
-  type SyncOptions,
-} from './index';
-import { startS3Proxy, type S3Proxy } from './testing';
+import { startLocalMirrors, type LocalMirrors } from '@potions/local-mirrors';
+import { localObjectsFromDir, mirrorsConfigFromObject, type MirrorConfig } from './index';
+import { startS3Proxy, syncConfigured, type S3Proxy } from './testing';
 
 let root: string;
 let local: LocalMirrors;
@@ -45,7 +38,7 @@ afterEach(() => {
   proxy.putResponseHeaders = {};
 });
 
-const fast: Partial<SyncOptions> = { retry: { attempts: 2, baseMs: 5, maxMs: 20 } };
+const fast: Partial<Parameters<typeof syncConfigured>[1]> = { retry: { attempts: 2, baseMs: 5, maxMs: 20 } };
 
 /** A folder of fresh random files (new digests, so new keys, every call). */
 async function files(count: number, size = 3000): Promise<string> {
@@ -55,10 +48,10 @@ async function files(count: number, size = 3000): Promise<string> {
   return dir;
 }
 
-async function sync(dir: string, options: Partial<SyncOptions> = {}) {
+async function sync(dir: string, options: Partial<Parameters<typeof syncConfigured>[1]> = {}) {
   const objects = await localObjectsFromDir(dir);
   proxy.resetCounts();
-  const { result } = await syncToMirrors(objects, { mirrors: [mirror], ...fast, ...options });
+  const { result } = await syncConfigured(objects, { mirrors: [mirror], ...fast, ...options });
   return { objects, result: result!, counts: { ...proxy.counts } };
 }
 
@@ -94,7 +87,7 @@ describe('etag (the default for s3rver, s3, r2, wasabi, minio)', () => {
     }
     expect(counts).toMatchObject({ put: 2, get: 2, delete: 2 });
     proxy.corruptPuts = false;
-    const again = await syncToMirrors(objects, { mirrors: [mirror], ...fast });
+    const again = await syncConfigured(objects, { mirrors: [mirror], ...fast });
     expect(again.result!.mirrors[0]).toMatchObject({ uploaded: 2, verified: 2 });
   });
 
@@ -134,18 +127,18 @@ describe('etag (the default for s3rver, s3, r2, wasabi, minio)', () => {
     const objects = await localObjectsFromDir(dir);
     const file = objects[0]!.path;
     await fs.writeFile(file, randomBytes(200_000));
-    const { result } = await syncToMirrors(objects, { mirrors: [mirror], inMemoryMax: 1024, ...fast });
+    const { result } = await syncConfigured(objects, { mirrors: [mirror], inMemoryMax: 1024, ...fast });
     expect(result!.objects[0]!.mirrors[0]!.error).toMatch(/changed since it was hashed \(sha256 differs\)/);
     expect(await storedBytes(result!.objects[0]!.key)).toBeUndefined();
   });
   test('a file whose stat stands for its sha256 is not hashed again, and a change shows in its stat', async () => {
     // A clock 10 s ahead: the files count as settled (changed more than RACY_MS before the stat).
-    const later = { now: () => Date.now() + 10_000 };
+    const later = { now: () => new Date(Date.now() + 10_000) };
     const dir = await files(2, 200_000);
     const objects = await localObjectsFromDir(dir, later);
     expect(objects.every((o) => o.stamp !== undefined)).toBe(true);
     proxy.resetCounts();
-    const { result } = await syncToMirrors(objects, { mirrors: [mirror], inMemoryMax: 1024, ...fast });
+    const { result } = await syncConfigured(objects, { mirrors: [mirror], inMemoryMax: 1024, ...fast });
     expect(result!.mirrors[0]).toMatchObject({ uploaded: 2, verified: 2, failed: 0 });
     // sha256 once per file (the hashing pass), MD5 once (the upload); no second sha256.
     expect(result!.hashedBytes).toEqual({ sha256: 400_001, md5: 400_001 });
@@ -157,7 +150,7 @@ describe('etag (the default for s3rver, s3, r2, wasabi, minio)', () => {
     // Same size, other bytes, and the mtime put back (as `touch -r`, rsync -t or tar do): the ctime still shows it.
     await fs.writeFile(f0, randomBytes(200_000));
     await fs.utimes(f0, 1_000_000_000, 1_000_000_000);
-    const bad = await syncToMirrors(stamped, { mirrors: [mirror], ...fast });
+    const bad = await syncConfigured(stamped, { mirrors: [mirror], ...fast });
     expect(bad.result!.objects.find((o) => o.name === 'f0.tar.gz')!.mirrors[0]!.error).toMatch(
       /changed since it was hashed \(file status differs: ctime\)/,
     );
@@ -166,11 +159,11 @@ describe('etag (the default for s3rver, s3, r2, wasabi, minio)', () => {
 
   test('a file replaced by another one (new inode) after hashing is refused', async () => {
     const dir = await files(1, 300_000);
-    const objects = await localObjectsFromDir(dir, { now: () => Date.now() + 10_000 });
+    const objects = await localObjectsFromDir(dir, { now: () => new Date(Date.now() + 10_000) });
     const file = objects[0]!.path;
     await fs.writeFile(`${file}.new`, randomBytes(300_000));
     await fs.rename(`${file}.new`, file);
-    const { result } = await syncToMirrors(objects, { mirrors: [mirror], inMemoryMax: 1024, ...fast });
+    const { result } = await syncConfigured(objects, { mirrors: [mirror], inMemoryMax: 1024, ...fast });
     expect(result!.objects[0]!.mirrors[0]!.error).toMatch(/changed since it was hashed \(file status differs: .*inode/);
     expect(await storedBytes(result!.objects[0]!.key)).toBeUndefined();
   });
@@ -216,5 +209,5 @@ test('a mirror\'s `verify` in the configuration is used, and the sync option win
   expect(byOption.counts).toMatchObject({ head: 0, get: 1 });
   expect(() =>
     mirrorsConfigFromObject({ mirrors: [{ name: 'm', endpoint: mirror.endpoint, bucket: 'bkt', verify: 'md5' }] }, 'm.yaml'),
-  ).toThrow(expect.objectContaining({ code: 'MIRRORS_CONFIG_INVALID', message: expect.stringMatching(/etag, get, head.*"md5"/) }));
+  ).toThrow(expect.objectContaining({ code: 'E_MIRRORS_CONFIG_INVALID', message: expect.stringMatching(/etag, get, head.*"md5"/) }));
 });

@@ -2,7 +2,7 @@
 export const PipelineErrorCode = {
   /** A fetch or release option is malformed (names the option). */
   Options: 'E_PIPELINE_OPTIONS',
-  /** No manifest location could be read and verified. */
+  /** A manifest file cannot be read, or the check fetched other bytes than the release built. */
   Manifest: 'E_PIPELINE_MANIFEST',
   /** The install folder exists and is not empty. */
   OutExists: 'E_PIPELINE_OUT_EXISTS',

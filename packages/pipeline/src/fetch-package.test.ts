@@ -136,7 +136,7 @@ describeOnLinuxHost('fetchPackage through the manifest', () => {
     world.two.proxies.forEach((p) => p.resetCounts());
     for (const replace of [false, true]) {
       const err = await fetchInto({ outDir: file, replace }).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: 'E_PIPELINE_OUT_NOT_FOLDER', message: `--out ${file} is a file, not a folder` });
+      expect(err).toMatchObject({ code: 'E_PIPELINE_OUT_NOT_FOLDER', message: `the install folder ${file} is a file, not a folder` });
     }
     await expect(fetchInto({ outDir: path.join(file, 'sub') })).rejects.toMatchObject({ code: 'E_PIPELINE_OUT_NOT_FOLDER' });
     expect(requests()).toBe(0);
@@ -204,7 +204,7 @@ describeOnLinuxHost('fetchPackage through the manifest', () => {
     try {
       await target.putObject('manifest.json', v1, { contentType: MANIFEST_CONTENT_TYPE, cacheControl: MANIFEST_POINTER_CACHE_CONTROL });
     } finally {
-      target.destroy();
+      await target.close();
     }
     await expect(fetchInto({ manifestUrl: url, trustStore })).rejects.toMatchObject({ code: 'E_MANIFEST_ROLLBACK' });
     // The same old copy on the second mirror, which this reader never read: refused too (the memory is the key's).
@@ -215,7 +215,7 @@ describeOnLinuxHost('fetchPackage through the manifest', () => {
       await expect(fetchInto({ manifestUrl: manifestUrls()[1], trustStore })).rejects.toMatchObject({ code: 'E_MANIFEST_ROLLBACK' });
     } finally {
       await otherMirror.putObject('manifest.json', v2, { contentType: MANIFEST_CONTENT_TYPE, cacheControl: MANIFEST_POINTER_CACHE_CONTROL });
-      otherMirror.destroy();
+      await otherMirror.close();
     }
     // A reader that never saw the newer version accepts it: the memory is what protects.
     await expect(fetchInto({ manifestUrl: url, version: '1.0.0' })).resolves.toMatchObject({ manifestVersion: first.manifestVersion });

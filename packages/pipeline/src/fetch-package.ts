@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError, errorMessage, hostPlatform, silentReporter, PLATFORMS } from '@potions/core';
-import type { Platform, Reporter } from '@potions/core';
+import type { Now, Platform, Reporter } from '@potions/core';
 import { downloadFile, downloadToBuffer } from '@potions/downloader';
 import { selectArtifact } from '@potions/manifest';
 import type { ArtifactFormat, BuildFacts, TrustStore, Verifier } from '@potions/manifest';
@@ -40,8 +40,9 @@ export interface FetchPackageOptions {
   reporter?: Reporter;
   /** Timeouts, retry policy, circuit breaker, events for every download. */
   download?: DownloadSettings;
-  now?: Date;
-  /** Clock for the reported duration (default Date.now). */
+  /** The clock expiry is checked against. Default `systemNow`. */
+  now?: Now;
+  /** Milliseconds for the reported duration (elapsed time; default the monotonic `performance.now`). */
   clock?: () => number;
 }
 
@@ -91,12 +92,12 @@ function relocationOf(data: unknown, file: string): { placeholder?: string; relo
 
 export async function fetchPackage(options: FetchPackageOptions): Promise<FetchPackageResult> {
   const reporter = options.reporter ?? silentReporter;
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? (() => performance.now());
   const started = clock();
   const platform = options.platform ?? hostPlatform();
   if (!platform) {
     throw new UserError(PipelineErrorCode.Options, `this machine (${process.platform}/${process.arch}) is not one of the platforms Potions builds for`, {
-      hint: `pass --platform with one of: ${PLATFORMS.join(', ')}`,
+      hint: `one of: ${PLATFORMS.join(', ')}`,
     });
   }
   // A bad --out is refused before anything is downloaded.

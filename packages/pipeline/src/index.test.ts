@@ -16,6 +16,7 @@ test('the public surface is what docs/release.md describes', () => {
       'runSmokeTests',
       'serveSourceDirs',
       'splitRecipeRef',
+      'summarizeRelease',
     ].sort(),
   );
 });

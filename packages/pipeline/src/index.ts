@@ -5,15 +5,18 @@ export type { ReadManifestOptions, ReadManifestResult, DownloadSettings } from '
 export { installArtifactAtomically } from './install';
 export type { InstallOptions, InstallResult } from './install';
 export { runRelease, localOnlyReason, splitRecipeRef } from './release';
+export type { ReleaseOptions } from './release';
+export { summarizeRelease } from './release-summary';
 export type {
-  ReleaseOptions,
+  ReleaseFacts,
   ReleaseSummary,
   ReleaseStage,
   ReleaseStageName,
+  StageTiming,
   ReleaseMirror,
-  ReleasePackage,
+  ReleaseBuild,
   ReleaseCheck,
-} from './release';
+} from './release-summary';
 export { ensureLocalSigningKey, localKeysDir, LOCAL_KEY_FILE, LOCAL_PUBLIC_KEY_FILE } from './local-key';
 export type { LocalSigningKey } from './local-key';
 export { serveSourceDirs } from './source-dir-server';

@@ -65,7 +65,7 @@ export async function checkInstallTarget(dirIn: string, options: InstallTargetOp
   const why =
     real === path.parse(real).root ? 'the root folder' : real === home ? 'your home folder' : isSameOrInside(cwd, real) ? (real === cwd ? 'the current folder' : 'a parent of the current folder') : undefined;
   if (why) {
-    throw new UserError(PipelineErrorCode.OutProtected, `--out ${dir} is ${why}: Potions installs a package as a whole folder and will not replace it`, {
+    throw new UserError(PipelineErrorCode.OutProtected, `the install folder ${dir} is ${why}: Potions installs a package as a whole folder and will not replace it`, {
       location: { file: dir },
       hint: `choose a new folder for the package, such as ${path.join(cwd, 'tools', '<name>')}`,
     });
@@ -75,17 +75,17 @@ export async function checkInstallTarget(dirIn: string, options: InstallTargetOp
     stat = await fs.stat(dir);
   } catch (err) {
     if (hasCode(err, 'ENOTDIR')) {
-      throw new UserError(PipelineErrorCode.OutNotFolder, `--out ${dir} lies under a file, not a folder`, {
+      throw new UserError(PipelineErrorCode.OutNotFolder, `the install folder ${dir} lies under a file, not a folder`, {
         location: { file: dir },
-        hint: 'choose an --out path whose parents are folders',
+        hint: 'choose an install folder whose parents are folders',
       });
     }
     if (!hasCode(err, 'ENOENT')) throw err;
   }
   if (stat && !stat.isDirectory()) {
-    throw new UserError(PipelineErrorCode.OutNotFolder, `--out ${dir} is a file, not a folder`, {
+    throw new UserError(PipelineErrorCode.OutNotFolder, `the install folder ${dir} is a file, not a folder`, {
       location: { file: dir },
-      hint: 'choose a folder (missing or empty) to install into; --force replaces folders only',
+      hint: 'choose a folder (missing or empty) to install into; replacing one replaces folders only',
     });
   }
   let occupied = false;
@@ -93,13 +93,13 @@ export async function checkInstallTarget(dirIn: string, options: InstallTargetOp
     try {
       occupied = (await fs.readdir(dir)).length > 0;
     } catch (err) {
-      throw new UserError(PipelineErrorCode.OutNotWritable, `cannot read --out ${dir}: ${(err as Error).message}`, { location: { file: dir } });
+      throw new UserError(PipelineErrorCode.OutNotWritable, `cannot read the install folder ${dir}: ${(err as Error).message}`, { location: { file: dir } });
     }
   }
   if (occupied && !options.replace) {
-    throw new UserError(PipelineErrorCode.OutExists, 'the --out folder exists and is not empty', {
+    throw new UserError(PipelineErrorCode.OutExists, 'the install folder exists and is not empty', {
       location: { file: dir },
-      hint: 'choose another --out folder, or pass --force to replace it',
+      hint: 'choose another install folder, or replace this one',
     });
   }
   // The folder is created (or renamed into place) in its parent: the nearest existing ancestor must be a writable folder.
@@ -108,7 +108,7 @@ export async function checkInstallTarget(dirIn: string, options: InstallTargetOp
     try {
       const s = await fs.stat(parent);
       if (!s.isDirectory()) {
-        throw new UserError(PipelineErrorCode.OutNotFolder, `--out ${dir} lies under ${parent}, which is a file, not a folder`, { location: { file: parent } });
+        throw new UserError(PipelineErrorCode.OutNotFolder, `the install folder ${dir} lies under ${parent}, which is a file, not a folder`, { location: { file: parent } });
       }
       break;
     } catch (err) {
@@ -119,9 +119,9 @@ export async function checkInstallTarget(dirIn: string, options: InstallTargetOp
   try {
     await fs.access(parent, fsConstants.W_OK | fsConstants.X_OK);
   } catch (err) {
-    throw new UserError(PipelineErrorCode.OutNotWritable, `cannot install into --out ${dir}: ${parent} is not writable (${hasCode(err, 'EACCES') ? 'permission denied' : (err as Error).message})`, {
+    throw new UserError(PipelineErrorCode.OutNotWritable, `cannot install into ${dir}: ${parent} is not writable (${hasCode(err, 'EACCES') ? 'permission denied' : (err as Error).message})`, {
       location: { file: parent },
-      hint: 'choose an --out folder in a place you can write to',
+      hint: 'choose an install folder in a place you can write to',
     });
   }
   return { dir, occupied };

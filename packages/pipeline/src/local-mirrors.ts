@@ -1,17 +1,14 @@
 /**
  * The two embedded mirrors of local mode: the ones `potions mirrors serve`
- * keeps running when it runs (found by probing its fixed ports: it leaves no
- * state file), otherwise started for this run with their data under
- * `<workDir>/.potions/mirrors` and stopped at its end.
- *
- * Probing first, instead of `startLocalMirrors({ reuseRunning: true })`:
- * starting s3rver on a port in use currently ends the process with an
- * unhandled 'error' event (reported to the mirrors package).
+ * keeps running when it runs (found by probing the ports), otherwise started
+ * for this run with their data under `<workDir>/.potions/mirrors` and stopped
+ * at its end. Probing every port first (rather than `startLocalMirrors` with
+ * `reuseRunning`) keeps a run from mixing a running mirror with one of its own.
  */
 import { UserError } from '@potions/core';
+import { isLocalMirrorRunning, localMirrorConfig, startLocalMirrors } from '@potions/local-mirrors';
 import { MANIFEST_KEY } from '@potions/manifest';
 import type { ManifestStore } from '@potions/manifest';
-import { isLocalMirrorRunning, localMirrorConfig, startLocalMirrors } from '@potions/mirrors';
 import type { MirrorConfig } from '@potions/mirrors';
 import { PipelineErrorCode } from './errors';
 
@@ -22,8 +19,7 @@ export interface OpenedLocalMirrors {
   close(): Promise<void>;
 }
 
-/** `portsOption`: the option that sets `ports`, named in messages. */
-export async function openLocalMirrors(dir: string, ports: readonly number[], portsOption = '--local-ports'): Promise<OpenedLocalMirrors> {
+export async function openLocalMirrors(dir: string, ports: readonly number[]): Promise<OpenedLocalMirrors> {
   const fixed = ports.filter((p) => p !== 0);
   const running = await Promise.all(fixed.map((p) => isLocalMirrorRunning(p)));
   if (fixed.length === ports.length && running.length > 0 && running.every(Boolean)) {
@@ -32,10 +28,10 @@ export async function openLocalMirrors(dir: string, ports: readonly number[], po
   if (running.some(Boolean)) {
     const up = fixed.filter((_, i) => running[i]);
     throw new UserError(PipelineErrorCode.Options, `a local mirror answers on port ${up.join(', ')} but not on every port of ${ports.join(', ')}`, {
-      hint: `stop \`potions mirrors serve\` and start it again, or choose other ports with ${portsOption}`,
+      hint: 'restart the running local mirrors, or choose other ports',
     });
   }
-  const local = await startLocalMirrors({ dir, ports, count: ports.length, reuseRunning: false, portsOption });
+  const local = await startLocalMirrors({ dir, ports, count: ports.length, reuseRunning: false });
   return { mirrors: local.mirrors, started: true, close: () => local.close() };
 }
 
@@ -68,8 +64,8 @@ export async function assertRunningMirrorsAreOurs(
     const hostPorts = mirrors.map((x) => new URL(x.endpoint)).map((u, i) => (i === 0 ? u.host : u.port)).join('/');
     throw new UserError(
       PipelineErrorCode.ForeignMirrors,
-      `the mirrors on ${hostPorts} belong to another work dir (their manifest is signed by key ${theirs.map((k) => k.slice(0, 16)).join(', ')}, this work dir's key is ${ourKeyids[0]!.slice(0, 16)}): stop that \`potions mirrors serve\`, or use --local-ports / --work-dir`,
-      { hint: 'a `potions mirrors serve` started in another folder answers on these ports; its manifest cannot be extended with this folder\'s signing key' },
+      `the mirrors on ${hostPorts} belong to another work dir (their manifest is signed by key ${theirs.map((k) => k.slice(0, 16)).join(', ')}, this work dir's key is ${ourKeyids[0]!.slice(0, 16)})`,
+      { hint: 'local mirrors started from another work folder answer on these ports, and their manifest cannot be extended with this folder\'s signing key: stop them, or use other ports or that work folder' },
     );
   }
 }

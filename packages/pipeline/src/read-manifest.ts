@@ -10,7 +10,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError, errorMessage, hasCode, isUserError } from '@potions/core';
-import type { Reporter } from '@potions/core';
+import type { Now, Reporter } from '@potions/core';
 import { downloadToBuffer } from '@potions/downloader';
 import type { TransferOptions } from '@potions/downloader';
 import { ManifestErrorCode, acceptManifest } from '@potions/manifest';
@@ -25,7 +25,8 @@ export interface ReadManifestOptions {
   sources: readonly string[];
   trustedKeys: readonly Verifier[];
   trustStore: TrustStore;
-  now?: Date;
+  /** The clock expiry is checked against and the trust store remembers. Default `systemNow`. */
+  now?: Now;
   reporter?: Reporter;
   download?: DownloadSettings;
 }
@@ -54,13 +55,13 @@ export async function readVerifiedManifest(options: ReadManifestOptions): Promis
   if (sources.length === 0) {
     throw new UserError(PipelineErrorCode.Options, 'no manifest location given', {
       location: { field: 'manifest' },
-      hint: 'pass --manifest https://mirror.example/potions/manifest.json (repeat it for every mirror) or a manifest file',
+      hint: 'give the manifest URL of every mirror (https://mirror.example/potions/manifest.json), or a manifest file',
     });
   }
   const urls = sources.filter(isHttp);
   if (urls.length !== sources.length) {
     if (sources.length > 1) {
-      throw new UserError(PipelineErrorCode.Options, `--manifest takes several http(s) URLs or one file, got: ${sources.join(', ')}`, {
+      throw new UserError(PipelineErrorCode.Options, `the manifest locations are several http(s) URLs or one file, got: ${sources.join(', ')}`, {
         location: { field: 'manifest' },
       });
     }

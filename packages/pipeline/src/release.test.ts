@@ -10,8 +10,9 @@ import type { AvailableEntry, Manifest } from '@potions/manifest';
 import { fetchPackage } from './fetch-package';
 import { runRelease } from './release';
 import type { ReleaseOptions } from './release';
-import { describeOnLinuxHost, fastDownloads, greetReleaseOptions, sha256Of, useGreetMirrors } from './test-support';
-import { rcloneEnv } from '@potions/mirrors/testing';
+import { GREET_RECIPE, describeOnLinuxHost, fastDownloads, greetReleaseOptions, sha256Of, useGreetMirrors } from './test-support';
+import { rcloneEnv } from '@potions/local-mirrors/testing';
+import { recordingOpenMirrors } from '@potions/mirrors/testing';
 
 const host = hostPlatform();
 const run = promisify(execFile);
@@ -35,7 +36,11 @@ describeOnLinuxHost('runRelease against two real S3 servers', () => {
   };
 
   test('a release lands on both mirrors; the manifest lists both URLs with digests that match the bytes', async () => {
-    const summary = await release('1.0.0');
+    const clients = recordingOpenMirrors();
+    const summary = await release('1.0.0', { openMirrors: clients.open });
+    // The release made one client per mirror and closed both.
+    expect(clients.made.map((t) => t.name)).toEqual(world.two.mirrors.map((m) => m.name));
+    expect(clients.unclosed()).toEqual([]);
     // s3rver ignores If-Match: the publisher says so (and nothing else is wrong).
     expect(summary.warnings.filter((w) => !w.includes('conditional writes'))).toEqual([]);
     expect(summary.ok).toBe(true);
@@ -133,15 +138,54 @@ describeOnLinuxHost('runRelease against two real S3 servers', () => {
     expect(entry(m1, '1.0.0').artifacts[0]!.urls).toHaveLength(2);
   });
 
-  test('a failed build is listed as unavailable with its reason; the release reports it and goes on', async () => {
-    const summary = await release('9.9.9', { check: false });
+  test('a failed build among others is listed as unavailable with its reason; the release reports it and goes on', async () => {
+    const summary = await release('1.0.1', { recipes: ['greet@1.0.1', 'greet@9.9.9'], recipesDirs: [path.dirname(GREET_RECIPE)], check: false });
     expect(summary.ok).toBe(false);
-    expect(summary.packages).toEqual([expect.objectContaining({ name: 'greet', version: '9.9.9', status: 'failed', step: 'download' })]);
-    expect(summary.stages.find((s) => s.name === 'build')).toMatchObject({ ok: false });
-    expect(summary.stages.find((s) => s.name === 'publish')).toMatchObject({ ok: true });
+    expect(summary.packages).toEqual([
+      expect.objectContaining({ name: 'greet', version: '1.0.1', status: 'built', cached: true }),
+      expect.objectContaining({ name: 'greet', version: '9.9.9', status: 'failed', step: 'download' }),
+    ]);
+    expect(summary.stages.map((s) => [s.name, s.ok, s.error ?? null])).toEqual([
+      ['mirrors', true, null],
+      ['build', false, '1 build(s) failed'],
+      ['sync', true, null],
+      ['publish', true, null],
+      ['check', false, 'disabled'],
+    ]);
     const m = await manifestOn(0);
     expect(m.packages.greet!['9.9.9']![host as Platform]).toEqual({ status: 'unavailable', reason: expect.stringMatching(/^build failed \(download\): /) });
     expect(m.packages.greet!['1.0.1']![host as Platform].status).toBe('available');
+  });
+
+  test('a release in which nothing built publishes nothing: it fails with the reason, the mirrors are as they were, every client is closed', async () => {
+    const listing = async (): Promise<string[][]> =>
+      Promise.all(
+        world.two.local.mirrors.map(async (mirror) => {
+          const env = rcloneEnv(mirror, world.root);
+          const listed: { Path: string; Size: number; ModTime: string }[] = JSON.parse((await run('rclone', ['lsjson', '--recursive', '--files-only', `m:${mirror.bucket}`], { env })).stdout);
+          return listed.map((o) => `${o.Path} ${o.Size} ${o.ModTime}`).sort();
+        }),
+      );
+    const before = await listing();
+    expect(before[0]!.some((l) => l.startsWith('manifest.json '))).toBe(true);
+    const clients = recordingOpenMirrors();
+    const summary = await release('9.9.8', { openMirrors: clients.open });
+    expect(summary.ok).toBe(false);
+    expect(summary.packages).toEqual([expect.objectContaining({ name: 'greet', version: '9.9.8', status: 'failed', step: 'download' })]);
+    expect(summary.stages.map((s) => [s.name, s.ok, s.skipped ?? false])).toEqual([
+      ['mirrors', true, false],
+      ['build', false, false],
+      ['sync', false, true],
+      ['publish', false, true],
+      ['check', false, true],
+    ]);
+    const build = summary.stages.find((s) => s.name === 'build')!;
+    expect(build.error).toMatch(/^nothing was built: greet 9\.9\.8 .*: build failed \(download\): /);
+    expect(summary.stages.filter((s) => s.skipped).map((s) => s.error)).toEqual(['nothing was built', 'nothing was built', 'nothing was built']);
+    expect(summary).toMatchObject({ manifestUrls: [], manifestVersion: undefined, manifestChanged: false, manifest: [] });
+    expect(await listing()).toEqual(before);
+    expect(clients.made).toHaveLength(2);
+    expect(clients.unclosed()).toEqual([]);
   });
 
   test('the fetched program runs from where it was installed (relocated prefix)', async () => {

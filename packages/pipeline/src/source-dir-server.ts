@@ -33,7 +33,7 @@ export async function serveSourceDirs(dirs: readonly string[]): Promise<SourceDi
     try {
       if (!(await fs.stat(root)).isDirectory()) throw new Error('not a folder');
     } catch (err) {
-      throw new UserError(PipelineErrorCode.SourceDir, `--source-dir ${dir}: ${errorMessage(err)}`, {
+      throw new UserError(PipelineErrorCode.SourceDir, `source folder ${dir}: ${errorMessage(err)}`, {
         location: { file: dir },
         hint: 'give a folder holding upstream files by their file names, such as ../shared/upstream',
       });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PLATFORMS, UserError, hasCode, isPlatform, type Platform } from '@potions/core';
-import { buildOrder, isSafeVersion, planDownloads, recipeEdges, type LoadedRecipe, type Recipe } from '@potions/recipe';
+import { RecipeErrorCode, buildOrder, isSafeVersion, planDownloads, recipeEdges, type LoadedRecipe, type Recipe } from '@potions/recipe';
 import { ScheduleErrorCode } from './errors';
 import { runnersFor } from './runners';
 import { normalizeRepoPath, selectRecipes, type Candidate, type RecipeSelection } from './select';
@@ -384,7 +384,7 @@ function orderOf(recipes: readonly Recipe[], roots: readonly string[], valid: Ma
   try {
     return buildOrder(recipes, roots);
   } catch (err) {
-    if (!hasCode(err, 'E_CYCLE')) throw err;
+    if (!hasCode(err, RecipeErrorCode.Cycle)) throw err;
     const message = (err as Error).message;
     const first = /cycle: ([^ ]+)/.exec(message)?.[1];
     throw new UserError(ScheduleErrorCode.Cycle, message, {
@@ -429,9 +429,9 @@ function downloadProblem(recipe: Recipe, platform: Platform): string | undefined
     planDownloads(recipe, platform, '0');
     return undefined;
   } catch (err) {
-    if (!hasCode(err, 'E_PLATFORM')) throw err;
+    if (!hasCode(err, RecipeErrorCode.Platform) && !hasCode(err, RecipeErrorCode.NoDownload)) throw err;
     const listed = PLATFORMS.filter((p) => p in recipe.download.platforms);
-    return platform in recipe.download.platforms
+    return hasCode(err, RecipeErrorCode.NoDownload)
       ? `the recipe lists ${platform} but has nothing to download for it (no download_url, mirror or git_url)`
       : `the recipe lists no ${platform} download (it lists: ${listed.join(', ') || 'none'})`;
   }

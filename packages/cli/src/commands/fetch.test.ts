@@ -31,7 +31,8 @@ describe('potions fetch --out', () => {
     await fs.writeFile(file, 'mine');
     const r = await fetchTo(file, ...extra);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`--out ${file} is a file, not a folder`);
+    expect(r.stderr).toContain(`the install folder ${file} is a file, not a folder`);
+    expect(r.stderr).toContain('--out names the folder to install into');
     expect(r.stderr).not.toMatch(/internal error|ENOTDIR|\n\s+at /);
     expect(await fs.readFile(file, 'utf8')).toBe('mine');
     expect((await fs.readdir(dir)).sort()).toEqual(['afile', 'manifest-key.pub']);
@@ -52,9 +53,9 @@ describe('potions fetch --out', () => {
     const r = await fetchTo(busy, '--json');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'E_PIPELINE_OUT_EXISTS', where: busy });
-    expect(r.stderr).toContain(`${busy}: the --out folder exists and is not empty`);
+    expect(r.stderr).toContain(`${busy}: the install folder exists and is not empty`);
     expect(r.stderr.split(busy)).toHaveLength(2); // the path is said once
-    expect(r.stderr).toContain('--force');
+    expect(r.stderr).toContain('choose another --out folder, or pass --force to replace it');
     expect((await fs.readdir(dir)).filter((f) => f.startsWith('.nonempty'))).toEqual([]);
   });
 

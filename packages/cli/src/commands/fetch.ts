@@ -7,6 +7,16 @@ import { ARTIFACT_FORMATS, FileTrustStore, trustedKeysFromPem } from '@potions/m
 import type { ArtifactFormat, Verifier } from '@potions/manifest';
 import { LOCAL_PUBLIC_KEY_FILE, PipelineErrorCode, fetchPackage, localKeysDir, splitRecipeRef } from '@potions/pipeline';
 import { printJson } from '../output';
+import { withOptionHint } from './mirrors';
+
+/** The options an install's mistakes point at (library messages never name options). */
+const FETCH_HINTS = {
+  [PipelineErrorCode.OutExists]: 'choose another --out folder, or pass --force to replace it',
+  [PipelineErrorCode.OutNotFolder]: '--out names the folder to install into',
+  [PipelineErrorCode.OutNotWritable]: 'choose an --out folder you can write to',
+  [PipelineErrorCode.OutProtected]: '--force never replaces it',
+  [PipelineErrorCode.Options]: 'pass --platform, and --manifest once per mirror (or one manifest file)',
+};
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -71,6 +81,8 @@ export function registerFetchCommand(program: Command): void {
         ...(opts.format ? { formats: [opts.format, ...ARTIFACT_FORMATS.filter((f) => f !== opts.format)] } : {}),
         ...(opts.force ? { replace: true } : {}),
         reporter,
+      }).catch((err: unknown) => {
+        throw withOptionHint(err, FETCH_HINTS);
       });
       if (opts.json) {
         printJson({

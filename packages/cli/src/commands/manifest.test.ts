@@ -1,9 +1,12 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startLocalMirrors, type LocalMirrors } from '@potions/mirrors';
+import { startLocalMirrors, type LocalMirrors } from '@potions/local-mirrors';
+import { Command } from 'commander';
 import { writeFakeBuild } from '@potions/manifest/testing';
+import { recordingOpenMirrors } from '@potions/mirrors/testing';
 import { runCli as cli } from '../testing';
+import { registerManifestCommand } from './manifest';
 
 const KEY_ENV = 'POTIONS_TEST_CLI_MANIFEST_KEY_ID';
 const SECRET_ENV = 'POTIONS_TEST_CLI_MANIFEST_SECRET';
@@ -144,5 +147,41 @@ describe('potions manifest', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${empty} holds no build metadata`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('publish closes every client it makes, also when the publish is refused', async () => {
+    const keys = path.join(dir, 'keys-close');
+    expect((await cli(['manifest', 'keygen', '--out', keys])).code).toBe(0);
+    const artifacts = path.join(dir, 'artifacts-close');
+    await writeFakeBuild(artifacts, { name: 'fd', version: '10.2.0', platform: 'linux-amd64', seed: 'close' });
+    const synced = await cli(['mirrors', 'sync', artifacts, '--config', config, '--json']);
+    const syncFile = path.join(dir, 'sync-close.json');
+    await fs.writeFile(syncFile, synced.stdout);
+    const other = path.join(dir, 'artifacts-other');
+    await writeFakeBuild(other, { name: 'fd', version: '10.2.0', platform: 'linux-amd64', seed: 'other' });
+    for (const [folder, fails] of [
+      [artifacts, false],
+      // Another build than the one synced: refused by the publisher, after the clients were made.
+      [other, true],
+    ] as const) {
+      const clients = recordingOpenMirrors();
+      const program = new Command().exitOverride();
+      registerManifestCommand(program, { openMirrors: clients.open });
+      const writes = [process.stdout.write, process.stderr.write];
+      process.stdout.write = process.stderr.write = (() => true) as typeof process.stdout.write;
+      let error: unknown;
+      try {
+        await program.parseAsync(['manifest', 'publish', '--artifacts', folder, '--sync-result', syncFile, '--config', config, '--key', path.join(keys, 'manifest-key.pem')], { from: 'user' });
+      } catch (err) {
+        error = err;
+      } finally {
+        [process.stdout.write, process.stderr.write] = writes as [typeof process.stdout.write, typeof process.stderr.write];
+        process.exitCode = undefined;
+      }
+      if (fails) expect(error).toMatchObject({ code: 'E_MANIFEST_RELEASE_INVALID', hint: expect.stringContaining('--sync-result') });
+      else expect(error).toBeUndefined();
+      expect(clients.made.map((t) => t.name)).toEqual(['local-1', 'local-2']);
+      expect(clients.unclosed()).toEqual([]);
+    }
   });
 });

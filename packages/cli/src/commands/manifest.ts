@@ -5,20 +5,24 @@ import { ConsoleReporter, UserError, assertPlatform, errorMessage, tempPathFor, 
 import {
   DEFAULT_EXPIRES_IN_DAYS,
   MANIFEST_KEY_ENV,
+  ManifestErrorCode,
   buildFailuresFromJson,
   generateManifestKey,
   localKeySignerFromEnv,
   localKeySignerFromFile,
   manifestSummary,
-  publishArtifacts,
+  publishRelease,
+  readArtifactMetadataDir,
   readManifestSource,
+  readSyncResultFile,
   trustedKeysFromPem,
   verifyManifest,
   type ReleaseRow,
 } from '@potions/manifest';
-import { mirrorsConfigOrRunningLocal } from '@potions/mirrors';
+import { closeMirrors, openS3Mirrors } from '@potions/mirrors';
 import { ExitCode, formatTable, printJson } from '../output';
 import { positiveNumber } from '../options';
+import { DEFAULT_LOCAL_DIR, LOCAL_DIR_HELP, mirrorsFromOptions, withOptionHint, type MirrorCommandDeps } from './mirrors';
 
 // The AWS SDK warns on every run that Node 20 support ends in 2027; the CLI targets Node >= 20 on purpose.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -34,9 +38,6 @@ function parsePlatforms(v: string): Platform[] {
     .filter((p) => p !== '')
     .map((p) => assertPlatform(p, '--platforms'));
 }
-
-/** Where `potions mirrors serve` keeps its data and its serve.json by default. */
-const DEFAULT_LOCAL_DIR = '.potions/mirrors';
 
 /**
  * Write the key pair without ever leaving half of it: both files go to
@@ -84,7 +85,8 @@ function rowCells(r: ReleaseRow): string[] {
   return [r.name, r.version, r.platform, r.status === 'available' ? r.sha256!.slice(0, 16) : `unavailable: ${r.reason}`, r.mirrors.join(', ')];
 }
 
-export function registerManifestCommand(program: Command): void {
+export function registerManifestCommand(program: Command, deps: MirrorCommandDeps = {}): void {
+  const openMirrors = deps.openMirrors ?? openS3Mirrors;
   const manifest = program.command('manifest').description('Publish, verify and key the signed manifest');
 
   manifest
@@ -93,7 +95,7 @@ export function registerManifestCommand(program: Command): void {
     .requiredOption('--artifacts <dir>', 'folder with the <artifact>.json build metadata (the folder that was synced)')
     .requiredOption('--sync-result <file>', 'the result of the sync: `potions mirrors sync DIR --json > FILE`, or the mirror-sync action output')
     .option('--config <file>', 'mirrors configuration (YAML or JSON); default: the running `mirrors serve` mirrors')
-    .option('--local-dir <dir>', 'data folder of a running `mirrors serve` (its serve.json says which ports)', DEFAULT_LOCAL_DIR)
+    .option('--local-dir <dir>', LOCAL_DIR_HELP, DEFAULT_LOCAL_DIR)
     .option('--key <file>', `private key PEM (default: the environment variable ${MANIFEST_KEY_ENV})`)
     .option('--platforms <list>', 'comma-separated platforms the release asked for; those without an artifact are listed as unavailable', parsePlatforms)
     .option('--failures <file>', 'JSON list of {name, version, platform, reason} for platforms that failed to build')
@@ -123,17 +125,36 @@ export function registerManifestCommand(program: Command): void {
             throw new UserError('CLI_BAD_OPTION', `cannot read --failures: ${errorMessage(err)}`, { location: { file: opts.failures } });
           }
         }
-        const result = await publishArtifacts({
-          artifactsDir: opts.artifacts,
-          syncResultFile: opts.syncResult,
-          mirrors: (await mirrorsConfigOrRunningLocal(opts.config, path.resolve(opts.localDir))).mirrors,
-          signer,
-          ...(opts.platforms ? { platforms: opts.platforms } : {}),
-          failures: buildFailuresFromJson(failuresText, opts.failures),
-          ...(opts.expiresDays !== undefined ? { expiresInDays: opts.expiresDays } : {}),
-          dryRun: opts.dryRun ?? false,
-          reporter,
-        });
+        const failures = buildFailuresFromJson(failuresText, opts.failures);
+        const [metadata, sync] = await Promise.all([
+          readArtifactMetadataDir(opts.artifacts),
+          readSyncResultFile(opts.syncResult).catch((err: unknown) => {
+            throw withOptionHint(err, { [ManifestErrorCode.ReleaseInvalid]: 'save it with `potions mirrors sync DIR --json > FILE` (JSON on stdout, messages on stderr), or take the mirror-sync action\'s output "result"' });
+          }),
+        ]);
+        const config = await mirrorsFromOptions(opts.config, path.resolve(opts.localDir));
+        const mirrors = openMirrors(config.mirrors, { reporter });
+        let result;
+        try {
+          result = await publishRelease({
+            metadata,
+            sync,
+            syncSource: opts.syncResult,
+            artifactsSource: opts.artifacts,
+            mirrors,
+            signer,
+            ...(opts.platforms ? { platforms: opts.platforms } : {}),
+            failures,
+            ...(opts.expiresDays !== undefined ? { expiresInDays: opts.expiresDays } : {}),
+            dryRun: opts.dryRun ?? false,
+            reporter,
+          });
+        } catch (err) {
+          throw withOptionHint(err, { [ManifestErrorCode.ReleaseInvalid]: '--artifacts is the folder that was synced, --sync-result the result of that sync' });
+        } finally {
+          await closeMirrors(mirrors);
+        }
+        for (const w of result.warnings) reporter.warn(w);
         const { report } = result;
         if (opts.json) {
           printJson({

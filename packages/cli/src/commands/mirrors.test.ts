@@ -2,8 +2,28 @@ import { promises as fs } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startLocalMirrors, type LocalMirrors } from '@potions/mirrors';
+import { Command } from 'commander';
+import { startLocalMirrors, type LocalMirrors } from '@potions/local-mirrors';
+import { recordingOpenMirrors, type RecordingOpenMirrors } from '@potions/mirrors/testing';
 import { runCli as cli } from '../testing';
+import { registerMirrorsCommand } from './mirrors';
+
+/** Run `potions mirrors ARGS` with a recording `openMirrors`; its output is kept, not printed. */
+async function mirrorsWith(clients: RecordingOpenMirrors, args: string[]): Promise<{ error?: unknown; exitCode: typeof process.exitCode }> {
+  const program = new Command().exitOverride();
+  registerMirrorsCommand(program, { openMirrors: clients.open });
+  const writes = [process.stdout.write, process.stderr.write];
+  process.stdout.write = process.stderr.write = (() => true) as typeof process.stdout.write;
+  try {
+    await program.parseAsync(['mirrors', ...args], { from: 'user' });
+    return { exitCode: process.exitCode };
+  } catch (error) {
+    return { error, exitCode: process.exitCode };
+  } finally {
+    [process.stdout.write, process.stderr.write] = writes as [typeof process.stdout.write, typeof process.stderr.write];
+    process.exitCode = undefined;
+  }
+}
 
 /** A port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -36,7 +56,8 @@ describe('potions mirrors', () => {
     const data = path.join(dir, 'second');
     const r = await cli(['mirrors', 'serve', '--dir', data, '--ports', ports.join(',')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`port ${ports[0]} is in use (another \`potions mirrors serve\`?); choose others with --ports`);
+    expect(r.stderr).toContain(`port ${ports[0]} on 127.0.0.1 is in use by other local mirrors`);
+    expect(r.stderr).toContain('another `potions mirrors serve`? choose other ports with --ports (0 picks a free one)');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     await expect(fs.stat(path.join(data, 'mirror-1'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
@@ -85,6 +106,24 @@ describe('potions mirrors', () => {
       expect(r.stderr).not.toContain('mirror a: mirror a:');
     } finally {
       process.env = saved;
+    }
+  });
+
+  it('closes every client it makes: after a sync, a check, a failed dry run and a refused policy', async () => {
+    const files = path.join(dir, 'files-3');
+    await fs.mkdir(files);
+    await fs.writeFile(path.join(files, 'c.txt'), 'closing');
+    const runs: [string[], (r: Awaited<ReturnType<typeof mirrorsWith>>) => void][] = [
+      [['sync', files, '--local-dir', serveDir], (r) => expect(r).toEqual({ exitCode: undefined })],
+      [['check', '--local-dir', serveDir], (r) => expect(r).toEqual({ exitCode: undefined })],
+      // More mirrors asked for than there are: the sync refuses, after the clients were made.
+      [['sync', files, '--local-dir', serveDir, '--min-mirrors', '3'], (r) => expect(r.error).toMatchObject({ code: 'E_MIRRORS_POLICY_INVALID', hint: expect.stringContaining('--min-mirrors') })],
+    ];
+    for (const [args, expectation] of runs) {
+      const clients = recordingOpenMirrors();
+      expectation(await mirrorsWith(clients, args));
+      expect(clients.made.map((t) => t.name)).toEqual(['local-1', 'local-2']);
+      expect(clients.unclosed()).toEqual([]);
     }
   });
 });

@@ -1,14 +1,19 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
-import { ConsoleReporter, UserError, formatBytes } from '@potions/core';
+import { ConsoleReporter, UserError, formatBytes, isUserError } from '@potions/core';
+import { DEFAULT_LOCAL_PORTS, LocalMirrorsErrorCode, SERVE_STATE_FILE, findRunningLocalMirrors, startLocalMirrors } from '@potions/local-mirrors';
 import {
-  DEFAULT_LOCAL_PORTS,
+  CHECK_REQUEST_TIMEOUT_MS,
+  MirrorsErrorCode,
   checkMirrors,
+  closeMirrors,
+  loadMirrorsConfig,
   localObjectsFromDir,
-  mirrorsConfigOrRunningLocal,
-  startLocalMirrors,
+  openS3Mirrors,
   syncToMirrors,
+  type MirrorsConfig,
+  type OpenMirrors,
   type VerifyMode,
 } from '@potions/mirrors';
 import { ExitCode, formatTable, printJson } from '../output';
@@ -19,8 +24,44 @@ import { ports, positiveInt } from '../options';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** Where `potions mirrors serve` keeps its data and its serve.json by default. */
-const DEFAULT_LOCAL_DIR = '.potions/mirrors';
-const LOCAL_DIR_HELP = 'data folder of a running `mirrors serve` (its serve.json says which ports)';
+export const DEFAULT_LOCAL_DIR = '.potions/mirrors';
+export const LOCAL_DIR_HELP = 'data folder of a running `mirrors serve` (its serve.json says which ports)';
+
+/** What the mirror commands make (injected by tests, which check that every client made is closed). */
+export interface MirrorCommandDeps {
+  /** Opens the mirrors' targets; the command closes every target it opened. Default `openS3Mirrors`. */
+  openMirrors?: OpenMirrors;
+}
+
+/**
+ * A user's mistake with this command line's hint added: library messages never
+ * name options, so the command says which one to change. Anything else is returned as it is.
+ */
+export function withOptionHint(err: unknown, hints: Readonly<Partial<Record<string, string>>>): unknown {
+  if (!isUserError(err)) return err;
+  const extra = hints[err.code];
+  if (extra === undefined) return err;
+  return new UserError(err.code, err.message, {
+    ...(err.location ? { location: err.location } : {}),
+    hint: err.hint ? `${err.hint}; ${extra}` : extra,
+    cause: err,
+  });
+}
+
+/**
+ * The mirrors of `--config`, else of a `potions mirrors serve` running on
+ * `localDir` (its serve.json) or on the default ports.
+ */
+export async function mirrorsFromOptions(configFile: string | undefined, localDir: string): Promise<MirrorsConfig> {
+  if (configFile) return loadMirrorsConfig(configFile);
+  const running = await findRunningLocalMirrors(localDir);
+  if (running) return { minMirrors: 1, mirrors: running };
+  throw new UserError(
+    LocalMirrorsErrorCode.NotRunning,
+    `no --config given and no \`potions mirrors serve\` is running (looked for ${path.join(localDir, SERVE_STATE_FILE)} and ports ${DEFAULT_LOCAL_PORTS.join(', ')})`,
+    { hint: 'pass --config mirrors.yaml (see docs/mirrors.md), or start local mirrors with `pnpm potions mirrors serve`' },
+  );
+}
 
 /** Regular files are synced; symbolic links are skipped (a link could point anywhere). Count them to say so. */
 async function skippedLinks(dir: string): Promise<string[]> {
@@ -31,7 +72,8 @@ async function skippedLinks(dir: string): Promise<string[]> {
   }
 }
 
-export function registerMirrorsCommand(program: Command): void {
+export function registerMirrorsCommand(program: Command, deps: MirrorCommandDeps = {}): void {
+  const openMirrors = deps.openMirrors ?? openS3Mirrors;
   const mirrors = program.command('mirrors').description('Sync artifacts to S3-compatible mirrors, serve local ones, check health');
 
   mirrors
@@ -67,25 +109,34 @@ export function registerMirrorsCommand(program: Command): void {
         },
       ) => {
         const reporter = new ConsoleReporter({ verbose: opts.verbose ?? false });
-        const config = await mirrorsConfigOrRunningLocal(opts.config, path.resolve(opts.localDir));
+        const config = await mirrorsFromOptions(opts.config, path.resolve(opts.localDir));
         const objects = await localObjectsFromDir(dir);
         const links = await skippedLinks(dir);
         if (links.length > 0) {
           reporter.warn(`skipped ${links.length} symbolic link(s) in ${dir} (only regular files are synced): ${links.slice(0, 5).join(', ')}${links.length > 5 ? ', ...' : ''}`);
         }
         if (objects.length === 0) {
-          throw new UserError('MIRRORS_NOTHING_TO_SYNC', `no regular files in ${dir}${links.length > 0 ? ` (${links.length} symbolic link(s) skipped)` : ''}`, {
+          throw new UserError(MirrorsErrorCode.NothingToSync, `no regular files in ${dir}${links.length > 0 ? ` (${links.length} symbolic link(s) skipped)` : ''}`, {
             location: { file: dir },
+            hint: 'pass the folder the builds wrote their artifacts to',
           });
         }
-        const outcome = await syncToMirrors(objects, {
-          mirrors: config.mirrors,
-          minMirrors: opts.minMirrors ?? config.minMirrors,
-          verify: opts.verify,
-          concurrency: opts.concurrency,
-          dryRun: opts.dryRun ?? false,
-          reporter,
-        });
+        const mirrors = openMirrors(config.mirrors, { reporter });
+        let outcome;
+        try {
+          outcome = await syncToMirrors(objects, {
+            mirrors,
+            minMirrors: opts.minMirrors ?? config.minMirrors,
+            ...(opts.verify ? { verify: opts.verify } : {}),
+            concurrency: opts.concurrency,
+            dryRun: opts.dryRun ?? false,
+            reporter,
+          });
+        } catch (err) {
+          throw withOptionHint(err, { [MirrorsErrorCode.PolicyInvalid]: 'set --min-mirrors (or minMirrors in the configuration) to at most the number of mirrors' });
+        } finally {
+          await closeMirrors(mirrors);
+        }
         if (!outcome.result) {
           if (opts.json) printJson({ dryRun: true, plan: outcome.plan });
           else {
@@ -146,6 +197,8 @@ export function registerMirrorsCommand(program: Command): void {
         count: opts.ports.length,
         reuseRunning: false,
         announce: true,
+      }).catch((err: unknown) => {
+        throw withOptionHint(err, { [LocalMirrorsErrorCode.PortInUse]: 'another `potions mirrors serve`? choose other ports with --ports (0 picks a free one)' });
       });
       const list = local.mirrors.map((m, i) => ({
         name: m.name,
@@ -185,8 +238,15 @@ export function registerMirrorsCommand(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .action(async (opts: { config?: string; localDir: string; json?: boolean }) => {
       const reporter = new ConsoleReporter();
-      const config = await mirrorsConfigOrRunningLocal(opts.config, path.resolve(opts.localDir));
-      const health = await checkMirrors(config.mirrors, { reporter });
+      const config = await mirrorsFromOptions(opts.config, path.resolve(opts.localDir));
+      // A health check should not wait two minutes for a dead mirror.
+      const mirrors = openMirrors(config.mirrors, { reporter, requestTimeoutMs: CHECK_REQUEST_TIMEOUT_MS });
+      let health;
+      try {
+        health = await checkMirrors(mirrors);
+      } finally {
+        await closeMirrors(mirrors);
+      }
       if (opts.json) printJson({ mirrors: health });
       else {
         process.stderr.write(

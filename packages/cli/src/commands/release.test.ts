@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { PLATFORMS, hostPlatform } from '@potions/core';
-import { startLocalMirrors } from '@potions/mirrors';
+import { PLATFORMS, hostPlatform, silentReporter } from '@potions/core';
+import { startLocalMirrors, type LocalMirrors } from '@potions/local-mirrors';
+import { closeMirrors, openS3Mirrors } from '@potions/mirrors';
 import { runCli } from '../testing';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -15,6 +16,16 @@ const describeLinux = host?.startsWith('linux') ? describe : describe.skip;
 const exec = promisify(execFile);
 
 const cli = runCli;
+
+/** Every object on each mirror: key, size and ETag. */
+async function listing(local: LocalMirrors): Promise<string[][]> {
+  const opened = openS3Mirrors(local.mirrors, { reporter: silentReporter });
+  try {
+    return await Promise.all(opened.map(async (m) => (await m.target!.list('')).map((o) => `${o.key} ${o.size} ${o.etag}`)));
+  } finally {
+    await closeMirrors(opened);
+  }
+}
 
 /** greet-1.0.0.tar.gz, as the fixture recipe expects it, in a flat folder. */
 async function greetSource(dir: string): Promise<void> {
@@ -103,7 +114,8 @@ describeLinux('potions release and potions fetch', () => {
       expect(other.code).toBe(1);
       const refused = JSON.parse(other.stdout);
       expect(refused).toMatchObject({ ok: false, code: 'E_PIPELINE_FOREIGN_MIRRORS' });
-      expect(refused.error).toMatch(/^the mirrors on 127\.0\.0\.1:\d+\/\d+ belong to another work dir \(their manifest is signed by key [0-9a-f]{16}, this work dir's key is [0-9a-f]{16}\): stop that `potions mirrors serve`, or use --local-ports \/ --work-dir/);
+      expect(refused.error).toMatch(/^the mirrors on 127\.0\.0\.1:\d+\/\d+ belong to another work dir \(their manifest is signed by key [0-9a-f]{16}, this work dir's key is [0-9a-f]{16}\)$/);
+      expect(refused.hint).toMatch(/; stop that `potions mirrors serve`, or use --local-ports \/ --work-dir$/);
       // Refused before anything was built.
       await expect(fs.stat(path.join(dir, 'work-d', '.potions', 'release'))).rejects.toMatchObject({ code: 'ENOENT' });
     } finally {
@@ -127,5 +139,29 @@ describeLinux('potions release and potions fetch', () => {
     expect(min.code).toBe(2);
     expect(min.stderr).toContain('--min-mirrors must be a whole number of at least 1, got "0"');
     await expect(fs.stat(path.join(dir, 'work-e'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  test('a release in which nothing built fails with the build\'s reason (exit 1) and leaves the mirrors as they were', async () => {
+    const running = await startLocalMirrors({ dir: path.join(dir, 'served-nothing'), ports: [0, 0] });
+    try {
+      const ports = running.mirrors.map((m) => new URL(m.endpoint).port).join(',');
+      const work = path.join(dir, 'work-f');
+      const first = await cli(['release', GREET, '--work-dir', work, '--local-ports', ports, '--source-dir', path.join(dir, 'upstream'), '--no-check']);
+      expect(first.code).toBe(0);
+      const before = await listing(running);
+      expect(before[0]!.some((l) => l.startsWith('manifest.json '))).toBe(true);
+      // No greet-9.9.9.tar.gz anywhere: the download fails, so nothing builds.
+      const r = await cli(['release', 'greet@9.9.9', '--recipes', path.dirname(GREET), '--work-dir', work, '--local-ports', ports, '--source-dir', path.join(dir, 'upstream')]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/release FAILED: nothing was built: greet 9\.9\.9 [a-z0-9-]+: build failed \(download\): .+; nothing was published\n$/);
+      expect(r.stderr).toContain('stages: mirrors ');
+      expect(r.stderr).toMatch(/build [0-9.]+ s FAILED, sync skipped, publish skipped, check skipped/);
+      expect(await listing(running)).toEqual(before);
+      const json = JSON.parse((await cli(['release', 'greet@9.9.9', '--recipes', path.dirname(GREET), '--work-dir', work, '--local-ports', ports, '--json'])).stdout);
+      expect(json).toMatchObject({ ok: false, manifestUrls: [], packages: [{ name: 'greet', version: '9.9.9', status: 'failed', step: 'download' }] });
+      expect(await listing(running)).toEqual(before);
+    } finally {
+      await running.close();
+    }
   });
 });

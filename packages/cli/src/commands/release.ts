@@ -1,12 +1,13 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConsoleReporter, PLATFORMS, assertPlatform, formatBytes } from '@potions/core';
-import { DEFAULT_LOCAL_PORTS } from '@potions/mirrors';
+import { DEFAULT_LOCAL_PORTS, LocalMirrorsErrorCode } from '@potions/local-mirrors';
 import { parseSourceMirrors, sourceMirrorsFromEnv, SOURCE_MIRRORS_ENV } from '@potions/builder';
-import { runRelease } from '@potions/pipeline';
+import { PipelineErrorCode, runRelease } from '@potions/pipeline';
 import type { ReleaseSummary } from '@potions/pipeline';
 import { ports as portNumbers, positiveInt } from '../options';
 import { ExitCode, formatTable, printJson } from '../output';
+import { withOptionHint, type MirrorCommandDeps } from './mirrors';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -58,7 +59,7 @@ function printSummary(s: ReleaseSummary, workDir: string, ports: number[] | unde
     out.push(`manifest version ${s.manifestVersion}${s.manifestChanged ? '' : ' (unchanged)'}:`);
     for (const u of s.manifestUrls) out.push(`  ${u.url}`);
   } else out.push('manifest: not published');
-  if (s.trustedKeyFile) out.push(`trusted key: ${path.relative(process.cwd(), s.trustedKeyFile) || s.trustedKeyFile}`);
+  if (s.trustedKeyFile && s.manifestUrls.length > 0) out.push(`trusted key: ${path.relative(process.cwd(), s.trustedKeyFile) || s.trustedKeyFile}`);
   for (const c of s.checks) {
     const smoke = c.smoke.length > 0 ? `, smoke tests ${c.smoke.filter((t) => t.ok).length}/${c.smoke.length} passed` : '';
     out.push(c.ok ? `check: ${c.name} ${c.version} fetched back through the manifest from ${c.mirror}${smoke}` : `check FAILED: ${c.name} ${c.version}: ${c.error}`);
@@ -78,11 +79,19 @@ function printSummary(s: ReleaseSummary, workDir: string, ports: number[] | unde
       if (first) out.push('then install it with', `  ${fetch.join(' ')}`);
     }
   }
-  out.push(s.ok ? 'release complete' : 'release INCOMPLETE: see the warnings above');
+  const nothingBuilt = s.stages.find((st) => st.name === 'build' && st.error?.startsWith('nothing was built'));
+  out.push(s.ok ? 'release complete' : nothingBuilt ? `release FAILED: ${nothingBuilt.error}; nothing was published` : 'release INCOMPLETE: see the warnings above');
   process.stderr.write(`${out.join('\n')}\n`);
 }
 
-export function registerReleaseCommand(program: Command): void {
+/** The options a release's own mistakes point at (library messages never name options). */
+const RELEASE_HINTS = {
+  [LocalMirrorsErrorCode.PortInUse]: 'choose other ports with --local-ports (0 picks a free one)',
+  [PipelineErrorCode.ForeignMirrors]: 'stop that `potions mirrors serve`, or use --local-ports / --work-dir',
+  [PipelineErrorCode.Options]: '`potions release --help` lists the options (--platform, --local-ports)',
+};
+
+export function registerReleaseCommand(program: Command, deps: MirrorCommandDeps = {}): void {
   program
     .command('release')
     .description('Build recipes for this machine, sync them to every mirror, publish the signed manifest, fetch back as a check')
@@ -107,6 +116,7 @@ export function registerReleaseCommand(program: Command): void {
       // Paths on the command line are the user's, relative to where they run the command.
       const refs = recipes.map((r) => (r.includes('/') || /\.ya?ml$/i.test(r) ? path.resolve(r) : r));
       const summary = await runRelease({
+        ...(deps.openMirrors ? { openMirrors: deps.openMirrors } : {}),
         recipes: refs,
         ...(opts.version !== undefined ? { version: opts.version } : {}),
         recipesDirs: (opts.recipes ?? ['recipes']).map((d) => path.resolve(d)),
@@ -116,12 +126,13 @@ export function registerReleaseCommand(program: Command): void {
         ...(platform ? { platform } : {}),
         workDir: path.resolve(opts.workDir ?? process.cwd()),
         ...(ports ? { localPorts: ports } : {}),
-        portsOption: '--local-ports',
         ...(opts.minMirrors !== undefined ? { minMirrors: opts.minMirrors } : {}),
         cache: opts.cache,
         check: opts.check,
         ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
         reporter,
+      }).catch((err: unknown) => {
+        throw withOptionHint(err, RELEASE_HINTS);
       });
       if (opts.json) printJson(summary);
       else printSummary(summary, path.resolve(opts.workDir ?? process.cwd()), ports);

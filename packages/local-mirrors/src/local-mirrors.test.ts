@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { mirrorsConfigOrRunningLocal, runningLocalMirrors, startLocalMirrors, SERVE_STATE_FILE } from './index';
+import { findRunningLocalMirrors, runningLocalMirrors, startLocalMirrors, SERVE_STATE_FILE } from './index';
 
 async function occupy(): Promise<{ server: Server; port: number }> {
   const server = createServer();
@@ -26,13 +26,14 @@ test('ports in use are a clear UserError, and no data folder is left behind', as
     const dir = path.join(root, 'second');
     // The first port is a running Potions mirror, the second something else.
     await expect(startLocalMirrors({ dir, ports: [port, other.port], count: 2, reuseRunning: false })).rejects.toMatchObject({
-      code: 'MIRRORS_PORT_IN_USE',
+      code: 'E_LOCAL_MIRRORS_PORT_IN_USE',
       userError: true,
-      message: `port ${port} is in use (another \`potions mirrors serve\`?); choose others with --ports`,
+      message: `port ${port} on 127.0.0.1 is in use by other local mirrors`,
+      hint: 'stop those mirrors, or pick free ports (0 picks one)',
     });
-    await expect(startLocalMirrors({ dir, ports: [0, other.port], count: 2, portsOption: '--local-ports' })).rejects.toMatchObject({
-      code: 'MIRRORS_PORT_IN_USE',
-      message: expect.stringContaining(`port ${other.port} on 127.0.0.1 is in use by something other than a Potions mirror; choose others with --local-ports`),
+    await expect(startLocalMirrors({ dir, ports: [0, other.port], count: 2 })).rejects.toMatchObject({
+      code: 'E_LOCAL_MIRRORS_PORT_IN_USE',
+      message: `port ${other.port} on 127.0.0.1 is in use by something other than a Potions mirror`,
     });
     // Nothing was created: not mirror-1/ of the first (free) port either.
     await expect(fs.stat(dir)).rejects.toMatchObject({ code: 'ENOENT' });
@@ -50,8 +51,8 @@ test('a serve announces its ports in serve.json while running; other commands fi
     const state = JSON.parse(await fs.readFile(path.join(dir, SERVE_STATE_FILE), 'utf8')) as { pid: number; ports: number[]; endpoints: string[] };
     expect(state).toEqual({ pid: process.pid, ports, endpoints: local.mirrors.map((m) => m.endpoint) });
     expect((await runningLocalMirrors(dir))?.map((m) => m.endpoint)).toEqual(local.mirrors.map((m) => m.endpoint));
-    const config = await mirrorsConfigOrRunningLocal(undefined, dir);
-    expect(config.mirrors.map((m) => [m.name, m.endpoint])).toEqual(local.mirrors.map((m) => [m.name, m.endpoint]));
+    const found = await findRunningLocalMirrors(dir);
+    expect(found?.map((m) => [m.name, m.endpoint])).toEqual(local.mirrors.map((m) => [m.name, m.endpoint]));
   } finally {
     await local.close();
   }
