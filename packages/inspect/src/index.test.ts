@@ -27,7 +27,8 @@ test('the public surface is exactly this', () => {
 test('artifact names give the package name and version, also when the name has dashes', () => {
   expect(api.artifactNameParts('/x/ripgrep-all-0.10.6-linux-amd64.tar.gz', 'linux-amd64')).toEqual({ name: 'ripgrep-all', version: '0.10.6' });
   expect(api.artifactNameParts('tool-2024-01-02-darwin-arm64.tar.zst', 'darwin-arm64', 'tool')).toEqual({ name: 'tool', version: '2024-01-02' });
-  expect(api.artifactNameParts('hello-2.10-linux-amd64.tar.gz', 'linux-arm64')).toBeUndefined();
+  expect(api.artifactNameParts('hello-2.10-linux-amd64.tar.gz', 'linux-arm64')).toEqual({ name: 'hello', version: '2.10' });
+  expect(api.artifactNameParts('hello-2.10.tar.gz', 'linux-arm64')).toBeUndefined();
   expect(api.artifactNameParts('hello-2.10-linux-amd64.tar.gz', 'linux-amd64', 'other')).toBeUndefined();
 });
 

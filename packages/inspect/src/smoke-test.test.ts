@@ -330,6 +330,18 @@ onLinuxAmd64('ELF fixtures', () => {
     }
   });
 
+  test('a library package without smoke_test commands or a main program: static checks only, and the report says why', async () => {
+    const art = await packTestArtifact(path.join(dir, 'libonly', 'greet-1.0-linux-amd64.tar.gz'), { 'lib/libgreet.so': { from: greet } });
+    const r = await check(art, 'linux-amd64', { recipe: recipe('greet') });
+    expect(r.ok).toBe(true);
+    expect(r.run).toEqual({
+      ran: false,
+      reason: 'no smoke_test commands, and no main program bin/greet to run with --version: the commands were not run, only the static checks were made',
+      commands: [],
+    });
+    expect(r.problems).toEqual([{ severity: 'warning', message: r.run.reason }]);
+  });
+
   test('the work folder is removed afterwards', async () => {
     const before = (await fs.readdir(dir)).filter((n) => n.startsWith('potions-smoke-'));
     const art = await packTestArtifact(path.join(dir, 'clean', 'x-1.0-linux-amd64.tar.gz'), { 'share/x': 'x' });

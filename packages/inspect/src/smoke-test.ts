@@ -10,9 +10,10 @@ import { createReadStream, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PREFIX_PLACEHOLDER, extractArchive, relocateInstalled } from '@potions/archive';
-import { hostPlatform, isUserError, silentReporter, spawnExec, type Exec, type Platform, type Reporter } from '@potions/core';
+import { PLATFORMS, errorMessage, hasCode, hostPlatform, isUserError, silentReporter, spawnExec, type Exec, type Platform, type Reporter } from '@potions/core';
 import type { SmokeTest } from '@potions/recipe';
 import { forbiddenPrefixes, DEFAULT_BUILD_PREFIX } from './allow-list';
+import { inspectError, InspectErrorCode } from './errors';
 import { identifyFile, sliceFor, type Identity } from './identify';
 import type { MachOSlice } from './macho';
 import type { Dependency, FileReport, Problem, RunReport, SmokeReport, SystemLibraryUse } from './report';
@@ -50,11 +51,12 @@ export interface SmokeTestOptions {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-/** `<name>-<version>-<platform>.tar.gz` → name and version (the builder's artifact names). */
+/** `<name>-<version>-<platform>.tar.gz` → name and version (the builder's artifact names; any of the four platforms). */
 export function artifactNameParts(file: string, platform: Platform, name?: string): { name: string; version: string } | undefined {
   const base = path.basename(file).replace(/\.(tar\.(gz|zst|xz|bz2)|tgz|zip)$/, '');
-  const suffix = `-${platform}`;
-  if (!base.endsWith(suffix)) return undefined;
+  // The claimed platform first; any other platform's name too (a file claimed for another platform still names its package).
+  const suffix = [`-${platform}`, ...PLATFORMS.map((p) => `-${p}`)].find((s) => base.endsWith(s));
+  if (!suffix) return undefined;
   const stem = base.slice(0, -suffix.length);
   if (name !== undefined) return stem.startsWith(`${name}-`) && stem.length > name.length + 1 ? { name, version: stem.slice(name.length + 1) } : undefined;
   const dash = stem.lastIndexOf('-');
@@ -77,6 +79,10 @@ export async function smokeCommands(
   const rel = recipe?.binaryRelpath;
   const relIsFile = rel !== undefined && rel !== '.' && (await fs.stat(path.join(root, rel)).catch(() => undefined))?.isFile();
   const main = relIsFile ? rel : `bin/${name}`;
+  if (!(await fs.stat(path.join(root, main)).catch(() => undefined))?.isFile()) {
+    // A library package (zlib) has no program to ask: the static checks decide, and the report says so.
+    return { tests: [], reason: `no smoke_test commands, and no main program ${main} to run with --version` };
+  }
   return { tests: [{ argv: [main, '--version'], expect: escapeRegExp(version), exitCode: 0, default: true }] };
 }
 
@@ -211,6 +217,15 @@ export async function smokeTestArtifact(options: SmokeTestOptions): Promise<Smok
   const parts = artifactNameParts(options.artifact, options.platform, options.recipe?.name ?? options.name);
   const name = options.recipe?.name ?? options.name ?? parts?.name;
   const version = options.version ?? parts?.version;
+  for (const file of [options.artifact, ...(options.dependencies ?? []).map((d) => d.artifact)]) {
+    let why: string | undefined;
+    try {
+      if (!(await fs.stat(file)).isFile()) why = 'it is not a file';
+    } catch (err) {
+      why = hasCode(err, 'ENOENT') ? 'there is no such file' : errorMessage(err);
+    }
+    if (why) throw inspectError(InspectErrorCode.ArtifactUnreadable, `cannot smoke-test ${file}: ${why}`, file);
+  }
   const sha256 = await sha256File(options.artifact);
   const work = await fs.mkdtemp(path.join(options.workDir ?? os.tmpdir(), 'potions-smoke-'));
   try {

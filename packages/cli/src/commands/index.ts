@@ -6,6 +6,7 @@ import { registerBuildCommand } from './build';
 import { registerDownloadCommand } from './download';
 import { registerReleaseCommand } from './release';
 import { registerFetchCommand } from './fetch';
+import { registerSmokeTestCommand } from './smoke-test';
 
 /** Every command group of `potions`, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -13,6 +14,7 @@ export function registerCommands(program: Command): void {
   registerMirrorsCommand(program);
   registerManifestCommand(program);
   registerBuildCommand(program);
+  registerSmokeTestCommand(program);
   registerDownloadCommand(program);
   registerReleaseCommand(program);
   registerFetchCommand(program);
