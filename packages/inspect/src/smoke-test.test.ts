@@ -77,6 +77,10 @@ onLinuxAmd64('real binaries from npm', () => {
     expect(r.ok).toBe(false);
     expect(r.files[0]).toMatchObject({ path: 'bin/esbuild', matches: false, platforms: ['linux-amd64'] });
     expect(errors(r)).toContain('bin/esbuild is ELF 64-bit LSB x86_64 executable, statically linked, not linux-arm64 code (aarch64 ELF)');
+    if (hasQemu) {
+      // Run on the emulated arm64 machine, it fails there as it would for a user.
+      expect(r.run.commands[0]).toMatchObject({ runner: 'qemu', ok: false });
+    }
   });
 
   (hasQemu ? test : test.skip)('esbuild for linux-arm64 runs through qemu-aarch64-static and prints its version', async () => {
