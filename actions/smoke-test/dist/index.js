@@ -77362,7 +77362,7 @@ const verdict = (d) => (d.severity ? `${d.severity.toUpperCase()}: ${d.detail ??
  * counted, not listed.
  */
 function reportTables(report) {
-    const shown = report.files.filter((f) => f.format !== 'data');
+    const shown = report.files.filter((f) => f.format !== 'data' || f.matches !== undefined);
     const tables = [
         {
             title: `${report.files.length} file(s), ${shown.length} of them code, scripts or links, checked for ${report.platform}`,

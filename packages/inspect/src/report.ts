@@ -156,7 +156,7 @@ const verdict = (d: Dependency): string => (d.severity ? `${d.severity.toUpperCa
  * counted, not listed.
  */
 export function reportTables(report: SmokeReport): ReportTable[] {
-  const shown = report.files.filter((f) => f.format !== 'data');
+  const shown = report.files.filter((f) => f.format !== 'data' || f.matches !== undefined);
   const tables: ReportTable[] = [
     {
       title: `${report.files.length} file(s), ${shown.length} of them code, scripts or links, checked for ${report.platform}`,
