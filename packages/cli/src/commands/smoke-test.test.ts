@@ -75,9 +75,9 @@ describeLinuxAmd64('potions smoke-test', () => {
  *
  * GATED until the builder stops needing patchelf (not installed here on purpose;
  * branch h/builder removes that need with @potions/inspect's setElfRunpath).
- * While packages/builder/src/runpath.ts still calls patchelf and patchelf is
- * missing, every ELF build fails with E_PATCHELF_MISSING and this block is
- * skipped; once that lands, the gate opens by itself and these tests run.
+ * While packages/builder/src/runpath.ts still throws E_PATCHELF_MISSING and
+ * patchelf is missing, every ELF build fails and this block is skipped; once
+ * that lands, the gate opens by itself and these tests run.
  */
 function builderNeedsMissingPatchelf(): boolean {
   try {
@@ -87,7 +87,7 @@ function builderNeedsMissingPatchelf(): boolean {
     // not installed
   }
   try {
-    return readFileSync(path.join(ROOT, 'packages/builder/src/runpath.ts'), 'utf8').includes("'patchelf'");
+    return readFileSync(path.join(ROOT, 'packages/builder/src/runpath.ts'), 'utf8').includes('E_PATCHELF_MISSING');
   } catch {
     return false;
   }
