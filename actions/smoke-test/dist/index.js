@@ -76775,6 +76775,20 @@ async function resolveElf(rel, elf, ctx) {
                 dirs.push({ entry, dir: r.dir });
         }
     }
+    // A library also gets the DT_RPATH of the programs that load it (DT_RPATH is inherited, DT_RUNPATH is not).
+    if (elf.type === 'shared-object' && !elf.pie) {
+        for (const p of ctx.elfRpathPrograms) {
+            const pOrigin = external_node_path_default().dirname(external_node_path_default().join(ctx.root, p.rel));
+            for (const entry of p.rpath) {
+                const r = await elfSearchDir('rpath', entry, pOrigin, ctx, false);
+                if (!r.dir)
+                    continue;
+                const inherited = `${entry} (RPATH of ${p.rel})`;
+                dirs.push({ entry: inherited, dir: r.dir });
+                searched.push(inherited);
+            }
+        }
+    }
     for (const name of elf.needed)
         deps.push(await elfNeeded(name, dirs, searched, ctx));
     return deps;
@@ -77256,6 +77270,18 @@ function machOPrograms(identified, platform) {
     }
     return out;
 }
+/** ELF programs of the artifact for the platform whose DT_RPATH (without DT_RUNPATH) their libraries inherit. */
+function elfRpathPrograms(identified, platform) {
+    const out = [];
+    for (const f of identified) {
+        const elf = f.identity?.elf;
+        if (!elf || f.identity?.kind !== 'executable' || !f.identity.platforms.includes(platform))
+            continue;
+        if (elf.rpath && !elf.runpath)
+            out.push({ rel: f.rel, rpath: elf.rpath });
+    }
+    return out;
+}
 /** Smoke-test one artifact; see the module comment. Never throws for what it finds: that goes in the report. */
 async function smokeTestArtifact(options) {
     const reporter = options.reporter ?? core_src/* silentReporter */.P$;
@@ -77295,6 +77321,7 @@ async function smokeTestArtifact(options) {
             siblings,
             forbidden: forbiddenPrefixes(options.buildPrefix ?? DEFAULT_BUILD_PREFIX),
             programs: machOPrograms(identified, options.platform),
+            elfRpathPrograms: elfRpathPrograms(identified, options.platform),
         };
         const files = [];
         for (const f of identified)

@@ -31,6 +31,8 @@ export interface ResolveContext {
   forbidden: ForbiddenPrefix[];
   /** The artifact's Mach-O programs: `@executable_path` and the rpaths a library inherits from them. */
   programs: { rel: string; slice: MachOSlice }[];
+  /** The artifact's ELF programs with a DT_RPATH and no DT_RUNPATH: glibc searches that RPATH for every library they load. */
+  elfRpathPrograms: { rel: string; rpath: string[] }[];
 }
 
 /** Where an absolute path lies: in the artifact, in a dependency beside it, or outside both. */
@@ -176,6 +178,19 @@ export async function resolveElf(rel: string, elf: ElfInfo, ctx: ResolveContext)
       const r = await elfSearchDir(kind, entry, origin, ctx, kind === 'rpath' && elf.runpath !== undefined);
       deps.push(r.dep);
       if (r.dir) dirs.push({ entry, dir: r.dir });
+    }
+  }
+  // A library also gets the DT_RPATH of the programs that load it (DT_RPATH is inherited, DT_RUNPATH is not).
+  if (elf.type === 'shared-object' && !elf.pie) {
+    for (const p of ctx.elfRpathPrograms) {
+      const pOrigin = path.dirname(path.join(ctx.root, p.rel));
+      for (const entry of p.rpath) {
+        const r = await elfSearchDir('rpath', entry, pOrigin, ctx, false);
+        if (!r.dir) continue;
+        const inherited = `${entry} (RPATH of ${p.rel})`;
+        dirs.push({ entry: inherited, dir: r.dir });
+        searched.push(inherited);
+      }
     }
   }
   for (const name of elf.needed) deps.push(await elfNeeded(name, dirs, searched, ctx));

@@ -257,6 +257,34 @@ onLinuxAmd64('ELF fixtures', () => {
     expect(r.run.commands[0]!.output).toContain('libgreet.so: cannot open shared object file');
   });
 
+  test("a library without its own search path: found through the program's DT_RPATH (inherited), not through DT_RUNPATH (not inherited)", async () => {
+    const d = path.join(dir, 'elf', 'inherit');
+    const libb = await compileC({ source: 'int b(void){return 2;}', out: path.join(d, 'libb.so'), args: ['-shared', '-fPIC', '-Wl,-soname,libb.so'] });
+    const liba = await compileC({ source: 'int b(void); int a(void){return b();}', out: path.join(d, 'liba.so'), args: ['-shared', '-fPIC', '-Wl,-soname,liba.so', `-L${d}`, '-lb'] });
+    const src = '#include <stdio.h>\nint a(void); int main(void){ printf("a=%d\\n", a()); return 0; }';
+    const linkArgs = [`-L${d}`, '-la', `-Wl,-rpath-link,${d}`];
+    const withRpath = await compileC({ source: src, out: path.join(d, 'rpath', 'app'), args: [...linkArgs, '-Wl,--disable-new-dtags,-rpath,$ORIGIN/../lib'] });
+    const withRunpath = await compileC({ source: src, out: path.join(d, 'runpath', 'app'), args: [...linkArgs, '-Wl,--enable-new-dtags,-rpath,$ORIGIN/../lib'] });
+    const tests = [{ argv: ['app'], expect: '^a=2$', exitCode: 0 }];
+    for (const [variant, prog] of [['rpath', withRpath], ['runpath', withRunpath]] as const) {
+      const art = await packTestArtifact(path.join(dir, 'inherit', variant, 'app-1.0-linux-amd64.tar.gz'), {
+        'bin/app': { from: prog },
+        'lib/liba.so': { from: liba },
+        'lib/libb.so': { from: libb },
+      });
+      const r = await check(art, 'linux-amd64', { recipe: recipe('app', tests) });
+      if (variant === 'rpath') {
+        expect(r.problems).toEqual([]);
+        expect(depOf(r, 'lib/liba.so', 'libb.so')).toEqual({ kind: 'needed', name: 'libb.so', resolution: 'artifact', path: 'lib/libb.so', via: '$ORIGIN/../lib (RPATH of bin/app)' });
+      } else {
+        expect(errors(r)).toEqual([
+          'lib/liba.so: needed libb.so: not in the artifact (the file has no RUNPATH) and not a system library',
+          expect.stringMatching(/^app: exit status 127, expected 0$/),
+        ]);
+      }
+    }
+  });
+
   test('a dependency installed beside the artifact resolves through $ORIGIN/../../<name>/lib, and the program runs', async () => {
     const prog = await hello('$ORIGIN/../../greet/lib', path.join(dir, 'elf', 'sibling', 'app'));
     const app = await packTestArtifact(path.join(dir, 'sibling', 'app-1.2.3-linux-amd64.tar.gz'), { 'bin/app': { from: prog } });

@@ -210,6 +210,17 @@ function machOPrograms(identified: Identified[], platform: Platform): { rel: str
   return out;
 }
 
+/** ELF programs of the artifact for the platform whose DT_RPATH (without DT_RUNPATH) their libraries inherit. */
+function elfRpathPrograms(identified: Identified[], platform: Platform): { rel: string; rpath: string[] }[] {
+  const out: { rel: string; rpath: string[] }[] = [];
+  for (const f of identified) {
+    const elf = f.identity?.elf;
+    if (!elf || f.identity?.kind !== 'executable' || !f.identity.platforms.includes(platform)) continue;
+    if (elf.rpath && !elf.runpath) out.push({ rel: f.rel, rpath: elf.rpath });
+  }
+  return out;
+}
+
 /** Smoke-test one artifact; see the module comment. Never throws for what it finds: that goes in the report. */
 export async function smokeTestArtifact(options: SmokeTestOptions): Promise<SmokeReport> {
   const reporter = options.reporter ?? silentReporter;
@@ -246,6 +257,7 @@ export async function smokeTestArtifact(options: SmokeTestOptions): Promise<Smok
       siblings,
       forbidden: forbiddenPrefixes(options.buildPrefix ?? DEFAULT_BUILD_PREFIX),
       programs: machOPrograms(identified, options.platform),
+      elfRpathPrograms: elfRpathPrograms(identified, options.platform),
     };
     const files: FileReport[] = [];
     for (const f of identified) files.push(await fileReport(f, ctx));
