@@ -7,6 +7,7 @@ import { registerDownloadCommand } from './download';
 import { registerReleaseCommand } from './release';
 import { registerFetchCommand } from './fetch';
 import { registerPlanCommand } from './plan';
+import { registerSmokeTestCommand } from './smoke-test';
 
 /** Every command group of `potions`, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   registerMirrorsCommand(program);
   registerManifestCommand(program);
   registerBuildCommand(program);
+  registerSmokeTestCommand(program);
   registerDownloadCommand(program);
   registerReleaseCommand(program);
   registerFetchCommand(program);
