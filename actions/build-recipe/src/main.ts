@@ -2,7 +2,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { ActionsReporter, writeSummaryTable } from '@potions/action-common';
 import { errorMessage, isUserError } from '@potions/core';
-import { buildFromRecipeRef, findRecipe, isBuildFailure, loadRecipeOrThrow } from '@potions/builder';
+import { buildFromRecipeRef, findRecipe, isBuildError, loadRecipeOrThrow } from '@potions/builder';
 import { resolveVersion, versionDepsFromEnv } from '@potions/recipe';
 import { buildCacheFor } from './actions-cache';
 import { Outputs } from './constants';
@@ -51,7 +51,7 @@ export async function main(): Promise<void> {
       notes,
     );
   } catch (err) {
-    const step = isBuildFailure(err) ? err.step : 'resolve';
+    const step = isBuildError(err) ? err.step : 'resolve';
     core.setOutput(Outputs.Status, 'failed');
     core.setOutput(Outputs.Version, version);
     core.setOutput(Outputs.Name, recipeName);

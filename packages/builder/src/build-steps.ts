@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { BuildSpec } from './build-spec';
+import type { BuildJob } from './build-job';
 
 /** The folders of one build. Everything but `prefix` lives under `workDir`. */
 export interface BuildLayout {
@@ -72,7 +72,7 @@ export interface PlanOptions {
  * `PREFIX` = the staged prefix (plus `DESTDIR`) while installing, so both
  * `make install` and `cp tool "$PREFIX/bin"` put files in the staging folder.
  */
-export function planBuildSteps(spec: BuildSpec, layout: BuildLayout, opts: PlanOptions): BuildStep[] {
+export function planBuildSteps(spec: BuildJob, layout: BuildLayout, opts: PlanOptions): BuildStep[] {
   const steps: BuildStep[] = [];
   const vars = { PREFIX: layout.prefix, JOBS: String(opts.jobs), VERSION: spec.version };
   const flags = spec.configure.flags.map((f) => expandFlag(f, vars));

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureWritableDir } from './dirs';
+import { BuilderErrorCode } from './errors';
 
 /**
  * A store of finished builds: the artifact files (`.tar.gz`, `.tar.zst`,
@@ -66,7 +67,7 @@ export class LocalFolderBuildCache implements BuildCache {
 
   /** The folder must be (or become) a writable folder: `E_CACHE_DIR` otherwise. */
   async prepare(): Promise<void> {
-    await ensureWritableDir(this.root, 'build cache folder', 'E_CACHE_DIR', 'give a writable folder with --cache-dir (or POTIONS_CACHE_DIR), or build with --no-cache');
+    await ensureWritableDir(this.root, 'build cache folder', BuilderErrorCode.CacheDir, 'give a folder you can write to (or set POTIONS_CACHE_DIR), or build without the cache');
   }
 
   private entryDir(key: string): string {

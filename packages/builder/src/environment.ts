@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Platform } from '@potions/core';
-import type { BuildSpec } from './build-spec';
+import type { BuildJob } from './build-job';
 import type { BuildLayout } from './build-steps';
 
 /** A dependency already built and extracted for this build. */
@@ -11,7 +11,7 @@ export interface DependencyPrefix {
 }
 
 export interface EnvironmentOptions {
-  spec: BuildSpec;
+  spec: BuildJob;
   layout: BuildLayout;
   jobs: number;
   sourceDateEpoch: number;

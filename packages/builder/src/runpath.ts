@@ -1,25 +1,21 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { PotionsError } from '@potions/core';
+import { PotionsError, type Platform, type RunpathEntry } from '@potions/core';
 import { captureOutput, type Exec } from '@potions/core';
 
-/** One shared-library search path the builder changed. */
-export interface RunpathChange {
-  /** Path inside the artifact, `/`-separated. */
-  file: string;
-  runpath: string;
-}
+type RunpathChange = RunpathEntry;
 
 export interface RunpathOptions {
   /** The staged prefix: the artifact's root. */
   root: string;
   /** Dependencies' extracted prefixes, installed as siblings (`<root>/../<name>`) by users. */
-  dependencies: { name: string; prefix: string }[];
+  dependencies: readonly { name: string; prefix: string }[];
   /** Paths that must not stay in a search path (the work folder, the fixed prefix). */
   forbidden: string[];
   exec: Exec;
   env: Record<string, string>;
   platformOs: 'linux' | 'darwin';
+  host: Platform | undefined;
 }
 
 const LIB_DIRS = ['lib', 'lib64'];

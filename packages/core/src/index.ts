@@ -15,3 +15,5 @@ export { spawnExec, captureOutput } from './exec';
 export type { Exec, ExecRequest, ExecResult } from './exec';
 export { systemNow } from './clock';
 export type { Now } from './clock';
+export { ArtifactMetadataSchema, ArtifactMetadataViewSchema, ArtifactFileInfoSchema, RunpathEntrySchema, ARTIFACT_METADATA_SCHEMA_VERSION, BUILD_METHODS } from './artifact-metadata';
+export type { ArtifactMetadata, ArtifactMetadataView, ArtifactFileInfo, RunpathEntry, BuildMethod } from './artifact-metadata';

@@ -22,7 +22,7 @@ import {
   LocalFolderBuildCache,
   buildFromRecipeRef,
   findRecipe,
-  isBuildFailure,
+  isBuildError,
   loadRecipeOrThrow,
 } from '@potions/builder';
 import type { BuildResult } from '@potions/builder';
@@ -383,7 +383,7 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseSummar
         });
       } catch (err) {
         const message = firstLine(errorMessage(err));
-        const step = isBuildFailure(err) ? err.step : undefined;
+        const step = isBuildError(err) ? err.step : undefined;
         if (!isUserError(err)) reporter.error(`${name}: ${errorMessage(err)} (a bug in Potions?)`);
         warn(`${name} ${version ?? '(version unknown)'} ${platform}: build failed: ${message}`);
         summary.packages.push({ name, version: version ?? 'unknown', platform, status: 'failed', urls: [], ...(step ? { step } : {}), error: message });

@@ -5,7 +5,7 @@ import {
   LocalFolderBuildCache,
   buildFromRecipeRef,
   defaultCacheDir,
-  isBuildFailure,
+  isBuildError,
   parseSourceMirrors,
   sourceMirrorsFromEnv,
   SOURCE_MIRRORS_ENV,
@@ -85,7 +85,7 @@ export function registerBuildCommand(program: Command): void {
         });
       } catch (err) {
         // A failed build: the richer document with the step it failed in.
-        if (opts.json && isBuildFailure(err)) {
+        if (opts.json && isBuildError(err)) {
           printJson({
             ok: false,
             status: 'failed',
