@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ArtifactMetadataSchema, UserError, errorMessage, writeFileAtomic, type ArtifactMetadata, type BuildMethod } from '@potions/core';
+import { ArtifactMetadataSchema, UserError, errorMessage, platformOs, writeFileAtomic, type ArtifactMetadata, type BuildMethod } from '@potions/core';
 import type { BuildJob } from './build-job';
 import { planBuildSteps, fixedPrefix, type BuildLayout } from './build-steps';
 import { buildCacheKey } from './cache';
@@ -20,6 +20,7 @@ import { requiredHostTools, assertHostTools, toolchainVersions } from './host-to
 import { artifactMetadataFor } from './metadata';
 import { relocateStage } from './relocate';
 import { runBuildSteps } from './run-steps';
+import { linkTimeRunpath } from './runpath';
 import { unpackSource } from './unpack';
 import { exists } from './relocate';
 
@@ -92,7 +93,7 @@ export async function attempt(ctx: BuildContext, job: BuildJob, method: BuildMet
     const depPrefixes = await inStep(ctx, job, 'extract', () => dependenciesStage(layout, deps));
     const env = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: unpacked.sourceDateEpoch, dependencies: depPrefixes, inherited: ctx.env });
 
-    await inStep(ctx, job, 'build', () => stepsStage(ctx, job, method, layout, env, fetched));
+    await inStep(ctx, job, 'build', () => stepsStage(ctx, job, method, layout, env, fetched, depPrefixes));
     const relocation = await inStep(ctx, job, 'package', () =>
       relocateStage({ job, layout, dependencies: depPrefixes, exec: ctx.exec, env, host: ctx.host, reporter: ctx.reporter }),
     );
@@ -185,16 +186,29 @@ async function dependenciesStage(layout: BuildLayout, deps: readonly BuiltDepend
  * before anything runs, then the planned steps run; an official binary's
  * `binary_relpath` is installed before the recipe's own install script.
  */
-async function stepsStage(ctx: BuildContext, job: BuildJob, method: BuildMethod, layout: BuildLayout, env: Record<string, string>, fetched: FetchedSource): Promise<void> {
+async function stepsStage(
+  ctx: BuildContext,
+  job: BuildJob,
+  method: BuildMethod,
+  layout: BuildLayout,
+  env: Record<string, string>,
+  fetched: FetchedSource,
+  deps: readonly DependencyPrefix[],
+): Promise<void> {
   const hasConfigure = await exists(path.join(layout.sourceDir, 'configure'));
   const late = requiredHostTools({ job: { ...job, method: sourceOrBinary(method) }, host: ctx.host, hasConfigure }).filter((t) => t.uses.some((u) => u.by === 'no-configure'));
   if (late.length > 0) await assertHostTools([{ subject: `${job.name} (its source has no configure script)`, tools: late }], { exec: ctx.exec, env, cwd: layout.workDir, host: ctx.host });
-  const steps = planBuildSteps(job, layout, { jobs: ctx.jobs, hasConfigure, hasAutogen: await exists(path.join(layout.sourceDir, 'autogen.sh')) });
+  const steps = planBuildSteps(job, layout, {
+    jobs: ctx.jobs,
+    hasConfigure,
+    hasAutogen: await exists(path.join(layout.sourceDir, 'autogen.sh')),
+    runpath: platformOs(job.platform) === 'linux' ? linkTimeRunpath(deps) : [],
+  });
   const run = (list: typeof steps): Promise<void> =>
     runBuildSteps({ job, steps: list, env, logFile: path.join(layout.workDir, 'build.log'), exec: ctx.exec, reporter: ctx.reporter });
   if (method !== 'official-binary' || job.binaryRelpath === undefined) return run(steps);
   await run(steps.filter((s) => s.step !== 'install'));
-  await installBinaryRelpath(job, layout, path.basename(fetched.path));
+  await inStep(ctx, job, 'install', () => installBinaryRelpath(job, layout, path.basename(fetched.path)));
   await run(steps.filter((s) => s.step === 'install'));
 }
 

@@ -62,6 +62,8 @@ export interface PlanOptions {
   /** Does `sourceDir/configure` exist (autotools), and what else is there to generate it. */
   hasConfigure: boolean;
   hasAutogen: boolean;
+  /** The link-time library search path (`runpath.ts` `linkTimeRunpath`); empty for macOS. */
+  runpath?: readonly string[];
 }
 
 /**
@@ -124,6 +126,8 @@ export function planBuildSteps(spec: BuildJob, layout: BuildLayout, opts: PlanOp
             `-DCMAKE_INSTALL_PREFIX=${layout.prefix}`,
             '-DCMAKE_BUILD_TYPE=Release',
             '-DCMAKE_INSTALL_LIBDIR=lib',
+            // CMake links with a padded build-tree path and rewrites it to this at install.
+            ...(opts.runpath && opts.runpath.length > 0 ? [`-DCMAKE_INSTALL_RPATH=${opts.runpath.join(';')}`] : []),
             ...flags,
             ...cmakeFlags,
           ],

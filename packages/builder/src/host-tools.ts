@@ -258,11 +258,12 @@ const OPTIONAL_USES = new Set<ToolUse['by']>(['recorded', 'foreign-arch-smoke-te
  * What this machine has and lacks, tool by tool, for `potions doctor`: found
  * (with its version line) or missing, who needs it, and its install command.
  */
-export async function hostToolReport(opts: { exec: Exec; env: Record<string, string>; cwd?: string; host?: Platform }): Promise<HostToolReportRow[]> {
+export async function hostToolReport(opts: { exec: Exec; env: NodeJS.ProcessEnv; cwd?: string; host?: Platform }): Promise<HostToolReportRow[]> {
   const host = opts.host ?? hostPlatform();
+  const env = Object.fromEntries(Object.entries(opts.env).filter((e): e is [string, string] => e[1] !== undefined));
   const rows: HostToolReportRow[] = [];
   for (const tool of HOST_TOOLS) {
-    const version = await probeHostTool(tool, { exec: opts.exec, env: opts.env, cwd: opts.cwd ?? process.cwd(), host });
+    const version = await probeHostTool(tool, { exec: opts.exec, env, cwd: opts.cwd ?? process.cwd(), host });
     const install = installCommand(tool, host);
     rows.push({
       tool: tool.tool,

@@ -48,6 +48,7 @@ export async function relocateStage(opts: {
     env: opts.env,
     platformOs: platformOs(job.platform),
     host: opts.host,
+    reporter: opts.reporter,
   });
   const relocated = await relocateStagedPrefix(layout.stagedPrefix, [layout.stagedPrefix, layout.prefix]);
   const leaks = await findLeaks(layout.stagedPrefix, layout.workDir);
