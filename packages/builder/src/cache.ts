@@ -34,8 +34,8 @@ export interface CacheKeyInputs {
   dependencies: string[];
 }
 
-/** Bump when the builder changes what it puts in an artifact. */
-export const BUILDER_CACHE_VERSION = 1;
+/** Bump when the builder changes what it puts in an artifact (2: run paths set at link time, no patchelf). */
+export const BUILDER_CACHE_VERSION = 2;
 
 /** `potions-build-NAME-VERSION-PLATFORM-<sha256 of the inputs, 32 hex>`. */
 export function buildCacheKey(inputs: CacheKeyInputs): string {
