@@ -18,11 +18,10 @@ import { installBinaryRelpath } from './binary-relpath';
 import { pathProblem } from './dirs';
 import { requiredHostTools, assertHostTools, toolchainVersions } from './host-tools';
 import { artifactMetadataFor } from './metadata';
-import { relocateStage } from './relocate';
+import { exists, relocateStage } from './relocate';
 import { runBuildSteps } from './run-steps';
 import { linkTimeRunpath } from './runpath';
 import { unpackSource } from './unpack';
-import { exists } from './relocate';
 
 /** A dependency already built for this build. */
 export interface BuiltDependency {
@@ -69,7 +68,8 @@ export function artifactFiles(outDir: string, name: string, version: string, pla
 export async function attempt(ctx: BuildContext, job: BuildJob, method: BuildMethod, deps: readonly BuiltDependency[], fallbackReason?: string): Promise<BuildResult> {
   const started = performance.now();
   const files = artifactFiles(ctx.outDir, job.name, job.version, job.platform);
-  const layout = await makeLayout(ctx, job);
+  const workLayout = await makeLayout(ctx, job);
+  let layout = workLayout;
   try {
     const baseEnv = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: 0, dependencies: [], inherited: ctx.env });
     const toolchain = await toolchainVersions({ buildType: job.buildType, method: sourceOrBinary(method) }, { exec: ctx.exec, env: baseEnv, cwd: layout.workDir, host: ctx.host });
@@ -89,7 +89,7 @@ export async function attempt(ctx: BuildContext, job: BuildJob, method: BuildMet
     const unpacked = await inStep(ctx, job, 'extract', () =>
       unpackSource({ job, method, fetched, layout, sourceDateEpoch: ctx.sourceDateEpoch, nowSeconds: Math.floor(ctx.now().getTime() / 1000) }),
     );
-    settleBuildDirs(job, layout);
+    layout = settleBuildDirs(job, layout);
     const depPrefixes = await inStep(ctx, job, 'extract', () => dependenciesStage(layout, deps));
     const env = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: unpacked.sourceDateEpoch, dependencies: depPrefixes, inherited: ctx.env });
 
@@ -120,8 +120,8 @@ export async function attempt(ctx: BuildContext, job: BuildJob, method: BuildMet
     ctx.reporter.info(`${job.name} ${job.version} (${job.platform}): ${path.basename(files.tgz)} sha256 ${packed.tgz.sha256}`);
     return resultOf(metadata, files, false);
   } finally {
-    if (!ctx.keepWorkDir) await fs.rm(layout.workDir, { recursive: true, force: true }).catch(() => undefined);
-    else ctx.reporter.info(`kept the work folder ${layout.workDir}`);
+    if (!ctx.keepWorkDir) await fs.rm(workLayout.workDir, { recursive: true, force: true }).catch(() => undefined);
+    else ctx.reporter.info(`kept the work folder ${workLayout.workDir}`);
   }
 }
 
@@ -148,10 +148,10 @@ async function makeLayout(ctx: BuildContext, job: BuildJob): Promise<BuildLayout
 }
 
 /** Where the top-level build file is, and where configure and make run (cmake and meson always out of tree). */
-function settleBuildDirs(job: BuildJob, layout: BuildLayout): void {
-  layout.sourceDir = job.configure.sourceDir ? path.join(layout.sourceRoot, job.configure.sourceDir) : layout.sourceRoot;
+function settleBuildDirs(job: BuildJob, layout: BuildLayout): BuildLayout {
+  const sourceDir = job.configure.sourceDir ? path.join(layout.sourceRoot, job.configure.sourceDir) : layout.sourceRoot;
   const outOfTree = (job.build.outOfTree && job.buildType !== 'custom') || job.buildType === 'cmake' || job.buildType === 'meson';
-  layout.buildDir = outOfTree ? path.join(layout.workDir, 'build') : layout.sourceDir;
+  return { ...layout, sourceDir, buildDir: outOfTree ? path.join(layout.workDir, 'build') : sourceDir };
 }
 
 function fetchStage(ctx: BuildContext, job: BuildJob, layout: BuildLayout, env: Record<string, string>): Promise<FetchedSource> {

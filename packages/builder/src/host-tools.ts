@@ -186,7 +186,7 @@ export async function assertHostTools(
     throw new UserError(
       BuilderErrorCode.HostToolsMissing,
       `${missing.size === 1 ? 'a program this build needs is' : `${missing.size} programs this build needs are`} not installed on this machine:\n${rows.join('\n')}`,
-      { hint: 'install them (the commands above) and build again; `potions doctor` lists what this machine has' },
+      { hint: 'install them (the commands above) and build again' },
     );
   }
   return found;
