@@ -16,9 +16,9 @@ export interface BuildRecipeInputs {
   resolveOnly: boolean;
 }
 
-/** The action's inputs (`INPUT_*`), checked and typed; source mirror credentials are marked secret on `reporter`. */
-export function readInputs(env: NodeJS.ProcessEnv = process.env, reporter?: Reporter): BuildRecipeInputs {
-  const platformInput = optionalInput(Inputs.Platform);
+/** The action's inputs (`INPUT_*` in `env`), checked and typed; source mirror credentials are marked secret on `reporter`. */
+export function readInputs(env: NodeJS.ProcessEnv, reporter?: Reporter): BuildRecipeInputs {
+  const platformInput = optionalInput(Inputs.Platform, env);
   const platform = platformInput ? assertPlatform(platformInput, `input "${Inputs.Platform}"`) : hostPlatform();
   if (!platform) {
     throw new UserError('E_INPUT', `this runner (${process.platform}/${process.arch}) is not one of the platforms Potions builds for`, {
@@ -27,16 +27,16 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env, reporter?: Repo
   }
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   return {
-    recipe: requiredInput(Inputs.Recipe),
+    recipe: requiredInput(Inputs.Recipe, env),
     platform,
-    version: optionalInput(Inputs.Version),
+    version: optionalInput(Inputs.Version, env),
     sourceMirrors: [
-      ...parseSourceMirrors(listInput(Inputs.SourceMirrors), `input "${Inputs.SourceMirrors}"`, reporter),
+      ...parseSourceMirrors(listInput(Inputs.SourceMirrors, env), `input "${Inputs.SourceMirrors}"`, reporter),
       ...sourceMirrorsFromEnv(env, reporter),
     ],
-    cache: booleanInput(Inputs.Cache, true),
-    outputDir: path.resolve(workspace, optionalInput(Inputs.OutputDir) ?? 'artifacts'),
-    recipesDir: path.resolve(workspace, optionalInput(Inputs.RecipesDir) ?? 'recipes'),
-    resolveOnly: booleanInput(Inputs.ResolveOnly, false),
+    cache: booleanInput(Inputs.Cache, true, env),
+    outputDir: path.resolve(workspace, optionalInput(Inputs.OutputDir, env) ?? 'artifacts'),
+    recipesDir: path.resolve(workspace, optionalInput(Inputs.RecipesDir, env) ?? 'recipes'),
+    resolveOnly: booleanInput(Inputs.ResolveOnly, false, env),
   };
 }

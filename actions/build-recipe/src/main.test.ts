@@ -1,10 +1,12 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runAction } from '@potions/action-common';
 import { restoreEnv, runActionStep, saveEnv } from '@potions/action-common/testing';
 import { hostPlatform } from '@potions/core';
 import { TINY_RECIPE, TINY_UPSTREAM, startSourceMirror, tinySourceTarball, type SourceMirror } from '@potions/builder/testing';
 import { main } from './main';
+import { readInputs } from './inputs';
 
 const UPSTREAM = TINY_UPSTREAM;
 const RECIPE = TINY_RECIPE;
@@ -61,6 +63,9 @@ describeHost('build-recipe action', () => {
       expect(res.exitCode).toBe(1);
       expect(res.outputs).toMatchObject({ status: 'failed', version: '1.0', name: 'pkg', 'failed-step': 'download' });
       expect(res.stdout).toMatch(/::error title=build-recipe%3A pkg failed at download/);
+      // The hint names this action's input, not a CLI flag.
+      expect(res.stdout).toContain('input \"source-mirrors\" or POTIONS_SOURCE_MIRRORS');
+      expect(res.stdout).not.toContain('--source-mirror');
       expect(res.summary).toContain('download');
       expect(`${res.summary}${res.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')}`).not.toContain('TOPSECRET');
     } finally {
@@ -75,5 +80,37 @@ describeHost('build-recipe action', () => {
     expect(res.outputs.status).toBe('failed');
     expect(res.stdout).toContain(`cannot use ${path.join(dir, 'a.bin')} as the output folder`);
     expect(res.stdout).not.toContain('a bug in Potions');
+  });
+
+  test('a bug (a TypeError) is not a failed "resolve": it reaches the bug report of runAction', async () => {
+    const broken = {
+      downloadFile: async () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'url')");
+      },
+      downloadBytes: async () => {
+        throw new TypeError('unreachable');
+      },
+    };
+    const res = await runActionStep(() => runAction(() => main(process.env, { transport: broken })), { dir, inputs: { recipe: 'pkg', cache: 'false', 'output-dir': 'out-bug' } });
+    expect(res.exitCode).toBe(1);
+    expect(res.outputs['failed-step']).toBeUndefined();
+    expect(res.stdout).toContain('internal error (a bug in Potions; please report it with this output)');
+    expect(res.stdout).toContain('TypeError');
+    expect(res.stdout).not.toContain('failed at resolve');
+  });
+});
+
+test('the inputs are read from the environment given, not from process.env', () => {
+  const env = { GITHUB_WORKSPACE: '/w', INPUT_RECIPE: 'jq', INPUT_PLATFORM: 'linux-arm64', INPUT_VERSION: '1.7.1', 'INPUT_OUTPUT-DIR': 'dist', INPUT_CACHE: 'false', 'INPUT_SOURCE-MIRRORS': 'https://m.example/src' };
+  expect(process.env.INPUT_RECIPE).toBeUndefined();
+  expect(readInputs(env)).toEqual({
+    recipe: 'jq',
+    platform: 'linux-arm64',
+    version: '1.7.1',
+    sourceMirrors: ['https://m.example/src'],
+    cache: false,
+    outputDir: '/w/dist',
+    recipesDir: '/w/recipes',
+    resolveOnly: false,
   });
 });

@@ -1,20 +1,33 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import { ActionsReporter, writeSummaryTable } from '@potions/action-common';
-import { errorMessage, isUserError } from '@potions/core';
-import { buildFromRecipeRef, findRecipe, isBuildFailure, loadRecipeOrThrow } from '@potions/builder';
+import { errorMessage, isUserError, type UserError } from '@potions/core';
+import { BUILD_DOWNLOAD_HINT, BuilderErrorCode, buildFromRecipeRef, findRecipe, isBuildError, loadRecipeOrThrow, type SourceTransport } from '@potions/builder';
 import { resolveVersion, versionDepsFromEnv } from '@potions/recipe';
 import { buildCacheFor } from './actions-cache';
-import { Outputs } from './constants';
+import { Inputs, Outputs } from './constants';
 import { readInputs } from './inputs';
 
-/** Wire the inputs, the builder and the cache; report outputs, a summary table and annotations. */
-export async function main(): Promise<void> {
+/** The input that fixes what a builder error names, in this action's words (the builder's own hint names none). */
+function actionHint(err: UserError): string | undefined {
+  if (err.hint === BUILD_DOWNLOAD_HINT) return `check the recipe's URLs, or give a source mirror that has the file (input "${Inputs.SourceMirrors}" or POTIONS_SOURCE_MIRRORS)`;
+  if (err.code === BuilderErrorCode.OutDir) return `set "${Inputs.OutputDir}" to a folder the job can write to`;
+  if (err.code === BuilderErrorCode.UnknownRecipe) return `set "${Inputs.Recipe}" to a recipe file, or "${Inputs.RecipesDir}" to the folder that holds the recipes`;
+  return err.hint;
+}
+
+/**
+ * Wire the inputs (from `env`), the builder and the cache; report outputs, a
+ * summary table and annotations. A user's mistake (before or during the
+ * build) fails the step with the step it failed at and the reason; anything
+ * else is a bug and is thrown on, to `runAction`'s bug report.
+ */
+export async function main(env: NodeJS.ProcessEnv = process.env, overrides: { transport?: SourceTransport } = {}): Promise<void> {
   const reporter = new ActionsReporter();
   // The reporter first: reading the inputs marks the source mirrors' credentials secret.
-  const inputs = readInputs(process.env, reporter);
+  const inputs = readInputs(env, reporter);
   if (inputs.resolveOnly) {
-    await resolveOnly(inputs.recipe, inputs.recipesDir, inputs.version, reporter);
+    await resolveOnly(inputs.recipe, inputs.recipesDir, inputs.version, reporter, env);
     return;
   }
   let recipeName = inputs.recipe;
@@ -29,6 +42,8 @@ export async function main(): Promise<void> {
       cache: buildCacheFor(inputs.cache),
       outDir: inputs.outputDir,
       reporter,
+      env,
+      transport: overrides.transport,
       onPlanned: (planned) => {
         recipeName = planned.name;
         version = planned.version;
@@ -51,13 +66,16 @@ export async function main(): Promise<void> {
       notes,
     );
   } catch (err) {
-    const step = isBuildFailure(err) ? err.step : 'resolve';
+    if (!isUserError(err)) throw err;
+    // Before the build (the recipe, its version, the paths): "resolve".
+    const step = isBuildError(err) ? err.step : 'resolve';
     core.setOutput(Outputs.Status, 'failed');
     core.setOutput(Outputs.Version, version);
     core.setOutput(Outputs.Name, recipeName);
     core.setOutput(Outputs.FailedStep, step);
-    const message = errorMessage(err);
-    core.error(message, { title: `build-recipe: ${recipeName} failed at ${step}`, file: isUserError(err) ? err.location?.file : undefined });
+    const hint = actionHint(err);
+    const message = hint ? `${errorMessage(err)}\nhint: ${hint}` : errorMessage(err);
+    core.error(message, { title: `build-recipe: ${recipeName} failed at ${step}`, file: err.location?.file });
     await writeSummaryTable('Potions build', ['recipe', 'version', 'platform', 'status', 'failed step'], [[recipeName, version, inputs.platform, 'failed', step]], [
       `\`\`\`\n${message.slice(0, 4000)}\n\`\`\``,
     ]);
@@ -69,10 +87,10 @@ export async function main(): Promise<void> {
  * `resolve-only`: the recipe's name and the version a build would use, without building, so that a
  * release resolves "latest" once and every platform job builds that same version.
  */
-async function resolveOnly(ref: string, recipesDir: string, given: string | undefined, reporter: ActionsReporter): Promise<void> {
+async function resolveOnly(ref: string, recipesDir: string, given: string | undefined, reporter: ActionsReporter, env: NodeJS.ProcessEnv): Promise<void> {
   const file = await findRecipe(ref, [recipesDir]);
   const { recipe } = await loadRecipeOrThrow(file);
-  const version = given ?? (await resolveVersion(recipe, { ...versionDepsFromEnv(process.env), reporter })).version;
+  const version = given ?? (await resolveVersion(recipe, { ...versionDepsFromEnv(env), reporter })).version;
   core.setOutput(Outputs.Name, recipe.name);
   core.setOutput(Outputs.Version, version);
   reporter.info(`${recipe.name}: version ${version}${given ? '' : ' (latest)'}`);

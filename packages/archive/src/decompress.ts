@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream, promises as fs } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Compression } from './detect';
-import { archiveError } from './errors';
+import { ArchiveErrorCode, archiveError } from './errors';
 
 interface Tool {
   program: string;
@@ -34,7 +34,7 @@ const STDERR_KEEP = 4096;
 
 /**
  * The decompressed bytes of `file`. The generator ends normally only when the
- * whole stream decompressed cleanly; damage is an `archive-corrupt` error.
+ * whole stream decompressed cleanly; damage is an `E_ARCHIVE_CORRUPT` error.
  * Stopping early (break/return) kills the decompressor.
  */
 export async function* decompressFile(file: string, compression: Compression): AsyncGenerator<Buffer> {
@@ -63,7 +63,7 @@ async function* readChunks(stream: AsyncIterable<unknown>, file: string): AsyncG
     for await (const chunk of stream) yield chunk as Buffer;
   } catch (err) {
     if (isUserErrorLike(err)) throw err;
-    throw archiveError('archive-corrupt', `${file} cannot be decompressed: ${(err as Error).message}`, { cause: err, file });
+    throw archiveError(ArchiveErrorCode.Corrupt, `${file} cannot be decompressed: ${(err as Error).message}`, { cause: err, file });
   }
 }
 
@@ -92,7 +92,7 @@ async function* spawnTool(tool: Tool, file: string): AsyncGenerator<Buffer> {
     if (spawnError) throw toolError(tool, file, spawnError);
     if (code !== 0) {
       const why = stderr.trim() || (signal ? `killed by ${signal}` : `exit status ${code}`);
-      throw archiveError('archive-corrupt', `${file} cannot be decompressed with ${tool.program}: ${why}`, { file });
+      throw archiveError(ArchiveErrorCode.Corrupt, `${file} cannot be decompressed with ${tool.program}: ${why}`, { file });
     }
   } catch (err) {
     if (spawnError) throw toolError(tool, file, spawnError);
@@ -105,10 +105,10 @@ async function* spawnTool(tool: Tool, file: string): AsyncGenerator<Buffer> {
 
 function toolError(tool: Tool, file: string, err: NodeJS.ErrnoException): Error {
   if (err.code === 'ENOENT') {
-    return archiveError('archive-tool-missing', `${file} needs the ${tool.program} program, which is not installed`, {
+    return archiveError(ArchiveErrorCode.ToolMissing, `${file} needs the ${tool.program} program, which is not installed`, {
       hint: tool.hint,
       file,
     });
   }
-  return archiveError('archive-corrupt', `${file}: running ${tool.program} failed: ${err.message}`, { cause: err, file });
+  return archiveError(ArchiveErrorCode.Corrupt, `${file}: running ${tool.program} failed: ${err.message}`, { cause: err, file });
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Header } from 'tar';
-import { archiveError } from './errors';
+import { ArchiveErrorCode, archiveError } from './errors';
 import { MAGIC, startsWith } from './file-kind';
 
 /** How a file's bytes are compressed. */
@@ -101,18 +101,18 @@ function preview(head: Uint8Array): string {
 }
 
 /**
- * The format of `file` by content; the name only breaks ties. Content wins
+ * The format of `file` by its first 512 bytes (never the whole file); the name only breaks ties. Content wins
  * when the two disagree (a `.tgz` that is really xz is extracted as xz), but a
  * name that promises an archive over content that is none (an HTML error page
  * saved as `.tar.gz`) is refused rather than copied in as a "plain file".
  */
-export async function detectFile(file: string): Promise<OuterFormat> {
+export async function detectFileFormat(file: string): Promise<OuterFormat> {
   const head = await readHead(file);
   const found = detectFromContent(head);
   const named = formatFromName(path.basename(file));
   if (found.kind === 'plain' && named !== undefined) {
     throw archiveError(
-      'archive-corrupt',
+      ArchiveErrorCode.Corrupt,
       `${file} is named like a .${named} archive but its content is not one (it starts with ${preview(head)})`,
       { file, hint: 'the download may be an error page or truncated; check the URL and the checksum' },
     );

@@ -1,23 +1,26 @@
 import { UserError } from '@potions/core';
 
 /** Every error code this package throws; compare errors by `code`. */
-export type ArchiveErrorCode =
+export const ArchiveErrorCode = {
   /** An entry would land outside the folder, or go through a symbolic link. */
-  | 'archive-unsafe-entry'
+  UnsafeEntry: 'E_ARCHIVE_UNSAFE_ENTRY',
   /** A device file, FIFO, socket or an entry type we do not extract. */
-  | 'archive-unsupported-entry'
+  UnsupportedEntry: 'E_ARCHIVE_UNSUPPORTED_ENTRY',
   /** Past the total-size, entry-count or compression-ratio limit. */
-  | 'archive-limit'
+  Limit: 'E_ARCHIVE_LIMIT',
   /** The bytes are damaged or not what the name says. */
-  | 'archive-corrupt'
+  Corrupt: 'E_ARCHIVE_CORRUPT',
   /** A decompressor program (xz, bzip2, zstd) is not installed. */
-  | 'archive-tool-missing'
+  ToolMissing: 'E_ARCHIVE_TOOL_MISSING',
   /** The destination folder already exists and is not empty. */
-  | 'archive-destination-exists'
+  DestinationExists: 'E_ARCHIVE_DESTINATION_EXISTS',
   /** A tree to pack holds something an artifact cannot carry. */
-  | 'archive-unpackable'
+  Unpackable: 'E_ARCHIVE_UNPACKABLE',
   /** A relocation file list names a file it must not touch. */
-  | 'archive-relocation';
+  Relocation: 'E_ARCHIVE_RELOCATION',
+} as const;
+
+export type ArchiveErrorCode = (typeof ArchiveErrorCode)[keyof typeof ArchiveErrorCode];
 
 export function archiveError(
   code: ArchiveErrorCode,

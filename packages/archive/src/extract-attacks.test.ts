@@ -68,18 +68,18 @@ describe('tar attacks', () => {
       { path: 'ok.txt', body: 'fine' },
       { path: '../evil', body: 'pwned' },
     ]);
-    await expectRefused(file, /"\.\.\/evil".*'\.\.' component/, 'archive-unsafe-entry');
+    await expectRefused(file, /"\.\.\/evil".*'\.\.' component/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a nested a/../../evil entry', async () => {
     const file = await tarFile('nested.tar', [{ path: 'a/../../outside/evil', body: 'pwned' }]);
-    await expectRefused(file, /"a\/\.\.\/\.\.\/outside\/evil"/, 'archive-unsafe-entry');
+    await expectRefused(file, /"a\/\.\.\/\.\.\/outside\/evil"/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('an absolute path', async () => {
     const target = path.join(sentinel, 'outside', 'abs-evil');
     const file = await tarFile('abs.tar', [{ path: target, body: 'pwned' }]);
-    await expectRefused(file, new RegExp(`"${target}".*absolute`), 'archive-unsafe-entry');
+    await expectRefused(file, new RegExp(`"${target}".*absolute`), 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a symlink to an absolute path, then a write through it (a -> /etc, a/passwd)', async () => {
@@ -87,7 +87,7 @@ describe('tar attacks', () => {
       { path: 'a', type: 'SymbolicLink', linkpath: path.join(sentinel, 'outside') },
       { path: 'a/keep.txt', body: 'pwned' },
     ]);
-    await expectRefused(file, /"a".*absolute path/, 'archive-unsafe-entry');
+    await expectRefused(file, /"a".*absolute path/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a relative symlink leading outside, then a write through it', async () => {
@@ -96,7 +96,7 @@ describe('tar attacks', () => {
       { path: 'dir/up', type: 'SymbolicLink', linkpath: '../../outside' },
       { path: 'dir/up/keep.txt', body: 'pwned' },
     ]);
-    await expectRefused(file, /"dir\/up".*resolves outside the folder/, 'archive-unsafe-entry');
+    await expectRefused(file, /"dir\/up".*resolves outside the folder/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a symlink that stays inside is never written through', async () => {
@@ -105,7 +105,7 @@ describe('tar attacks', () => {
       { path: 'a', type: 'SymbolicLink', linkpath: 'sub' },
       { path: 'a/file', body: 'through the link' },
     ]);
-    await expectRefused(file, /"a\/file".*symbolic link earlier in the archive/, 'archive-unsafe-entry');
+    await expectRefused(file, /"a\/file".*symbolic link earlier in the archive/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a chain of links that is inside lexically but outside for real (d/a -> .., b -> d/a/..)', async () => {
@@ -114,7 +114,7 @@ describe('tar attacks', () => {
       { path: 'd/a', type: 'SymbolicLink', linkpath: '..' },
       { path: 'b', type: 'SymbolicLink', linkpath: 'd/a/..' },
     ]);
-    await expectRefused(file, /"b".*resolves outside/, 'archive-unsafe-entry');
+    await expectRefused(file, /"b".*resolves outside/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a link made harmful by a later link (x -> y/../.., then y -> .)', async () => {
@@ -123,17 +123,17 @@ describe('tar attacks', () => {
       { path: 'x', type: 'SymbolicLink', linkpath: 'y/../..' },
       { path: 'y', type: 'SymbolicLink', linkpath: '.' },
     ]);
-    await expectRefused(file, /"x".*resolves outside/, 'archive-unsafe-entry');
+    await expectRefused(file, /"x".*resolves outside/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a hard link to /etc/passwd', async () => {
     const file = await tarFile('hard-abs.tar', [{ path: 'passwd', type: 'Link', linkpath: '/etc/passwd' }]);
-    await expectRefused(file, /"passwd".*hard link to "\/etc\/passwd"/, 'archive-unsafe-entry');
+    await expectRefused(file, /"passwd".*hard link to "\/etc\/passwd"/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a hard link to ../outside/keep.txt', async () => {
     const file = await tarFile('hard-up.tar', [{ path: 'k', type: 'Link', linkpath: '../outside/keep.txt' }]);
-    await expectRefused(file, /"k".*hard link/, 'archive-unsafe-entry');
+    await expectRefused(file, /"k".*hard link/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a hard link to an entry that does not exist (or comes later)', async () => {
@@ -141,7 +141,7 @@ describe('tar attacks', () => {
       { path: 'h', type: 'Link', linkpath: 'later.txt' },
       { path: 'later.txt', body: 'x' },
     ]);
-    await expectRefused(file, /"h".*not a regular file earlier in the archive/, 'archive-unsafe-entry');
+    await expectRefused(file, /"h".*not a regular file earlier in the archive/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a hard link to a symlink (which could point anywhere)', async () => {
@@ -149,12 +149,12 @@ describe('tar attacks', () => {
       { path: 'l', type: 'SymbolicLink', linkpath: 'x' },
       { path: 'h', type: 'Link', linkpath: 'l' },
     ]);
-    await expectRefused(file, /"h".*not a regular file/, 'archive-unsafe-entry');
+    await expectRefused(file, /"h".*not a regular file/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a character device', async () => {
     const file = await tarFile('chr.tar', [{ path: 'null', type: 'CharacterDevice' }]);
-    await expectRefused(file, /"null".*character-device/, 'archive-unsupported-entry');
+    await expectRefused(file, /"null".*character-device/, 'E_ARCHIVE_UNSUPPORTED_ENTRY');
   });
 
   test('a FIFO', async () => {
@@ -162,18 +162,18 @@ describe('tar attacks', () => {
       { path: 'ok.txt', body: 'x' },
       { path: 'pipe', type: 'FIFO' },
     ]);
-    await expectRefused(file, /"pipe".*fifo/, 'archive-unsupported-entry');
+    await expectRefused(file, /"pipe".*fifo/, 'E_ARCHIVE_UNSUPPORTED_ENTRY');
   });
 
   test('too many entries', async () => {
     const entries = Array.from({ length: 10 }, (_, i) => ({ path: `f${i}`, body: String(i) }));
     const file = await tarFile('many.tar', entries);
-    await expectRefused(file, /"f5".*more than 5 entries/, 'archive-limit', { maxEntries: 5 });
+    await expectRefused(file, /"f5".*more than 5 entries/, 'E_ARCHIVE_LIMIT', { maxEntries: 5 });
   });
 
   test('a declared size past the default 8 GiB limit (body absent)', async () => {
     const file = await tarFile('huge.tar', [{ path: 'big.bin', size: 9 * 1024 ** 3 }], { truncate: true });
-    await expectRefused(file, /"big.bin".*past the limit of 8589934592/, 'archive-limit');
+    await expectRefused(file, /"big.bin".*past the limit of 8589934592/, 'E_ARCHIVE_LIMIT');
   });
 
   test('real content past a lowered size limit', async () => {
@@ -181,7 +181,7 @@ describe('tar attacks', () => {
       { path: 'a', body: Buffer.alloc(3000, 1) },
       { path: 'b', body: Buffer.alloc(3000, 2) },
     ]);
-    await expectRefused(file, /"b".*past the limit of 5000/, 'archive-limit', { maxBytes: 5000 });
+    await expectRefused(file, /"b".*past the limit of 5000/, 'E_ARCHIVE_LIMIT', { maxBytes: 5000 });
   });
 
   test('a gzip bomb: far more decompressed bytes than the limit allows', async () => {
@@ -189,7 +189,7 @@ describe('tar attacks', () => {
     const tar = path.join(sentinel, 'bomb.tar');
     await fs.writeFile(tar, makeTar([{ path: 'zeros', body: Buffer.alloc(2 * 1024 * 1024) }]));
     execFileSync('gzip', ['-9', tar]);
-    await expectRefused(`${tar}.gz`, /"zeros".*past the limit of 1024/, 'archive-limit', { maxBytes: 1024, maxEntries: 4 });
+    await expectRefused(`${tar}.gz`, /"zeros".*past the limit of 1024/, 'E_ARCHIVE_LIMIT', { maxBytes: 1024, maxEntries: 4 });
   });
 
   test('a file and then a folder of the same name', async () => {
@@ -197,14 +197,14 @@ describe('tar attacks', () => {
       { path: 'x', body: 'file' },
       { path: 'x/', type: 'Directory' },
     ]);
-    await expectRefused(file, /"x\/".*replace the file/, 'archive-unsafe-entry');
+    await expectRefused(file, /"x\/".*replace the file/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a truncated archive', async () => {
     const full = makeTar([{ path: 'a.txt', body: Buffer.alloc(4000, 0x61) }]);
     const file = path.join(sentinel, 'cut.tar');
     await fs.writeFile(file, full.subarray(0, 2048));
-    await expectRefused(file, /Truncated input/, 'archive-corrupt');
+    await expectRefused(file, /Truncated input/, 'E_ARCHIVE_CORRUPT');
   });
 });
 
@@ -231,37 +231,37 @@ with zipfile.ZipFile(out, 'w') as z:
   test('a zip with a ../ entry', async () => {
     const file = path.join(sentinel, 'dotdot.zip');
     python(writeZip, file, 'file|ok.txt|fine', 'file|../outside/evil|pwned');
-    await expectRefused(file, /"\.\.\/outside\/evil".*'\.\.'/, 'archive-unsafe-entry');
+    await expectRefused(file, /"\.\.\/outside\/evil".*'\.\.'/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a zip with an absolute entry', async () => {
     const file = path.join(sentinel, 'abs.zip');
     python(writeZip, file, `file|${path.join(sentinel, 'outside', 'abs')}|pwned`);
-    await expectRefused(file, /absolute/, 'archive-unsafe-entry');
+    await expectRefused(file, /absolute/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a zip symlink to an absolute path, then a write through it', async () => {
     const file = path.join(sentinel, 'link.zip');
     python(writeZip, file, `link|a|${path.join(sentinel, 'outside')}`, 'file|a/keep.txt|pwned');
-    await expectRefused(file, /"a".*absolute path/, 'archive-unsafe-entry');
+    await expectRefused(file, /"a".*absolute path/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a zip symlink leading out with ..', async () => {
     const file = path.join(sentinel, 'link-up.zip');
     python(writeZip, file, 'link|up|../outside/keep.txt');
-    await expectRefused(file, /"up".*resolves outside/, 'archive-unsafe-entry');
+    await expectRefused(file, /"up".*resolves outside/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
   test('a zip FIFO', async () => {
     const file = path.join(sentinel, 'fifo.zip');
     python(writeZip, file, 'fifo|p|');
-    await expectRefused(file, /"p".*fifo/, 'archive-unsupported-entry');
+    await expectRefused(file, /"p".*fifo/, 'E_ARCHIVE_UNSUPPORTED_ENTRY');
   });
 
   test('a zip with too many entries is refused before anything is written', async () => {
     const file = path.join(sentinel, 'many.zip');
     python(writeZip, file, ...Array.from({ length: 8 }, (_, i) => `file|f${i}|${i}`));
-    await expectRefused(file, /holds 8 entries, more than the limit of 3/, 'archive-limit', { maxEntries: 3 });
+    await expectRefused(file, /holds 8 entries, more than the limit of 3/, 'E_ARCHIVE_LIMIT', { maxEntries: 3 });
   });
 
   test('a zip whose entries claim an impossible deflate ratio', async () => {
@@ -280,6 +280,6 @@ open(out, 'wb').write(bytes(data))
 `,
       file,
     );
-    await expectRefused(file, /"zeros".*ratio deflate cannot reach/, 'archive-limit');
+    await expectRefused(file, /"zeros".*ratio deflate cannot reach/, 'E_ARCHIVE_LIMIT');
   });
 });

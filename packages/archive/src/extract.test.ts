@@ -187,7 +187,7 @@ describe('refusals that are not attacks', () => {
     const file = path.join(tmp, 'tool.tar.gz');
     await fs.writeFile(file, '<!DOCTYPE html><html>Not Found</html>');
     await expect(extractArchive(file, path.join(tmp, 'out'))).rejects.toMatchObject({
-      code: 'archive-corrupt',
+      code: 'E_ARCHIVE_CORRUPT',
       message: expect.stringMatching(/named like a \.tar\.gz archive.*<!DOCTYPE html>/),
     });
     await expect(fs.lstat(path.join(tmp, 'out'))).rejects.toMatchObject({ code: 'ENOENT' });
@@ -198,7 +198,7 @@ describe('refusals that are not attacks', () => {
     const file = path.join(tmp, 'cut.tar.xz');
     await fs.writeFile(file, data.subarray(0, 100_000));
     await expect(extractArchive(file, path.join(tmp, 'out'))).rejects.toMatchObject({
-      code: 'archive-corrupt',
+      code: 'E_ARCHIVE_CORRUPT',
       message: expect.stringMatching(/cannot be decompressed with xz/),
     });
     expect(await fs.readdir(tmp)).toEqual(['cut.tar.xz']);
@@ -209,7 +209,7 @@ describe('refusals that are not attacks', () => {
     await fs.mkdir(dest);
     await fs.writeFile(path.join(dest, 'x'), 'x');
     await expect(extractArchive(path.join(UPSTREAM, 'tree-2.1.0.tgz'), dest)).rejects.toMatchObject({
-      code: 'archive-destination-exists',
+      code: 'E_ARCHIVE_DESTINATION_EXISTS',
     });
     expect(await fs.readdir(dest)).toEqual(['x']);
   });

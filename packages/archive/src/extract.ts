@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { silentReporter, tempPathFor, type Reporter } from '@potions/core';
 import { decompressFile } from './decompress';
-import { detectFile, isTarHeader, readHead, stripCompressionSuffix, type ArchiveFormat, type Compression, type OuterFormat } from './detect';
-import { archiveError } from './errors';
+import { detectFileFormat, isTarHeader, readHead, stripCompressionSuffix, type ArchiveFormat, type Compression, type OuterFormat } from './detect';
+import { ArchiveErrorCode, archiveError } from './errors';
 import { readTar } from './tar-read';
 import { readZip } from './zip-read';
 import { SafeTreeWriter, type ExtractLimits } from './safe-writer';
@@ -56,11 +56,11 @@ export async function extractArchive(file: string, destDir: string, options: Ext
   };
   const strip = options.stripComponents ?? 0;
   if (!Number.isInteger(strip) || strip < 0) {
-    throw archiveError('archive-unsafe-entry', `stripComponents must be a whole number >= 0, got ${String(strip)}`);
+    throw archiveError(ArchiveErrorCode.UnsafeEntry, `stripComponents must be a whole number >= 0, got ${String(strip)}`);
   }
   const dest = path.resolve(destDir);
   await assertFreeDestination(dest);
-  const outer = await detectFile(file);
+  const outer = await detectFileFormat(file);
   await fs.mkdir(path.dirname(dest), { recursive: true });
   const tmp = tempPathFor(dest);
   await fs.mkdir(tmp, { mode: 0o700 });
@@ -124,11 +124,11 @@ async function assertFreeDestination(dest: string): Promise<void> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;
-    if (code === 'ENOTDIR') throw archiveError('archive-destination-exists', `cannot extract into ${dest}: it is a file`);
+    if (code === 'ENOTDIR') throw archiveError(ArchiveErrorCode.DestinationExists, `cannot extract into ${dest}: it is a file`);
     throw err;
   }
   if (entries.length > 0) {
-    throw archiveError('archive-destination-exists', `cannot extract into ${dest}: the folder exists and is not empty`, {
+    throw archiveError(ArchiveErrorCode.DestinationExists, `cannot extract into ${dest}: the folder exists and is not empty`, {
       hint: 'extract into a new folder, or remove this one first',
     });
   }
@@ -148,7 +148,7 @@ export async function* capBytes(chunks: AsyncIterable<Buffer>, cap: number, file
   for await (const chunk of chunks) {
     total += chunk.length;
     if (total > cap) {
-      throw archiveError('archive-limit', `${file} decompresses to more than ${cap} bytes, past the size limit`, { file });
+      throw archiveError(ArchiveErrorCode.Limit, `${file} decompresses to more than ${cap} bytes, past the size limit`, { file });
     }
     yield chunk;
   }

@@ -7,6 +7,8 @@ test('the public surface is exactly this', () => {
       'DEFAULT_MAX_ENTRIES',
       'PACK_FORMATS',
       'PREFIX_PLACEHOLDER',
+      'ArchiveErrorCode',
+      'detectFileFormat',
       'detectFromContent',
       'extractArchive',
       'formatFromName',

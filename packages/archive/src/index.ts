@@ -3,7 +3,7 @@ export type { ExtractOptions, ExtractResult } from './extract';
 export { listArchive } from './list';
 export type { ArchiveListing } from './list';
 export type { ArchiveEntry, EntryType } from './entry';
-export { detectFromContent, formatFromName } from './detect';
+export { detectFromContent, detectFileFormat, formatFromName } from './detect';
 export type { ArchiveFormat, Compression, OuterFormat } from './detect';
 export { sourceRoot } from './source-root';
 export { packDirectory, PACK_FORMATS } from './pack';
@@ -11,4 +11,4 @@ export type { PackFormat, PackOptions, PackResult, PackedArchive } from './pack'
 export { PREFIX_PLACEHOLDER, replacePrefixInTextFiles, relocateInstalled, isRelocatableText } from './relocate';
 export type { PrefixReplacement } from './relocate';
 export { isExecutableContent } from './file-kind';
-export type { ArchiveErrorCode } from './errors';
+export { ArchiveErrorCode } from './errors';

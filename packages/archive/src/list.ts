@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { decompressFile } from './decompress';
-import { detectFile, isTarHeader, readHead, stripCompressionSuffix, type ArchiveFormat } from './detect';
+import { detectFileFormat, isTarHeader, readHead, stripCompressionSuffix, type ArchiveFormat } from './detect';
 import type { ArchiveEntry } from './entry';
-import { archiveError } from './errors';
+import { ArchiveErrorCode, archiveError } from './errors';
 import { DEFAULT_MAX_ENTRIES, peek } from './extract';
 import { isExecutableContent } from './file-kind';
 import type { EntrySource } from './reader';
@@ -25,11 +25,11 @@ export async function listArchive(file: string, options: { maxEntries?: number }
   const entries: ArchiveEntry[] = [];
   const record = async (s: EntrySource): Promise<void> => {
     if (entries.length >= maxEntries) {
-      throw archiveError('archive-limit', `${file} has more than ${maxEntries} entries (the limit)`, { file });
+      throw archiveError(ArchiveErrorCode.Limit, `${file} has more than ${maxEntries} entries (the limit)`, { file });
     }
     entries.push(s.entry);
   };
-  const outer = await detectFile(file);
+  const outer = await detectFileFormat(file);
   switch (outer.kind) {
     case 'zip':
       await readZip(file, { maxEntries }, record);

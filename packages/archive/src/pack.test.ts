@@ -117,13 +117,13 @@ test('absolute symlinks: into the prefix become relative, outside are refused', 
 
   await fs.symlink('/etc/passwd', path.join(root, 'lib', 'bad'));
   await expect(packDirectory(root, path.join(tmp, 'bad'), { mtime: EPOCH, prefix: '/opt/potions/zlib' })).rejects.toMatchObject({
-    code: 'archive-unpackable',
+    code: 'E_ARCHIVE_UNPACKABLE',
     message: expect.stringMatching(/lib\/bad.*"\/etc\/passwd" is an absolute path outside the tree/),
   });
   await fs.rm(path.join(root, 'lib', 'bad'));
   await fs.symlink('../../outside', path.join(root, 'lib', 'up'));
   await expect(packDirectory(root, path.join(tmp, 'bad'), { mtime: EPOCH, prefix: '/opt/potions/zlib' })).rejects.toMatchObject({
-    code: 'archive-unpackable',
+    code: 'E_ARCHIVE_UNPACKABLE',
     message: expect.stringMatching(/lib\/up.*resolves outside/),
   });
   expect((await fs.readdir(tmp)).filter((n) => n.startsWith('bad') || n.startsWith('.bad'))).toEqual([]);

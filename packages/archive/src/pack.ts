@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { Header, Pax } from 'tar';
 import { silentReporter, tempPathFor, type Reporter } from '@potions/core';
-import { archiveError } from './errors';
+import { ArchiveErrorCode, archiveError } from './errors';
 import { symlinkEscape } from './symlink-check';
 
 export type PackFormat = 'tar.gz' | 'tar.zst';
@@ -66,15 +66,15 @@ export async function packDirectory(srcDir: string, outFileBase: string, options
   const reporter = options.reporter ?? silentReporter;
   const formats = [...new Set(options.formats ?? PACK_FORMATS)];
   for (const f of formats) {
-    if (!PACK_FORMATS.includes(f)) throw archiveError('archive-unpackable', `unknown archive format ${JSON.stringify(f)}: expected one of ${PACK_FORMATS.join(', ')}`);
+    if (!PACK_FORMATS.includes(f)) throw archiveError(ArchiveErrorCode.Unpackable, `unknown archive format ${JSON.stringify(f)}: expected one of ${PACK_FORMATS.join(', ')}`);
   }
   if (!Number.isInteger(options.mtime) || options.mtime < 0) {
-    throw archiveError('archive-unpackable', `mtime must be whole seconds since the epoch (SOURCE_DATE_EPOCH), got ${String(options.mtime)}`);
+    throw archiveError(ArchiveErrorCode.Unpackable, `mtime must be whole seconds since the epoch (SOURCE_DATE_EPOCH), got ${String(options.mtime)}`);
   }
   const gzipLevel = options.gzipLevel ?? 9;
   const zstdLevel = options.zstdLevel ?? 19;
   if (!Number.isInteger(zstdLevel) || zstdLevel < 1 || zstdLevel > 19) {
-    throw archiveError('archive-unpackable', `zstdLevel must be 1..19, got ${String(zstdLevel)}`);
+    throw archiveError(ArchiveErrorCode.Unpackable, `zstdLevel must be 1..19, got ${String(zstdLevel)}`);
   }
   const root = await fs.realpath(srcDir);
   const entries = await collectTree(root, options.prefix);
@@ -146,13 +146,13 @@ async function collectTree(root: string, prefix: string | undefined): Promise<Tr
       links.set(rel, target);
       entries.push({ rel, kind: 'symlink', mode: 0o777, size: 0, link: target });
     } else {
-      throw archiveError('archive-unpackable', `cannot pack ${path.join(root, rel)}: it is not a file, folder or symbolic link (a device, FIFO or socket)`);
+      throw archiveError(ArchiveErrorCode.Unpackable, `cannot pack ${path.join(root, rel)}: it is not a file, folder or symbolic link (a device, FIFO or socket)`);
     }
   }
   for (const [rel, target] of links) {
     const why = symlinkEscape(rel, target, (p) => links.get(p));
     if (why) {
-      throw archiveError('archive-unpackable', `cannot pack the symbolic link ${path.join(root, rel)}: ${why}`, {
+      throw archiveError(ArchiveErrorCode.Unpackable, `cannot pack the symbolic link ${path.join(root, rel)}: ${why}`, {
         hint: 'an artifact may only link to files inside itself',
       });
     }
@@ -172,7 +172,7 @@ function relativeLink(root: string, prefix: string | undefined, rel: string, tar
     }
   }
   throw archiveError(
-    'archive-unpackable',
+    ArchiveErrorCode.Unpackable,
     `cannot pack the symbolic link ${path.join(root, rel)}: its target ${JSON.stringify(target)} is an absolute path outside the tree`,
     { hint: 'an artifact may only link to files inside itself; make the link relative in the build' },
   );
@@ -241,7 +241,7 @@ async function emitFile(file: string, size: number, emit: (buf: Buffer) => Promi
     if (n > size) break;
     await emit(chunk as Buffer);
   }
-  if (n !== size) throw archiveError('archive-unpackable', `cannot pack ${file}: it changed size while being packed`);
+  if (n !== size) throw archiveError(ArchiveErrorCode.Unpackable, `cannot pack ${file}: it changed size while being packed`);
   const pad = (512 - (size % 512)) % 512;
   if (pad) await emit(Buffer.alloc(pad));
 }
@@ -290,7 +290,7 @@ async function zstdFile(src: string, dest: string, level: number): Promise<void>
     child.on('error', (err) => (spawnError = err));
     const [code] = (await once(child, 'close').catch(() => [null])) as [number | null];
     if (spawnError?.code === 'ENOENT') {
-      throw archiveError('archive-tool-missing', 'writing .tar.zst needs the zstd program, which is not installed', {
+      throw archiveError(ArchiveErrorCode.ToolMissing, 'writing .tar.zst needs the zstd program, which is not installed', {
         hint: 'install zstd (apt, Homebrew)',
       });
     }

@@ -67,11 +67,11 @@ test('a relocation list from tampered metadata cannot reach outside or through l
   await fs.writeFile(path.join(tmp, 'victim.txt'), PREFIX_PLACEHOLDER);
   await fs.symlink('../victim.txt', path.join(dir, 'link'));
   await expect(relocateInstalled(dir, PREFIX_PLACEHOLDER, '/new', ['../victim.txt'])).rejects.toMatchObject({
-    code: 'archive-relocation',
+    code: 'E_ARCHIVE_RELOCATION',
     message: expect.stringMatching(/"\.\.\/victim\.txt".*'\.\.'/),
   });
   await expect(relocateInstalled(dir, PREFIX_PLACEHOLDER, '/new', ['link'])).rejects.toMatchObject({
-    code: 'archive-relocation',
+    code: 'E_ARCHIVE_RELOCATION',
     message: expect.stringMatching(/"link".*symbolic link/),
   });
   expect(await fs.readFile(path.join(tmp, 'victim.txt'), 'utf8')).toBe(PREFIX_PLACEHOLDER);

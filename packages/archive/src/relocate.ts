@@ -13,7 +13,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { tempPathFor } from '@potions/core';
 import { normalizeEntryPath } from './entry';
-import { archiveError } from './errors';
+import { ArchiveErrorCode, archiveError } from './errors';
 import { hasShebang, isObjectCode } from './file-kind';
 
 export const PREFIX_PLACEHOLDER = '@@POTIONS_PREFIX@@';
@@ -48,7 +48,7 @@ export async function replacePrefixInTextFiles(
   placeholder: string = PREFIX_PLACEHOLDER,
 ): Promise<PrefixReplacement> {
   const from = Buffer.from(checkPrefix(fromPrefix, 'fromPrefix'));
-  if (placeholder === '') throw archiveError('archive-relocation', 'the placeholder must not be empty');
+  if (placeholder === '') throw archiveError(ArchiveErrorCode.Relocation, 'the placeholder must not be empty');
   const to = Buffer.from(placeholder);
   const textFiles: string[] = [];
   const binaryFiles: string[] = [];
@@ -78,7 +78,7 @@ export async function relocateInstalled(
   files?: readonly string[],
 ): Promise<string[]> {
   const to = Buffer.from(checkPrefix(newPrefix, 'newPrefix'));
-  if (placeholder === '') throw archiveError('archive-relocation', 'the placeholder must not be empty');
+  if (placeholder === '') throw archiveError(ArchiveErrorCode.Relocation, 'the placeholder must not be empty');
   const from = Buffer.from(placeholder);
   const rewritten: string[] = [];
   if (files === undefined) {
@@ -98,7 +98,7 @@ export async function relocateInstalled(
 function checkPrefix(prefix: string, name: string): string {
   const p = prefix.replace(/\/+$/, '');
   if (!path.isAbsolute(prefix) || p === '' || prefix.includes('\0')) {
-    throw archiveError('archive-relocation', `${name} must be an absolute path other than /, got ${JSON.stringify(prefix)}`);
+    throw archiveError(ArchiveErrorCode.Relocation, `${name} must be an absolute path other than /, got ${JSON.stringify(prefix)}`);
   }
   return p;
 }
@@ -106,7 +106,7 @@ function checkPrefix(prefix: string, name: string): string {
 async function checkListedFile(dir: string, rel: string): Promise<string> {
   const n = normalizeEntryPath(rel);
   const refuse = (why: string): Error =>
-    archiveError('archive-relocation', `cannot relocate ${JSON.stringify(rel)} in ${dir}: ${why}`, {
+    archiveError(ArchiveErrorCode.Relocation, `cannot relocate ${JSON.stringify(rel)} in ${dir}: ${why}`, {
       hint: 'the relocation list in the artifact metadata does not match the artifact',
     });
   if (!n.ok) throw refuse(n.why);

@@ -1,7 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { normalizeEntryPath, type ArchiveEntry } from './entry';
-import { archiveError, entryError } from './errors';
+import { ArchiveErrorCode, archiveError, entryError } from './errors';
 import { isExecutableContent } from './file-kind';
 import type { EntrySource } from './reader';
 import { symlinkEscape } from './symlink-check';
@@ -48,11 +48,11 @@ export class SafeTreeWriter {
     const e = source.entry;
     this.entries++;
     if (this.entries > this.limits.maxEntries) {
-      throw this.refuse('archive-limit', e, `the archive has more than ${this.limits.maxEntries} entries (the limit)`);
+      throw this.refuse(ArchiveErrorCode.Limit, e, `the archive has more than ${this.limits.maxEntries} entries (the limit)`);
     }
     if (e.type !== 'file' && e.type !== 'directory' && e.type !== 'symlink' && e.type !== 'hardlink') {
       const what = e.type === 'unsupported' ? `entry type ${e.rawType ?? 'unknown'} is not supported` : `it is a ${e.type}, which is never extracted`;
-      throw this.refuse('archive-unsupported-entry', e, what);
+      throw this.refuse(ArchiveErrorCode.UnsupportedEntry, e, what);
     }
     const rel = this.relative(e, e.path);
     if (rel === undefined) return;
@@ -71,7 +71,7 @@ export class SafeTreeWriter {
   /** A single file (a plain download, or one compressed file): mode 0755 when it is a program. */
   async addPlainFile(name: string, chunks: AsyncIterable<Buffer>, head: Uint8Array): Promise<void> {
     if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
-      throw archiveError('archive-unsafe-entry', `cannot store a plain file as ${JSON.stringify(name)}: expected a single file name`);
+      throw archiveError(ArchiveErrorCode.UnsafeEntry, `cannot store a plain file as ${JSON.stringify(name)}: expected a single file name`);
     }
     const entry: ArchiveEntry = { path: name, type: 'file', size: -1, mode: isExecutableContent(head) ? 0o755 : 0o644 };
     this.entries++;
@@ -83,7 +83,7 @@ export class SafeTreeWriter {
     const targetOf = (p: string): string | undefined => this.links.get(p)?.target;
     for (const [rel, link] of this.links) {
       const why = symlinkEscape(rel, link.target, targetOf);
-      if (why) throw entryError('archive-unsafe-entry', this.archive, link.raw, why);
+      if (why) throw entryError(ArchiveErrorCode.UnsafeEntry, this.archive, link.raw, why);
     }
     for (const [rel, link] of [...this.links].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const abs = this.abs(rel);
@@ -100,7 +100,7 @@ export class SafeTreeWriter {
 
   private relative(e: ArchiveEntry, raw: string): string | undefined {
     const n = normalizeEntryPath(raw);
-    if (!n.ok) throw this.refuse('archive-unsafe-entry', e, n.why);
+    if (!n.ok) throw this.refuse(ArchiveErrorCode.UnsafeEntry, e, n.why);
     if (n.parts.length <= this.stripComponents) return undefined;
     return n.parts.slice(this.stripComponents).join('/');
   }
@@ -121,12 +121,12 @@ export class SafeTreeWriter {
       const kind = this.kinds.get(parent);
       if (kind === 'symlink') {
         throw this.refuse(
-          'archive-unsafe-entry',
+          ArchiveErrorCode.UnsafeEntry,
           e,
           `its folder ${JSON.stringify(parent)} is a symbolic link earlier in the archive, and extraction never writes through a link`,
         );
       }
-      if (kind === 'file') throw this.refuse('archive-unsafe-entry', e, `its folder ${JSON.stringify(parent)} is a file earlier in the archive`);
+      if (kind === 'file') throw this.refuse(ArchiveErrorCode.UnsafeEntry, e, `its folder ${JSON.stringify(parent)} is a file earlier in the archive`);
       if (kind === undefined) {
         await this.guardCollision(e.path, () => fs.mkdir(this.abs(parent), { mode: 0o700 }));
         this.kinds.set(parent, 'dir');
@@ -138,7 +138,7 @@ export class SafeTreeWriter {
 
   private conflict(e: ArchiveEntry, existing: Kind): Error {
     const what = existing === 'dir' ? 'folder' : existing === 'symlink' ? 'symbolic link' : 'file';
-    return this.refuse('archive-unsafe-entry', e, `it would replace the ${what} of the same name earlier in the archive`);
+    return this.refuse(ArchiveErrorCode.UnsafeEntry, e, `it would replace the ${what} of the same name earlier in the archive`);
   }
 
   private async addDir(e: ArchiveEntry, rel: string): Promise<void> {
@@ -153,7 +153,7 @@ export class SafeTreeWriter {
 
   private async addFile(e: ArchiveEntry, rel: string, source: EntrySource): Promise<void> {
     if (e.size > 0 && this.bytes + e.size > this.limits.maxBytes) {
-      throw this.refuse('archive-limit', e, `its ${e.size} bytes would take the archive past the limit of ${this.limits.maxBytes} uncompressed bytes`);
+      throw this.refuse(ArchiveErrorCode.Limit, e, `its ${e.size} bytes would take the archive past the limit of ${this.limits.maxBytes} uncompressed bytes`);
     }
     await this.replaceable(e, rel);
     const abs = this.abs(rel);
@@ -164,7 +164,7 @@ export class SafeTreeWriter {
       for await (const chunk of await source.body()) {
         written += chunk.length;
         if (this.bytes + written > this.limits.maxBytes) {
-          throw this.refuse('archive-limit', e, `it takes the archive past the limit of ${this.limits.maxBytes} uncompressed bytes`);
+          throw this.refuse(ArchiveErrorCode.Limit, e, `it takes the archive past the limit of ${this.limits.maxBytes} uncompressed bytes`);
         }
         let off = 0;
         while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
@@ -175,7 +175,7 @@ export class SafeTreeWriter {
       await fh.close();
     }
     if (e.size >= 0 && written !== e.size) {
-      throw this.refuse('archive-corrupt', e, `it declares ${e.size} bytes but holds ${written}`);
+      throw this.refuse(ArchiveErrorCode.Corrupt, e, `it declares ${e.size} bytes but holds ${written}`);
     }
     this.bytes += written;
   }
@@ -191,16 +191,16 @@ export class SafeTreeWriter {
     const raw = e.linkpath ?? '';
     const n = normalizeEntryPath(raw);
     if (!n.ok || n.parts.length === 0) {
-      throw this.refuse('archive-unsafe-entry', e, `it is a hard link to ${JSON.stringify(raw)}, outside the folder (${n.ok ? 'empty target' : n.why})`);
+      throw this.refuse(ArchiveErrorCode.UnsafeEntry, e, `it is a hard link to ${JSON.stringify(raw)}, outside the folder (${n.ok ? 'empty target' : n.why})`);
     }
     if (n.parts.length <= this.stripComponents) {
-      throw this.refuse('archive-unsafe-entry', e, `it is a hard link to ${JSON.stringify(raw)}, which stripComponents removes`);
+      throw this.refuse(ArchiveErrorCode.UnsafeEntry, e, `it is a hard link to ${JSON.stringify(raw)}, which stripComponents removes`);
     }
     const target = n.parts.slice(this.stripComponents).join('/');
-    if (target === rel) throw this.refuse('archive-unsafe-entry', e, 'it is a hard link to itself');
+    if (target === rel) throw this.refuse(ArchiveErrorCode.UnsafeEntry, e, 'it is a hard link to itself');
     if (this.kinds.get(target) !== 'file') {
       throw this.refuse(
-        'archive-unsafe-entry',
+        ArchiveErrorCode.UnsafeEntry,
         e,
         `it is a hard link to ${JSON.stringify(raw)}, which is not a regular file earlier in the archive`,
       );
@@ -215,7 +215,7 @@ export class SafeTreeWriter {
     const targetOf = (p: string): string | undefined => (p === rel ? target : this.links.get(p)?.target);
     // Checked now for an early, clear refusal, and again in finish() once every link is known.
     const why = symlinkEscape(rel, target, targetOf);
-    if (why) throw this.refuse('archive-unsafe-entry', e, why);
+    if (why) throw this.refuse(ArchiveErrorCode.UnsafeEntry, e, why);
     const existing = await this.prepare(e, rel);
     if (existing !== undefined && existing !== 'symlink') throw this.conflict(e, existing);
     this.kinds.set(rel, 'symlink');
@@ -229,7 +229,7 @@ export class SafeTreeWriter {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
         throw entryError(
-          'archive-unsafe-entry',
+          ArchiveErrorCode.UnsafeEntry,
           this.archive,
           entryPath,
           'it collides with another entry on this file system (names that differ only in case or Unicode form?)',

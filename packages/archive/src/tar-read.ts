@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Parser, type ReadEntry } from 'tar';
 import type { ArchiveEntry, EntryType } from './entry';
-import { archiveError, entryError } from './errors';
+import { ArchiveErrorCode, archiveError, entryError } from './errors';
 import { isUserErrorLike, type EntryVisitor } from './reader';
 
 const TYPES: Record<string, EntryType> = {
@@ -37,7 +37,7 @@ function toEntry(re: ReadEntry): ArchiveEntry {
  * knows pax, GNU long names and base-256 numbers; we only take its parsing,
  * never its `Unpack`, so every write decision is ours). Entries are handed to
  * `visit` one at a time; a checksum failure or a truncated stream is an
- * `archive-corrupt` error.
+ * `E_ARCHIVE_CORRUPT` error.
  */
 export async function readTar(chunks: AsyncIterable<Buffer>, archive: string, visit: EntryVisitor): Promise<void> {
   const parser = new Parser({ strict: true, brotli: false, zstd: false });
@@ -51,11 +51,11 @@ export async function readTar(chunks: AsyncIterable<Buffer>, archive: string, vi
   };
   parser.on('eof', () => (sawEof = true));
   parser.on('error', (err: Error) => {
-    fail(archiveError('archive-corrupt', `${archive} is not a valid tar archive: ${err.message}`, { cause: err, file: archive }));
+    fail(archiveError(ArchiveErrorCode.Corrupt, `${archive} is not a valid tar archive: ${err.message}`, { cause: err, file: archive }));
   });
   parser.on('ignoredEntry', (re: ReadEntry) => {
     const why = re.meta ? `its ${re.type} header is larger than the 1 MiB we read` : `tar entry type ${re.type} is not supported`;
-    fail(entryError('archive-unsupported-entry', archive, re.path, why));
+    fail(entryError(ArchiveErrorCode.UnsupportedEntry, archive, re.path, why));
   });
 
   const aborted = whenAborted(stopped.signal);
@@ -84,7 +84,7 @@ export async function readTar(chunks: AsyncIterable<Buffer>, archive: string, vi
       if (!parser.write(chunk)) await Promise.race([once(parser, 'drain').catch(() => undefined), aborted]);
     }
   } catch (err) {
-    fail(isUserErrorLike(err) ? err : archiveError('archive-corrupt', `${archive}: ${(err as Error).message}`, { cause: err }));
+    fail(isUserErrorLike(err) ? err : archiveError(ArchiveErrorCode.Corrupt, `${archive}: ${(err as Error).message}`, { cause: err }));
   }
   if (failure === undefined) {
     parser.end();

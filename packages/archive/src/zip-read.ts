@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import yauzl from 'yauzl';
 import type { ArchiveEntry, EntryType } from './entry';
-import { archiveError, entryError } from './errors';
+import { ArchiveErrorCode, archiveError, entryError } from './errors';
 import { isUserErrorLike, type EntryVisitor } from './reader';
 
 /** Deflate cannot do better than about 1032:1; more means crafted (overlapping) data. */
@@ -37,7 +37,7 @@ export async function readZip(file: string, options: ZipReadOptions, visit: Entr
   const corrupt = (err: unknown): Error =>
     isUserErrorLike(err)
       ? (err as Error)
-      : archiveError('archive-corrupt', `${file} is not a valid zip archive: ${(err as Error).message}`, { cause: err, file });
+      : archiveError(ArchiveErrorCode.Corrupt, `${file} is not a valid zip archive: ${(err as Error).message}`, { cause: err, file });
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.openPromise(file, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false });
@@ -47,7 +47,7 @@ export async function readZip(file: string, options: ZipReadOptions, visit: Entr
   try {
     if (zip.entryCount > options.maxEntries) {
       throw archiveError(
-        'archive-limit',
+        ArchiveErrorCode.Limit,
         `${file} holds ${zip.entryCount} entries, more than the limit of ${options.maxEntries}`,
         { file, hint: 'raise maxEntries if this archive is trusted' },
       );
@@ -58,15 +58,15 @@ export async function readZip(file: string, options: ZipReadOptions, visit: Entr
       const name = yauzl.getFileNameLowLevel(ze.generalPurposeBitFlag, ze.fileNameRaw, ze.extraFields, false);
       const entry = zipEntry(ze, name);
       if (name.includes('\\')) {
-        throw entryError('archive-unsafe-entry', file, name, 'the path contains a backslash, which zip paths must not');
+        throw entryError(ArchiveErrorCode.UnsafeEntry, file, name, 'the path contains a backslash, which zip paths must not');
       }
-      if (ze.isEncrypted()) throw entryError('archive-unsupported-entry', file, name, 'the entry is encrypted');
+      if (ze.isEncrypted()) throw entryError(ArchiveErrorCode.UnsupportedEntry, file, name, 'the entry is encrypted');
       if (ze.compressionMethod !== 0 && ze.compressionMethod !== 8) {
-        throw entryError('archive-unsupported-entry', file, name, `compression method ${ze.compressionMethod} is not supported (only stored and deflate)`);
+        throw entryError(ArchiveErrorCode.UnsupportedEntry, file, name, `compression method ${ze.compressionMethod} is not supported (only stored and deflate)`);
       }
       if (ze.compressionMethod === 8 && ze.uncompressedSize > ze.compressedSize * DEFLATE_MAX_RATIO + 1024) {
         throw entryError(
-          'archive-limit',
+          ArchiveErrorCode.Limit,
           file,
           name,
           `it claims ${ze.uncompressedSize} bytes from ${ze.compressedSize} compressed, a ratio deflate cannot reach (a zip bomb)`,
@@ -74,12 +74,12 @@ export async function readZip(file: string, options: ZipReadOptions, visit: Entr
       }
       compressedTotal += ze.compressedSize;
       if (compressedTotal > fileSize) {
-        throw entryError('archive-limit', file, name, 'the entries overlap each other in the file (a zip bomb)');
+        throw entryError(ArchiveErrorCode.Limit, file, name, 'the entries overlap each other in the file (a zip bomb)');
       }
       const open = async (): Promise<AsyncIterable<Buffer>> => guard(await zip.openReadStreamPromise(ze), corrupt);
       if (entry.type === 'symlink') {
         if (ze.uncompressedSize > MAX_LINK_TARGET) {
-          throw entryError('archive-unsafe-entry', file, name, `the symbolic link target is longer than ${MAX_LINK_TARGET} bytes`);
+          throw entryError(ArchiveErrorCode.UnsafeEntry, file, name, `the symbolic link target is longer than ${MAX_LINK_TARGET} bytes`);
         }
         const parts: Buffer[] = [];
         for await (const chunk of await open()) parts.push(chunk);

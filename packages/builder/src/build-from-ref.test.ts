@@ -86,12 +86,12 @@ describeHost('buildFromRecipeRef', () => {
     const file = path.join(dir, 'a.bin');
     await fs.writeFile(file, 'not a folder');
     await expect(buildFromRecipeRef(request({ outDir: file }))).rejects.toMatchObject({
-      code: 'E_OUT_DIR',
+      code: 'E_BUILD_OUT_DIR',
       userError: true,
       message: `cannot use ${file} as the output folder: it is a file, not a folder`,
     });
     await expect(buildFromRecipeRef(request({ outDir: path.join(file, 'sub') }))).rejects.toMatchObject({
-      code: 'E_OUT_DIR',
+      code: 'E_BUILD_OUT_DIR',
       message: expect.stringContaining(`cannot use ${path.join(file, 'sub')} as the output folder: a part of the path is a file`),
     });
     expect(await fs.readFile(file, 'utf8')).toBe('not a folder');
@@ -102,7 +102,7 @@ describeHost('buildFromRecipeRef', () => {
     await fs.writeFile(file, 'x');
     const before = mirror.requests.length;
     await expect(buildFromRecipeRef(request({ outDir: path.join(dir, 'out-c'), cache: new LocalFolderBuildCache(file) }))).rejects.toMatchObject({
-      code: 'E_CACHE_DIR',
+      code: 'E_BUILD_CACHE_DIR',
       message: `cannot use ${file} as the build cache folder: it is a file, not a folder`,
     });
     expect(mirror.requests.length).toBe(before);
@@ -111,15 +111,15 @@ describeHost('buildFromRecipeRef', () => {
   test('pinned dependency versions: a valid version of a dependency the recipe builds, nothing else', async () => {
     const zdemo = path.join(here, 'testdata', 'zdemo.yml');
     await expect(buildFromRecipeRef(request({ ref: zdemo, recipeDirs: [corpus], dependencyVersions: { zlib: '$(touch x)' } }))).rejects.toMatchObject({
-      code: 'E_DEPENDENCY_VERSION',
+      code: 'E_BUILD_DEPENDENCY_VERSION',
       message: expect.stringContaining('"$(touch x)" given for the dependency zlib is not a valid version'),
     });
     await expect(buildFromRecipeRef(request({ ref: zdemo, recipeDirs: [corpus], dependencyVersions: new Map([['a', '1.0']]) }))).rejects.toMatchObject({
-      code: 'E_DEPENDENCY_VERSION',
+      code: 'E_BUILD_DEPENDENCY_VERSION',
       message: 'a version was given for a, but a is not a dependency of zdemo; the dependencies built for it are: zlib',
     });
     await expect(buildFromRecipeRef(request({ dependencyVersions: { zlib: '1.2.13' } }))).rejects.toMatchObject({
-      code: 'E_DEPENDENCY_VERSION',
+      code: 'E_BUILD_DEPENDENCY_VERSION',
       message: expect.stringContaining('it has no dependency built from a recipe'),
     });
     // Where one set of pins serves several recipes, an unused pin is no mistake (a bad version still is).

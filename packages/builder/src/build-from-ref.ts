@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { silentReporter, type Platform } from '@potions/core';
 import { resolveVersion, versionDepsFromEnv, type Recipe, type VersionDeps } from '@potions/recipe';
-import { buildRecipe, type BuildOptions, type BuildResult } from './builder';
+import { buildRecipe, type BuildOptions } from './builder';
+import type { BuildResult } from './attempt';
 import { checkDependencyVersions, findRecipe, loadRecipeOrThrow, planRecipeBuild } from './from-recipe';
 
 /** What a recipe build was resolved to, before anything is downloaded or built. */
@@ -46,7 +47,7 @@ export interface RecipeBuildRequest extends Omit<BuildOptions, 'dependencies' | 
  * resolve its version (unless given), plan its dependencies in build order
  * with their versions, and build. Every failure before the build is a
  * `UserError` naming what was wrong; the build's own failures are
- * `E_BUILD_FAILED` with the step (see `isBuildFailure`).
+ * `E_BUILD_FAILED` with the step (see `isBuildError`).
  */
 export async function buildFromRecipeRef(req: RecipeBuildRequest): Promise<BuildResult> {
   const reporter = req.reporter ?? silentReporter;
@@ -68,9 +69,9 @@ export async function buildFromRecipeRef(req: RecipeBuildRequest): Promise<Build
     strictDependencyVersions: req.strictDependencyVersions ?? true,
   });
   const planned: PlannedRecipeBuild = {
-    name: plan.spec.name,
+    name: plan.job.name,
     version,
-    platform: plan.spec.platform,
+    platform: plan.job.platform,
     file,
     dependencies: plan.dependencies.map((d) => ({ name: d.name, version: d.version })),
     host: plan.host,
@@ -78,7 +79,7 @@ export async function buildFromRecipeRef(req: RecipeBuildRequest): Promise<Build
   req.onPlanned?.(planned);
   if (plan.host.length > 0) reporter.info(`${planned.name}: expected on this machine (no recipe): ${plan.host.join(', ')}`);
   reporter.info(`building ${planned.name} ${version} for ${planned.platform}`);
-  return buildRecipe(plan.spec, {
+  return buildRecipe(plan.job, {
     outDir: typeof req.outDir === 'function' ? req.outDir(planned) : req.outDir,
     dependencies: plan.dependencies,
     sourceMirrors: req.sourceMirrors,

@@ -1,4 +1,4 @@
-import type { BuildSpec } from './build-spec';
+import type { BuildJob } from './build-job';
 import { planBuildSteps, type BuildLayout } from './build-steps';
 
 const layout: BuildLayout = {
@@ -11,7 +11,7 @@ const layout: BuildLayout = {
   stagedPrefix: '/w/stage/opt/potions/t',
 };
 
-const spec = (over: Partial<BuildSpec>): BuildSpec => ({
+const spec = (over: Partial<BuildJob>): BuildJob => ({
   name: 't',
   version: '1.0; rm -rf /',
   platform: 'linux-amd64',

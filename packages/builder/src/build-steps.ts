@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { BuildSpec } from './build-spec';
+import type { BuildJob } from './build-job';
 
 /** The folders of one build. Everything but `prefix` lives under `workDir`. */
 export interface BuildLayout {
@@ -62,6 +62,8 @@ export interface PlanOptions {
   /** Does `sourceDir/configure` exist (autotools), and what else is there to generate it. */
   hasConfigure: boolean;
   hasAutogen: boolean;
+  /** The link-time library search path (`runpath.ts` `linkTimeRunpath`); empty for macOS. */
+  runpath?: readonly string[];
 }
 
 /**
@@ -72,7 +74,7 @@ export interface PlanOptions {
  * `PREFIX` = the staged prefix (plus `DESTDIR`) while installing, so both
  * `make install` and `cp tool "$PREFIX/bin"` put files in the staging folder.
  */
-export function planBuildSteps(spec: BuildSpec, layout: BuildLayout, opts: PlanOptions): BuildStep[] {
+export function planBuildSteps(spec: BuildJob, layout: BuildLayout, opts: PlanOptions): BuildStep[] {
   const steps: BuildStep[] = [];
   const vars = { PREFIX: layout.prefix, JOBS: String(opts.jobs), VERSION: spec.version };
   const flags = spec.configure.flags.map((f) => expandFlag(f, vars));
@@ -124,6 +126,8 @@ export function planBuildSteps(spec: BuildSpec, layout: BuildLayout, opts: PlanO
             `-DCMAKE_INSTALL_PREFIX=${layout.prefix}`,
             '-DCMAKE_BUILD_TYPE=Release',
             '-DCMAKE_INSTALL_LIBDIR=lib',
+            // CMake links with a padded build-tree path and rewrites it to this at install.
+            ...(opts.runpath && opts.runpath.length > 0 ? [`-DCMAKE_INSTALL_RPATH=${opts.runpath.join(';')}`] : []),
             ...flags,
             ...cmakeFlags,
           ],

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureWritableDir } from './dirs';
+import { BuilderErrorCode } from './errors';
 
 /**
  * A store of finished builds: the artifact files (`.tar.gz`, `.tar.zst`,
@@ -33,8 +34,8 @@ export interface CacheKeyInputs {
   dependencies: string[];
 }
 
-/** Bump when the builder changes what it puts in an artifact. */
-export const BUILDER_CACHE_VERSION = 1;
+/** Bump when the builder changes what it puts in an artifact (2: run paths set at link time, no patchelf). */
+export const BUILDER_CACHE_VERSION = 2;
 
 /** `potions-build-NAME-VERSION-PLATFORM-<sha256 of the inputs, 32 hex>`. */
 export function buildCacheKey(inputs: CacheKeyInputs): string {
@@ -66,7 +67,7 @@ export class LocalFolderBuildCache implements BuildCache {
 
   /** The folder must be (or become) a writable folder: `E_CACHE_DIR` otherwise. */
   async prepare(): Promise<void> {
-    await ensureWritableDir(this.root, 'build cache folder', 'E_CACHE_DIR', 'give a writable folder with --cache-dir (or POTIONS_CACHE_DIR), or build with --no-cache');
+    await ensureWritableDir(this.root, 'build cache folder', BuilderErrorCode.CacheDir, 'give a folder you can write to (or set POTIONS_CACHE_DIR), or build without the cache');
   }
 
   private entryDir(key: string): string {

@@ -1,6 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError, errorMessage } from '@potions/core';
+import type { BuilderErrorCode } from './errors';
 
 /** Error codes of the file system that mean "this path cannot be used", as opposed to a bug. */
 const PATH_PROBLEMS: Record<string, string> = {
@@ -28,7 +29,7 @@ export function pathProblem(err: unknown): string | undefined {
  * A path that cannot be used (a file in the way, no permission, read-only) is
  * the user's to fix: a `UserError` with `code` that names the path and why.
  */
-export async function ensureWritableDir(dir: string, what: string, code: string, hint: string): Promise<void> {
+export async function ensureWritableDir(dir: string, what: string, code: BuilderErrorCode, hint: string): Promise<void> {
   const fail = (reason: string, cause?: unknown): never => {
     throw new UserError(code, `cannot use ${dir} as the ${what}: ${reason}`, { hint, cause });
   };

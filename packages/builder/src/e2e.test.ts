@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { hostPlatform, RecordingReporter } from '@potions/core';
 import { makeTar } from '@potions/archive/testing';
-import { buildRecipe, type BuildOptions, type BuildResult } from './builder';
-import type { BuildSpec } from './build-spec';
+import { buildRecipe, type BuildOptions } from './builder';
+import type { BuildResult } from './attempt';
+import type { BuildJob } from './build-job';
 import { LocalFolderBuildCache } from './cache';
 import { planRecipeBuild } from './from-recipe';
 import { startSourceMirror, type SourceMirror } from './testing';
@@ -64,7 +65,7 @@ function options(extra: Partial<BuildOptions> & { outDir: string }): BuildOption
 
 async function recipeBuild(file: string, version: string, extra: Partial<BuildOptions> & { outDir: string }): Promise<BuildResult> {
   const plan = await planRecipeBuild({ file, platform: host as string, version, recipeDirs: [], dependencyVersion: async () => version });
-  return buildRecipe(plan.spec, options({ ...extra, dependencies: plan.dependencies }));
+  return buildRecipe(plan.job, options({ ...extra, dependencies: plan.dependencies }));
 }
 
 /** Extract an artifact into a fresh folder, as a user would. */
@@ -126,7 +127,7 @@ describeLinux('building real upstream releases', () => {
         recipeDirs: [corpus],
         dependencyVersion: async (r) => (r.name === 'zlib' ? '1.2.13' : 'unknown'),
       });
-      return buildRecipe(plan.spec, options({ outDir: path.join(tmp, 'out-zdemo'), dependencies: plan.dependencies }));
+      return buildRecipe(plan.job, options({ outDir: path.join(tmp, 'out-zdemo'), dependencies: plan.dependencies }));
     });
     await attempt('m4', () => recipeBuild(path.join(fixtures, 'm4.yml'), '1.4.19', { outDir: path.join(tmp, 'out-m4') }));
   }, 15 * 60_000);
@@ -326,7 +327,7 @@ describeLinux('a build stops before anything is built', () => {
         ]),
       ),
     );
-    const spec: BuildSpec = {
+    const spec: BuildJob = {
       name: 'pkg',
       version: '1.0',
       platform: host as NonNullable<typeof host>,
@@ -347,8 +348,8 @@ describeLinux('a build stops before anything is built', () => {
   test('building from source for another platform is refused with a clear message', async () => {
     const other = host === 'linux-amd64' ? 'linux-arm64' : 'linux-amd64';
     const plan = await planRecipeBuild({ file: path.join(corpus, 'tree.yml'), platform: other, version: '2.1.0', recipeDirs: [], dependencyVersion: async () => '' });
-    await expect(buildRecipe(plan.spec, options({ outDir: path.join(dir, 'out-cross') }))).rejects.toMatchObject({
-      code: 'E_CROSS_BUILD',
+    await expect(buildRecipe(plan.job, options({ outDir: path.join(dir, 'out-cross') }))).rejects.toMatchObject({
+      code: 'E_BUILD_CROSS_PLATFORM',
       message: expect.stringContaining(`cannot build tree from source for ${other}`),
     });
   });

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Platform } from '@potions/core';
-import type { BuildSpec } from './build-spec';
+import type { BuildJob } from './build-job';
 import type { BuildLayout } from './build-steps';
+import { linkTimeRunpath } from './runpath';
 
 /** A dependency already built and extracted for this build. */
 export interface DependencyPrefix {
@@ -11,7 +12,7 @@ export interface DependencyPrefix {
 }
 
 export interface EnvironmentOptions {
-  spec: BuildSpec;
+  spec: BuildJob;
   layout: BuildLayout;
   jobs: number;
   sourceDateEpoch: number;
@@ -74,7 +75,54 @@ export function buildEnvironment(opts: EnvironmentOptions): Record<string, strin
     env[libraryPathVariable(spec.platform)] = join(depLibs, ':');
     env.CMAKE_PREFIX_PATH = deps.map((d) => d.prefix).join(':');
   }
+  if (!spec.platform.startsWith('darwin')) Object.assign(env, linkTimeRunpathVariables(spec.buildType, linkTimeRunpath(deps), env.LDFLAGS));
   return env;
+}
+
+/**
+ * Where each build system takes the link-time search path on Linux (see
+ * docs/relocation.md for why each form, tested on real builds):
+ *
+ * - `LD_RUN_PATH` for every build: GNU ld uses it for any link that passes
+ *   no `-rpath` of its own (a recipe script that calls `cc` without
+ *   `$LDFLAGS`, a Makefile that sets its own LDFLAGS). An environment
+ *   variable is never re-read by a shell or by make, so `$ORIGIN` stays.
+ * - `gnu_autotools`, `make`: `LDFLAGS` with `-Wl,-rpath,\$$ORIGIN/...`. The
+ *   value reaches a Makefile as it is (configure substitutes it; a plain
+ *   Makefile reads it from the environment): make turns `$$` into `$`, the
+ *   recipe's shell turns `\$` into `$`, and libtool keeps it. configure's own
+ *   test links see the escaped text, which is harmless there.
+ * - `meson`: `LDFLAGS` with a plain `$ORIGIN` (meson quotes it for ninja and
+ *   the shell, and keeps a user's rpath at install).
+ * - `cmake`: `CMAKE_INSTALL_RPATH` (see `build-steps.ts`); CMake pads the
+ *   build-tree path and rewrites it at install.
+ * - `cargo`: `RUSTFLAGS=-C link-arg=-Wl,-rpath,$ORIGIN/...` (no shell between).
+ * - `go`: `CGO_LDFLAGS` (used when cgo links with the system linker).
+ * - `custom`: only `LD_RUN_PATH`: a script uses `$LDFLAGS` as it is, and an
+ *   escaped `$` would reach the linker as text.
+ */
+function linkTimeRunpathVariables(buildType: BuildJob['buildType'], runpath: readonly string[], ldflags: string | undefined): Record<string, string> {
+  const flags = (escape: (p: string) => string): string => runpath.map((p) => `-Wl,-rpath,${escape(p)}`).join(' ');
+  const out: Record<string, string> = { LD_RUN_PATH: runpath.join(':') };
+  const withLdflags = (extra: string): string => join([ldflags, extra], ' ');
+  switch (buildType) {
+    case 'gnu_autotools':
+    case 'make':
+      out.LDFLAGS = withLdflags(flags((p) => p.replace(/\$/g, '\\$$$$')));
+      break;
+    case 'meson':
+      out.LDFLAGS = withLdflags(flags((p) => p));
+      break;
+    case 'cargo':
+      out.RUSTFLAGS = runpath.map((p) => `-C link-arg=-Wl,-rpath,${p}`).join(' ');
+      break;
+    case 'go':
+      out.CGO_LDFLAGS = flags((p) => p);
+      break;
+    default:
+      break;
+  }
+  return out;
 }
 
 export function libraryPathVariable(platform: Platform): string {

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError, errorMessage, hasCode, redactUrl, type Reporter } from '@potions/core';
-import type { SignatureCheck, SourceRef } from './build-spec';
-import { fileNameOfUrl } from './build-spec';
+import { BuilderErrorCode } from './errors';
+import type { SignatureCheck, SourceRef } from './build-job';
+import { fileNameOfUrl } from './build-job';
 import type { Exec } from '@potions/core';
 import { verifyDetachedSignature, type SignatureVerdict } from './signature';
 import { candidateSources, candidateUrls, type CandidateUrl } from './source-mirrors';
@@ -64,7 +65,7 @@ export async function fetchSource(opts: FetchOptions): Promise<FetchedSource> {
   // forgot cannot let a wrong file through.
   const actual = await sha256File(dest);
   if (src.sha256 && actual !== src.sha256.toLowerCase()) {
-    throw new UserError('E_SHA256_MISMATCH', `${fileName} from ${redactUrl(got.url)} has sha256 ${actual}, but the recipe pins ${src.sha256}`, {
+    throw new UserError(BuilderErrorCode.Sha256Mismatch, `${fileName} from ${redactUrl(got.url)} has sha256 ${actual}, but the recipe pins ${src.sha256}`, {
       hint: 'the file changed upstream or on a mirror; do not use it until the pin is checked',
     });
   }
@@ -92,7 +93,7 @@ async function checkSignature(opts: FetchOptions, check: SignatureCheck, file: s
   const keys: { origin: string; bytes: Uint8Array }[] = [];
   for (const key of check.keys) keys.push(await readKey(opts, key));
   if (check.keys.length === 0) {
-    throw new UserError('E_SIGNATURE_KEYS', `signature verification of ${fileName} is on, but the recipe names no key file`, {
+    throw new UserError(BuilderErrorCode.SignatureKeys, `signature verification of ${fileName} is on, but the recipe names no key file`, {
       hint: 'set security.gpg_keys_url to the upstream signing key (a URL, or a path beside the recipe)',
     });
   }
@@ -116,7 +117,7 @@ async function readKey(opts: FetchOptions, ref: string): Promise<{ origin: strin
   try {
     return { origin: file, bytes: await fs.readFile(file) };
   } catch (err) {
-    throw new UserError('E_SIGNATURE_KEYS', `cannot read the signing keys at ${file}: ${errorMessage(err)}`, {
+    throw new UserError(BuilderErrorCode.SignatureKeys, `cannot read the signing keys at ${file}: ${errorMessage(err)}`, {
       hint: 'security.gpg_keys_url is a URL or a path relative to the recipe file',
     });
   }
@@ -125,7 +126,7 @@ async function readKey(opts: FetchOptions, ref: string): Promise<{ origin: strin
 /** `git clone --depth 1 --branch REF -- URL DIR`: an argument vector, the ref and URL never reach a shell. */
 async function cloneGit(opts: FetchOptions, url: string, ref: string): Promise<FetchedSource> {
   if (ref.startsWith('-') || url.startsWith('-')) {
-    throw new UserError('E_GIT_REF', `refusing git URL or ref that starts with "-": ${url} ${ref}`);
+    throw new UserError(BuilderErrorCode.GitRef, `refusing git URL or ref that starts with "-": ${url} ${ref}`);
   }
   const dest = path.join(opts.dir, 'git');
   opts.reporter.info(`cloning ${redactUrl(url)} at ${ref}`);
@@ -137,7 +138,7 @@ async function cloneGit(opts: FetchOptions, url: string, ref: string): Promise<F
     timeoutMs: 15 * 60_000,
   });
   if (res.exitCode !== 0) {
-    throw new UserError('E_GIT_CLONE', `git clone of ${redactUrl(url)} at ${ref} failed: ${res.tail.trim().split('\n').slice(-3).join(' ')}`);
+    throw new UserError(BuilderErrorCode.GitClone, `git clone of ${redactUrl(url)} at ${ref} failed: ${res.tail.trim().split('\n').slice(-3).join(' ')}`);
   }
   const chunks: Buffer[] = [];
   await opts.exec({ argv: ['git', 'log', '-1', '--format=%H %ct'], cwd: dest, env, onOutput: (c) => chunks.push(c) });

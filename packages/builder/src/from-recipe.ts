@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UserError, assertPlatform, type Platform } from '@potions/core';
+import { BuilderErrorCode } from './errors';
 import {
   buildOrder,
   findRecipeFiles,
@@ -11,7 +12,7 @@ import {
   type PlannedAttempt,
   type Recipe,
 } from '@potions/recipe';
-import type { BuildSpec, SourceRef } from './build-spec';
+import type { BuildJob, SourceRef } from './build-job';
 
 function sourceFrom(attempts: PlannedAttempt[]): SourceRef {
   const first = attempts[0];
@@ -35,17 +36,17 @@ function sourceFrom(attempts: PlannedAttempt[]): SourceRef {
 
 /**
  * The one adapter between `@potions/recipe` and the builder: a recipe, a
- * platform and a version become a `BuildSpec` with every template rendered
+ * platform and a version become a `BuildJob` with every template rendered
  * (in the try order of `planDownloads`), every word split, and, for an
- * official binary with `source_build`, the fallback spec beside it.
+ * official binary with `source_build`, the fallback job beside it.
  */
-export function buildSpecFromRecipe(recipe: Recipe, platformName: string, version: string, file?: string): BuildSpec {
-  const platform: Platform = assertPlatform(platformName, '--platform');
+export function buildJobFromRecipe(recipe: Recipe, platformName: string, version: string, file?: string): BuildJob {
+  const platform: Platform = assertPlatform(platformName, 'the platform');
   const plan = planDownloads(recipe, platform, version);
   const primary = plan.attempts.filter((a) => !a.fallback);
   const fallbackAttempts = plan.attempts.filter((a) => a.fallback);
   const digest = recipeDigest(recipe);
-  const base: BuildSpec = {
+  const base: BuildJob = {
     name: recipe.name,
     version,
     platform,
@@ -69,6 +70,7 @@ export function buildSpecFromRecipe(recipe: Recipe, platformName: string, versio
     dependencies: [...new Set([...recipe.dependencies, ...recipe.buildDependencies])],
     recipeDigest: digest,
     recipeFile: file,
+    ...(recipe.officialBinary && recipe.binaryRelpath !== undefined ? { binaryRelpath: recipe.binaryRelpath } : {}),
   };
   const sb = recipe.sourceBuild;
   if (recipe.officialBinary && sb && fallbackAttempts.length > 0) {
@@ -108,7 +110,7 @@ export async function loadRecipeOrThrow(file: string): Promise<LoadedRecipe & { 
   if (!loaded.recipe || errors.length > 0) {
     const first = errors[0];
     throw new UserError(
-      'E_RECIPE',
+      BuilderErrorCode.Recipe,
       `${errors.length || 1} error(s) in the recipe:\n${errors.map((e) => `  ${e.file}${e.line ? `:${e.line}` : ''} ${e.field ?? ''}: ${e.message}`).join('\n')}`,
       { location: first ? { file: first.file, line: first.line, field: first.field } : { file } },
     );
@@ -145,15 +147,15 @@ export async function findRecipe(ref: string, dirs: string[]): Promise<string> {
       if (loaded.name === ref) return f;
     }
   }
-  throw new UserError('E_UNKNOWN_RECIPE', `no recipe named "${ref}" in ${dirs.join(', ')}`, {
-    hint: 'give a path to a .yml file, or the folder that holds the recipes with --recipes DIR',
+  throw new UserError(BuilderErrorCode.UnknownRecipe, `no recipe named "${ref}" in ${dirs.join(', ')}`, {
+    hint: 'give a path to a .yml file, or the folder that holds the recipes',
   });
 }
 
 export interface RecipeBuildPlan {
-  spec: BuildSpec;
+  job: BuildJob;
   /** The dependencies with a recipe, dependencies first. */
-  dependencies: BuildSpec[];
+  dependencies: BuildJob[];
   /** Dependencies without a recipe: the build machine provides them. */
   host: string[];
 }
@@ -172,21 +174,21 @@ export function checkDependencyVersions(
 ): void {
   for (const [name, version] of pinned) {
     if (!isSafeVersion(version)) {
-      throw new UserError('E_DEPENDENCY_VERSION', `the version "${version}" given for the dependency ${name} is not a valid version`, {
+      throw new UserError(BuilderErrorCode.DependencyVersion, `the version "${version}" given for the dependency ${name} is not a valid version`, {
         hint: `use ${VERSION_RULE}`,
       });
     }
     if (!names || names.built.includes(name)) continue;
     const known = names.built.length > 0 ? `the dependencies built for it are: ${names.built.join(', ')}` : 'it has no dependency built from a recipe';
     const why = names.host.includes(name) ? `${name} has no recipe here (it is expected on the build machine)` : `${name} is not a dependency of ${recipe}`;
-    throw new UserError('E_DEPENDENCY_VERSION', `a version was given for ${name}, but ${why}; ${known}`, {
-      hint: 'give versions only for the dependencies listed, or add the folder with their recipes (--recipes DIR)',
+    throw new UserError(BuilderErrorCode.DependencyVersion, `a version was given for ${name}, but ${why}; ${known}`, {
+      hint: 'give versions only for the dependencies listed, or add the folder that holds their recipes',
     });
   }
 }
 
 /**
- * The spec of a recipe and of the dependencies it needs built first, in
+ * The build job of a recipe and of the dependencies it needs built first, in
  * topological order (`@potions/recipe` `buildOrder`). A dependency's version
  * is the one in `dependencyVersions`, else `dependencyVersion` looks it up.
  * With `strictDependencyVersions`, a pinned name that is not among the
@@ -204,11 +206,11 @@ export async function planRecipeBuild(opts: {
   const pinned = opts.dependencyVersions ?? new Map<string, string>();
   checkDependencyVersions(pinned, path.basename(opts.file));
   const root = await loadRecipeOrThrow(opts.file);
-  const spec = buildSpecFromRecipe(root.recipe, opts.platform, opts.version, opts.file);
-  const needed = [...spec.dependencies, ...(spec.fallback?.dependencies ?? [])];
+  const job = buildJobFromRecipe(root.recipe, opts.platform, opts.version, opts.file);
+  const needed = [...job.dependencies, ...(job.fallback?.dependencies ?? [])];
   if (needed.length === 0) {
     if (opts.strictDependencyVersions) checkDependencyVersions(pinned, root.recipe.name, { built: [], host: [] });
-    return { spec, dependencies: [], host: [] };
+    return { job, dependencies: [], host: [] };
   }
   const known: { recipe: Recipe; file: string }[] = [{ recipe: root.recipe, file: opts.file }];
   for (const dir of opts.recipeDirs) {
@@ -230,10 +232,10 @@ export async function planRecipeBuild(opts: {
   );
   const built = order.order.filter((name) => name !== root.recipe.name && known.some((x) => x.recipe.name === name));
   if (opts.strictDependencyVersions) checkDependencyVersions(pinned, root.recipe.name, { built, host: order.host });
-  const deps: BuildSpec[] = [];
+  const deps: BuildJob[] = [];
   for (const name of built) {
     const k = known.find((x) => x.recipe.name === name) as { recipe: Recipe; file: string };
-    deps.push(buildSpecFromRecipe(k.recipe, opts.platform, pinned.get(name) ?? (await opts.dependencyVersion(k.recipe)), k.file));
+    deps.push(buildJobFromRecipe(k.recipe, opts.platform, pinned.get(name) ?? (await opts.dependencyVersion(k.recipe)), k.file));
   }
-  return { spec, dependencies: deps, host: order.host };
+  return { job, dependencies: deps, host: order.host };
 }

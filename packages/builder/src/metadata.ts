@@ -1,69 +1,99 @@
-import type { Platform } from '@potions/core';
-import type { BuildMethod, BuildType } from './build-spec';
-import type { RunpathChange } from './runpath';
+import path from 'node:path';
+import {
+  ARTIFACT_METADATA_SCHEMA_VERSION,
+  ArtifactMetadataSchema,
+  PotionsError,
+  redactUrl,
+  type ArtifactMetadata,
+  type BuildMethod,
+} from '@potions/core';
+import type { BuildJob } from './build-job';
+import type { PackedArtifact } from './artifact';
+import type { FetchedSource } from './fetch-source';
+import type { Relocation } from './relocate';
+import { BuilderErrorCode } from './errors';
 
-export const METADATA_SCHEMA_VERSION = 1;
 export const BUILDER_NAME = '@potions/builder';
 export const BUILDER_VERSION = '0.1.0';
 
-export interface ArtifactFileInfo {
-  file: string;
-  sha256: string;
-  size: number;
+export interface MetadataInputs {
+  job: BuildJob;
+  method: BuildMethod;
+  fallbackReason?: string;
+  files: { tgz: string; zst: string };
+  packed: PackedArtifact;
+  fetched: FetchedSource;
+  /** The recipe pins the source's digest (or names a git ref). */
+  pinned: boolean;
+  prefix: string;
+  relocation: Relocation;
+  dependencies: readonly { name: string; version: string; sha256: string }[];
+  toolchain: Record<string, string>;
+  sourceDateEpoch: number;
+  builtAt: Date;
+  durationMs: number;
+  cacheKey: string;
 }
 
 /**
- * `<artifact>.json`: how an artifact was made. Everything in it but `builtAt`
- * and `durationMs` is the same for two builds of the same inputs.
+ * Metadata stage: the `<artifact>.json` document (`@potions/core`
+ * `ArtifactMetadataSchema`, schema version 1), checked against the schema
+ * before it is written: a document that does not follow it is a bug here.
  */
-export interface ArtifactMetadata {
-  schema: number;
-  name: string;
-  version: string;
-  platform: Platform;
-  /** How it was obtained. */
-  method: BuildMethod;
-  /** `fallback` when the official binary could not be had and source_build was used. */
-  status: 'built' | 'fallback';
-  /** Why the official binary was not used (for `fallback`). */
-  fallbackReason?: string;
-  artifact: { tarGz: ArtifactFileInfo; tarZst: ArtifactFileInfo };
-  recipe: { digest: string; file?: string };
-  source: {
-    /** The recipe's URL of the source (upstream), whichever location answered. */
-    url: string;
-    /** The source mirror URL that answered instead, credentials redacted; absent when the recipe's URL did. */
-    mirror?: string;
-    sha256?: string;
-    /** True when the recipe pins the digest (otherwise it is what was downloaded). */
-    pinned?: boolean;
-    /** `url` is the recipe's signature URL; `mirror` as for the source. */
-    signature?: { url: string; mirror?: string; fingerprint: string; signer?: string };
-    git?: { ref: string; commit: string };
+export function artifactMetadataFor(m: MetadataInputs): ArtifactMetadata {
+  const { job, fetched } = m;
+  const doc: ArtifactMetadata = {
+    schema: ARTIFACT_METADATA_SCHEMA_VERSION,
+    name: job.name,
+    version: job.version,
+    platform: job.platform,
+    method: m.method,
+    status: m.method === 'source-fallback' ? 'fallback' : 'built',
+    ...(m.fallbackReason ? { fallbackReason: m.fallbackReason } : {}),
+    artifact: {
+      tarGz: { file: path.basename(m.files.tgz), sha256: m.packed.tgz.sha256, size: m.packed.tgz.size },
+      tarZst: { file: path.basename(m.files.zst), sha256: m.packed.zst.sha256, size: m.packed.zst.size },
+    },
+    recipe: { digest: job.recipeDigest, ...(job.recipeFile ? { file: path.basename(job.recipeFile) } : {}) },
+    source: sourceOf(job, fetched, m.pinned),
+    buildType: job.buildType,
+    prefix: m.prefix,
+    placeholder: m.relocation.placeholder,
+    relocatedFiles: m.relocation.relocatedFiles,
+    binaryFilesWithPrefix: m.relocation.binaryFilesWithPrefix,
+    runpaths: m.relocation.runpaths,
+    leaks: m.relocation.leaks,
+    dependencies: [...m.dependencies],
+    toolchain: m.toolchain,
+    builder: { name: BUILDER_NAME, version: BUILDER_VERSION, node: process.version },
+    sourceDateEpoch: m.sourceDateEpoch,
+    buildDate: new Date(m.sourceDateEpoch * 1000).toISOString(),
+    builtAt: m.builtAt.toISOString(),
+    durationMs: Math.round(m.durationMs),
+    cacheKey: m.cacheKey,
   };
-  buildType: BuildType;
-  /** The fixed prefix the programs were configured for. */
-  prefix: string;
-  /** What replaced `prefix` in text files; installing writes the real location back. */
-  placeholder: string;
-  /** Text files (artifact paths) that hold the placeholder. */
-  relocatedFiles: string[];
-  /** Binary files that hold the fixed prefix (compiled-in paths): they work fully only when installed there. */
-  binaryFilesWithPrefix: string[];
-  /** ELF RUNPATHs / Mach-O rpaths the builder set. */
-  runpaths: RunpathChange[];
-  /** Files that still name the build folder (should be empty). */
-  leaks: string[];
-  dependencies: { name: string; version: string; sha256: string }[];
-  /** First line of `--version` of each tool of the build type. */
-  toolchain: Record<string, string>;
-  builder: { name: string; version: string; node: string };
-  /** The timestamp of every archive entry (seconds). */
-  sourceDateEpoch: number;
-  /** `sourceDateEpoch` as an ISO date. */
-  buildDate: string;
-  /** When the build finished (differs between runs). */
-  builtAt: string;
-  durationMs: number;
-  cacheKey: string;
+  const checked = ArtifactMetadataSchema.safeParse(doc);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new PotionsError(BuilderErrorCode.MetadataSchema, `the builder made metadata that does not follow its schema: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return doc;
+}
+
+function sourceOf(job: BuildJob, fetched: FetchedSource, pinned: boolean): ArtifactMetadata['source'] {
+  if (fetched.kind === 'git') {
+    return { url: redactUrl(fetched.url), git: { ref: job.source.kind === 'git' ? job.source.ref : '', commit: fetched.sha256.replace(/^git:/, '') } };
+  }
+  const sig = fetched.signature;
+  return {
+    // The recipe's URL: what the artifact is made of. A source mirror that
+    // answered instead is recorded beside it, without its credentials.
+    url: redactUrl(fetched.url),
+    ...(fetched.from ? { mirror: redactUrl(fetched.from) } : {}),
+    sha256: fetched.sha256,
+    pinned,
+    ...(sig
+      ? { signature: { url: redactUrl(sig.url), ...(sig.from ? { mirror: redactUrl(sig.from) } : {}), fingerprint: sig.fingerprint, signer: sig.userId } }
+      : {}),
+  };
 }

@@ -20,23 +20,23 @@ describe('verifyDetachedSignature', () => {
   test('a good signature by a key that is in the keyring but not pinned is refused', async () => {
     await expect(
       verifyDetachedSignature({ data: read('hello-2.10.tar.gz'), signature: read('hello-2.10.tar.gz.sig'), keys, fingerprints: [M4], subject: 'hello' }),
-    ).rejects.toMatchObject({ code: 'E_SIGNATURE_BAD' });
+    ).rejects.toMatchObject({ code: 'E_BUILD_SIGNATURE_BAD' });
   });
 
   test('changed data is refused', async () => {
     const data = Buffer.from(read('hello-2.10.tar.gz'));
     data[100] = (data[100] as number) ^ 1;
     await expect(verifyDetachedSignature({ data, signature: read('hello-2.10.tar.gz.sig'), keys, fingerprints: [HELLO], subject: 'hello' })).rejects.toMatchObject({
-      code: 'E_SIGNATURE_BAD',
+      code: 'E_BUILD_SIGNATURE_BAD',
       message: expect.stringContaining('bad signature on hello'),
     });
   });
 
   test('no pinned fingerprint, or no pinned key in the files, is refused', async () => {
     const base = { data: read('hello-2.10.tar.gz'), signature: read('hello-2.10.tar.gz.sig'), subject: 'hello' };
-    await expect(verifyDetachedSignature({ ...base, keys, fingerprints: [] })).rejects.toMatchObject({ code: 'E_SIGNATURE_NO_PINS' });
+    await expect(verifyDetachedSignature({ ...base, keys, fingerprints: [] })).rejects.toMatchObject({ code: 'E_BUILD_SIGNATURE_NO_PINS' });
     await expect(
       verifyDetachedSignature({ ...base, keys: [{ origin: 'm4 key', bytes: read('m4-signing-key.asc') }], fingerprints: [HELLO] }),
-    ).rejects.toMatchObject({ code: 'E_SIGNATURE_UNPINNED' });
+    ).rejects.toMatchObject({ code: 'E_BUILD_SIGNATURE_UNPINNED' });
   });
 });

@@ -1,5 +1,6 @@
 import * as openpgp from 'openpgp';
 import { UserError, errorMessage } from '@potions/core';
+import { BuilderErrorCode } from './errors';
 
 /** What a good signature was made with. */
 export interface SignatureVerdict {
@@ -42,7 +43,7 @@ async function readKeyFile(origin: string, bytes: Uint8Array): Promise<openpgp.K
     for (const block of blocks) keys.push(...(await openpgp.readKeys({ armoredKeys: block })));
     return keys;
   } catch (err) {
-    throw new UserError('E_SIGNATURE_KEYS', `cannot read OpenPGP keys from ${origin}: ${errorMessage(err)}`, {
+    throw new UserError(BuilderErrorCode.SignatureKeys, `cannot read OpenPGP keys from ${origin}: ${errorMessage(err)}`, {
       hint: 'security.gpg_keys_url must name an ASCII-armored or binary public key file',
     });
   }
@@ -58,7 +59,7 @@ async function readKeyFile(origin: string, bytes: Uint8Array): Promise<openpgp.K
 export async function verifyDetachedSignature(opts: VerifySignatureOptions): Promise<SignatureVerdict> {
   const pins = new Set(opts.fingerprints.map(normalizeFingerprint));
   if (pins.size === 0) {
-    throw new UserError('E_SIGNATURE_NO_PINS', `signature verification of ${opts.subject} is on, but no key fingerprint is pinned`, {
+    throw new UserError(BuilderErrorCode.SignatureNoPins, `signature verification of ${opts.subject} is on, but no key fingerprint is pinned`, {
       hint: 'add security.gpg_fingerprints with the 40-hex-digit fingerprint of the upstream signing key',
     });
   }
@@ -72,7 +73,7 @@ export async function verifyDetachedSignature(opts: VerifySignatureOptions): Pro
   if (pinned.length === 0) {
     const seen = all.map((k) => k.getFingerprint().toUpperCase());
     throw new UserError(
-      'E_SIGNATURE_UNPINNED',
+      BuilderErrorCode.SignatureUnpinned,
       `none of the keys in ${opts.keys.map((k) => k.origin).join(', ')} has a pinned fingerprint (found: ${seen.join(', ') || 'no keys'}; pinned: ${[...pins].join(', ')})`,
       { hint: 'check security.gpg_keys_url and security.gpg_fingerprints; a key that is not pinned is never trusted' },
     );
@@ -84,7 +85,7 @@ export async function verifyDetachedSignature(opts: VerifySignatureOptions): Pro
       ? await openpgp.readSignature({ armoredSignature: Buffer.from(opts.signature).toString('utf8') })
       : await openpgp.readSignature({ binarySignature: opts.signature });
   } catch (err) {
-    throw new UserError('E_SIGNATURE_BAD', `the signature of ${opts.subject} cannot be read: ${errorMessage(err)}`);
+    throw new UserError(BuilderErrorCode.SignatureBad, `the signature of ${opts.subject} cannot be read: ${errorMessage(err)}`);
   }
   // The whole file is held in memory: sources are tens of MB at most, and
   // openpgp.js needs the data before it can settle `verified`.
@@ -106,7 +107,7 @@ export async function verifyDetachedSignature(opts: VerifySignatureOptions): Pro
     }
   }
   throw new UserError(
-    'E_SIGNATURE_BAD',
+    BuilderErrorCode.SignatureBad,
     `bad signature on ${opts.subject}: ${failures.join('; ') || 'the signature holds no signature packet'}`,
     { hint: 'the file or its signature was altered, or the signing key is not one of the pinned keys; do not use this file' },
   );

@@ -23,7 +23,7 @@ describe('source mirrors', () => {
   test('POTIONS_SOURCE_MIRRORS is comma-separated; a bad value names the variable', () => {
     expect(sourceMirrorsFromEnv({ POTIONS_SOURCE_MIRRORS: 'https://a, https://b,,' })).toEqual(['https://a', 'https://b']);
     expect(() => sourceMirrorsFromEnv({ POTIONS_SOURCE_MIRRORS: 'ftp://x' })).toThrow(/POTIONS_SOURCE_MIRRORS: "ftp:\/\/x" is not an http/);
-    expect(() => parseSourceMirrors(['not a url'])).toThrow(/--source-mirror: "not a url" is not a URL/);
+    expect(() => parseSourceMirrors(['not a url'])).toThrow(/a source mirror: "not a url" is not a URL/);
   });
 
   test('credentials in a mirror are marked secret where the mirror is read, and never printed in an error', () => {

@@ -1,4 +1,5 @@
 import { UserError, redactUrl, urlSecrets, type Reporter } from '@potions/core';
+import { BuilderErrorCode } from './errors';
 
 /** The environment variable holding comma-separated source mirror base URLs. */
 export const SOURCE_MIRRORS_ENV = 'POTIONS_SOURCE_MIRRORS';
@@ -25,7 +26,7 @@ function maskUserinfo(value: string): string {
  * the environment. Credentials in a base (`https://user:token@host/…`) are
  * handed to `reporter.secret` at once, so that no log shows them.
  */
-export function parseSourceMirrors(values: readonly string[], origin = '--source-mirror', reporter?: Reporter): string[] {
+export function parseSourceMirrors(values: readonly string[], origin = 'a source mirror', reporter?: Reporter): string[] {
   const out: string[] = [];
   for (const raw of values.flatMap((v) => v.split(','))) {
     const value = raw.trim();
@@ -35,12 +36,12 @@ export function parseSourceMirrors(values: readonly string[], origin = '--source
     try {
       parsed = new URL(value);
     } catch {
-      throw new UserError('E_SOURCE_MIRROR', `${origin}: "${maskUserinfo(value)}" is not a URL`, {
+      throw new UserError(BuilderErrorCode.SourceMirror, `${origin}: "${maskUserinfo(value)}" is not a URL`, {
         hint: 'give a base URL such as https://mirror.example/sources (files are looked up at BASE/<host>/<path>)',
       });
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new UserError('E_SOURCE_MIRROR', `${origin}: "${redactUrl(value)}" is not an http(s) URL`);
+      throw new UserError(BuilderErrorCode.SourceMirror, `${origin}: "${redactUrl(value)}" is not an http(s) URL`);
     }
     if (!out.includes(value)) out.push(value);
   }

@@ -17,9 +17,12 @@ export interface TransportOptions {
   hedgeDelayMs?: number;
 }
 
-/** What to do about a download that no location answered, in the words of a build (not of `potions download`). */
-export const BUILD_DOWNLOAD_HINT =
-  "check the recipe's URLs, or give a source mirror that has the file (potions build --source-mirror, the build-recipe input source-mirrors, or POTIONS_SOURCE_MIRRORS)";
+/**
+ * What to do about a download that no location answered, in the words of a
+ * build (not of `potions download`). The CLI and the action recognise this
+ * hint and name their own way to give a source mirror.
+ */
+export const BUILD_DOWNLOAD_HINT = "check the recipe's URLs, or give a source mirror that has the file (POTIONS_SOURCE_MIRRORS)";
 
 /**
  * A download failure as a build reports it: every URL redacted (a source

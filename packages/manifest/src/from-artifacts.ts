@@ -6,43 +6,33 @@
  * reported. `releaseFromArtifacts` is pure; the readers next to it turn files
  * and action inputs into its arguments with messages that name the file.
  *
- * The metadata and sync-result schemas here are the consumer's view: only the
- * fields the manifest needs are checked, the rest passes through, so the
- * builder and mirror-sync can add fields without breaking publishing.
+ * The metadata (`@potions/core` `ArtifactMetadataViewSchema`) and sync-result
+ * schemas here are the consumer's view: only the fields the manifest needs are
+ * checked, the rest passes through, so the builder and mirror-sync can add
+ * fields without breaking publishing.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { PLATFORMS, UserError, errorMessage } from '@potions/core';
+import { ArtifactMetadataViewSchema, PLATFORMS, UserError, errorMessage } from '@potions/core';
+import type { ArtifactMetadataView } from '@potions/core';
 import type { Platform } from '@potions/core';
 import type { SyncResult } from '@potions/mirrors';
 import { z } from 'zod';
 import { ManifestErrorCode } from './errors';
 import { NOT_BUILT_REASON } from './release';
 import type { ReleaseFile, ReleaseInput, ReleasePlatformInput } from './release';
-import { BUILD_METHODS, PackageNameSchema, PlatformSchema, Sha256Schema, VersionSchema, formatIssues } from './schema';
+import { PackageNameSchema, PlatformSchema, Sha256Schema, VersionSchema, formatIssues } from './schema';
 import type { ArtifactFormat } from './schema';
 
 /** `<name>-<version>-<platform>.tar.gz.json` (or `.tar.zst.json`): the builder's metadata files. */
 export const ARTIFACT_METADATA_FILE = /\.tar\.(gz|zst)\.json$/;
 
-const FileInfoSchema = z.looseObject({
-  file: z.string().min(1),
-  sha256: Sha256Schema,
-  size: z.number().int().nonnegative(),
-});
-
-/** The fields of `<artifact>.json` (packages/builder `ArtifactMetadata`) the manifest uses. */
-export const ArtifactMetadataSchema = z.looseObject({
-  name: PackageNameSchema,
-  version: VersionSchema,
-  platform: PlatformSchema,
-  method: z.enum(BUILD_METHODS),
-  builtAt: z.iso.datetime(),
-  artifact: z.looseObject({ tarGz: FileInfoSchema, tarZst: FileInfoSchema.optional() }),
-  builder: z.looseObject({ name: z.string().min(1), version: z.string().min(1) }).optional(),
-});
-export type ArtifactMetadataView = z.infer<typeof ArtifactMetadataSchema>;
+/**
+ * The fields of `<artifact>.json` the manifest uses: `@potions/core`'s view of
+ * the one metadata schema the builder writes with.
+ */
+export type { ArtifactMetadataView };
 
 /** One `<artifact>.json` as read from disk: its name, digest and size (it is published too) and its parsed JSON. */
 export interface ArtifactMetadataFile {
@@ -238,7 +228,7 @@ export function releaseFromArtifacts(input: ReleaseFromArtifactsInput): ReleaseF
   const requested = input.platforms ? new Set<Platform>(input.platforms) : undefined;
 
   for (const meta of input.metadata) {
-    const parsed = ArtifactMetadataSchema.safeParse(meta.data);
+    const parsed = ArtifactMetadataViewSchema.safeParse(meta.data);
     if (!parsed.success) {
       throw invalid(
         `${meta.file} is not build metadata: ${formatIssues(parsed.error)}`,

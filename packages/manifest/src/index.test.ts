@@ -50,7 +50,6 @@ describe('@potions/manifest public surface', () => {
         'verifyManifest',
         'manifestStoreFromMirror',
         'ARTIFACT_METADATA_FILE',
-        'ArtifactMetadataSchema',
         'BuildFailureSchema',
         'SyncResultViewSchema',
         'assertSyncResult',

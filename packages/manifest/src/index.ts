@@ -70,7 +70,6 @@ export type { SelectArtifactRequest, SelectedArtifact } from './select';
 export { manifestStoreFromMirror } from './mirror-store';
 export {
   ARTIFACT_METADATA_FILE,
-  ArtifactMetadataSchema,
   BuildFailureSchema,
   SyncResultViewSchema,
   assertSyncResult,

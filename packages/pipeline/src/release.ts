@@ -22,7 +22,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { PLATFORMS, UserError, errorMessage, hostPlatform, isUserError, silentReporter, systemNow } from '@potions/core';
 import type { Now, Platform, Reporter } from '@potions/core';
-import { LocalFolderBuildCache, buildFromRecipeRef, findRecipe, isBuildFailure, loadRecipeOrThrow } from '@potions/builder';
+import { LocalFolderBuildCache, buildFromRecipeRef, findRecipe, isBuildError, loadRecipeOrThrow } from '@potions/builder';
 import type { BuildResult } from '@potions/builder';
 import { DEFAULT_LOCAL_PORTS } from '@potions/local-mirrors';
 import {
@@ -333,7 +333,7 @@ async function buildAll(
       outcomes.push({ row: builtRow(name, platform, result), built: { recipe: req.recipe, result } });
     } catch (err) {
       const message = firstLine(errorMessage(err));
-      const step = isBuildFailure(err) ? err.step : undefined;
+      const step = isBuildError(err) ? err.step : undefined;
       if (!isUserError(err)) reporter.error(`${name}: ${errorMessage(err)} (a bug in Potions?)`);
       warn(`${name} ${version ?? '(version unknown)'} ${platform}: build failed: ${message}`);
       outcomes.push({ row: { name, version: version ?? 'unknown', platform, status: 'failed', urls: [], ...(step ? { step } : {}), error: message } });

@@ -62,20 +62,21 @@ describeLinux('potions build', () => {
   test('with --json, a mistake before the build is one { ok: false, code } document (printed once)', async () => {
     const res = await cli(['build', 'no-such-recipe', '--recipes', path.join(dir, 'nowhere'), '--json']);
     expect(res.code).toBe(1);
-    expect(JSON.parse(res.stdout)).toMatchObject({ ok: false, code: 'E_UNKNOWN_RECIPE', error: expect.stringContaining('no-such-recipe') });
+    expect(JSON.parse(res.stdout)).toMatchObject({ ok: false, code: 'E_BUILD_UNKNOWN_RECIPE', error: expect.stringContaining('no-such-recipe'), hint: expect.stringContaining('--recipes DIR') });
   });
 
-  test('an --out that is a file: E_OUT_DIR naming the path, exit 1, no stack trace', async () => {
+  test('an --out that is a file: E_BUILD_OUT_DIR naming the path and --out, exit 1, no stack trace', async () => {
     const file = path.join(dir, 'a.bin');
     await fs.writeFile(file, 'x');
     const args = ['build', path.join(SHARED, 'potions-recipes', 'tree.yml'), '--version', '2.1.0', '--out', file, '--no-cache'];
     const res = await cli(args);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(`cannot use ${file} as the output folder: it is a file, not a folder`);
+    expect(res.stderr).toContain('hint: give a folder you can write to with --out');
     expect(res.stderr).not.toMatch(/internal error|\n\s+at /);
     const json = await cli([...args, '--json']);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, code: 'E_OUT_DIR' });
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, code: 'E_BUILD_OUT_DIR' });
     const cache = await cli(['build', path.join(SHARED, 'potions-recipes', 'tree.yml'), '--version', '2.1.0', '--out', path.join(dir, 'out-c'), '--cache-dir', file]);
     expect(cache.code).toBe(1);
     expect(cache.stderr).toContain(`cannot use ${file} as the build cache folder`);

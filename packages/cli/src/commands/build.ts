@@ -1,11 +1,13 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConsoleReporter, UserError, assertPlatform, errorMessage, hostPlatform, PLATFORMS } from '@potions/core';
+import { ConsoleReporter, UserError, assertPlatform, errorMessage, hostPlatform, isUserError, PLATFORMS } from '@potions/core';
 import {
+  BUILD_DOWNLOAD_HINT,
+  BuilderErrorCode,
   LocalFolderBuildCache,
   buildFromRecipeRef,
   defaultCacheDir,
-  isBuildFailure,
+  isBuildError,
   parseSourceMirrors,
   sourceMirrorsFromEnv,
   SOURCE_MIRRORS_ENV,
@@ -39,6 +41,23 @@ function parseDependencyVersions(values: string[]): Map<string, string> {
     out.set(m[1] as string, m[2] as string);
   }
   return out;
+}
+
+/** The options of this command that fix what a builder error names (the builder's own hints name none). */
+function cliHint(err: UserError): string | undefined {
+  if (err.hint === BUILD_DOWNLOAD_HINT) return "check the recipe's URLs, or give a source mirror that has the file (--source-mirror BASE, or POTIONS_SOURCE_MIRRORS)";
+  switch (err.code) {
+    case BuilderErrorCode.OutDir:
+      return 'give a folder you can write to with --out';
+    case BuilderErrorCode.CacheDir:
+      return 'give a writable folder with --cache-dir (or POTIONS_CACHE_DIR), or build with --no-cache';
+    case BuilderErrorCode.UnknownRecipe:
+      return 'give a path to a .yml file, or the folder that holds the recipes with --recipes DIR';
+    case BuilderErrorCode.DependencyVersion:
+      return err.hint ? `${err.hint} (--dependency-version NAME=VERSION, --recipes DIR)` : undefined;
+    default:
+      return err.hint;
+  }
 }
 
 export function registerBuildCommand(program: Command): void {
@@ -84,8 +103,10 @@ export function registerBuildCommand(program: Command): void {
           keepWorkDir: opts.keepWorkDir,
         });
       } catch (err) {
+        if (!isUserError(err)) throw err;
+        const hint = cliHint(err);
         // A failed build: the richer document with the step it failed in.
-        if (opts.json && isBuildFailure(err)) {
+        if (opts.json && isBuildError(err)) {
           printJson({
             ok: false,
             status: 'failed',
@@ -95,11 +116,11 @@ export function registerBuildCommand(program: Command): void {
             step: err.step,
             error: errorMessage(err),
             code: err.code,
-            hint: err.hint,
+            hint,
           });
           throw jsonReported(err);
         }
-        throw err;
+        throw hint === err.hint ? err : new UserError(err.code, err.message, { cause: err, location: err.location, hint });
       }
       if (opts.json) {
         printJson({ ok: true, artifact: result.artifact, sha256: result.sha256, metadata: result.metadataFile, status: result.status, cached: result.cached });

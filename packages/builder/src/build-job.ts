@@ -1,10 +1,10 @@
-import type { Platform } from '@potions/core';
+import type { BuildMethod, Platform } from '@potions/core';
+import type { BuildType } from '@potions/recipe';
 
-/** The build systems the builder knows; `custom` runs the recipe's own scripts. */
-export type BuildType = 'gnu_autotools' | 'cmake' | 'meson' | 'make' | 'cargo' | 'go' | 'custom';
-
-/** How an artifact was obtained, as written in its metadata. */
-export type BuildMethod = 'official-binary' | 'source' | 'source-fallback';
+/** The build systems the builder knows (`@potions/recipe`'s); `custom` runs the recipe's own scripts. */
+export type { BuildType };
+/** How an artifact was obtained, as written in its metadata (`@potions/core`). */
+export type { BuildMethod };
 
 /** A detached OpenPGP signature to check before anything is extracted. */
 export interface SignatureCheck {
@@ -34,12 +34,13 @@ export type SourceRef =
     };
 
 /**
- * Everything the builder needs to build one recipe for one platform and
- * version, with every recipe value already resolved (templates rendered,
- * words split). `buildSpecFromRecipe()` makes one from a `@potions/recipe`
- * recipe; tests make them directly.
+ * One build: everything the builder needs to build one recipe for one
+ * platform and version, with every recipe value already resolved (templates
+ * rendered, words split). `buildJobFromRecipe()` makes one from a
+ * `@potions/recipe` recipe; tests make them directly. (Not the recipe's
+ * `build:` section, which `@potions/recipe` calls `BuildSpec`.)
  */
-export interface BuildSpec {
+export interface BuildJob {
   name: string;
   version: string;
   platform: Platform;
@@ -72,8 +73,14 @@ export interface BuildSpec {
   recipeDigest: string;
   /** The recipe file, for messages and annotations. */
   recipeFile?: string;
+  /**
+   * For an official binary: the recipe's `binary_relpath`, the path of the
+   * program inside the download (relative to its single top folder; `.` for a
+   * download that is the program itself), installed as `bin/<name>`.
+   */
+  binaryRelpath?: string;
   /** For an official binary: the source build used when no mirror has the binary. */
-  fallback?: BuildSpec;
+  fallback?: BuildJob;
 }
 
 /** The file name a URL names (its last path segment, decoded), or a default. */
