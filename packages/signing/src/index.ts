@@ -3,7 +3,7 @@ export { BUNDLE_SUFFIX, BUNDLE_MEDIA_TYPE, bundlePathFor, parseBundle, bundleFac
 export type { Bundle, SerializedBundle, BundleFacts } from './bundle';
 export { IN_TOTO_PAYLOAD_TYPE } from './signer';
 export type { ArtifactSigner, SignedBundle, SigningKind } from './signer';
-export { SigstoreKeylessSigner, PUBLIC_GOOD_SERVICES } from './keyless-signer';
+export { SigstoreKeylessSigner, PUBLIC_GOOD_SERVICES, SigstoreServicesSchema, sigstoreServicesFromJson } from './keyless-signer';
 export type { SigstoreServices, SigstoreKeylessSignerOptions } from './keyless-signer';
 export { KeyBundleSigner, generateSigningKey, signingKeyId, signingPublicKeyFromPem } from './key-signer';
 export type { GeneratedSigningKey } from './key-signer';

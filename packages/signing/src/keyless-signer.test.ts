@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { GITHUB_ACTIONS_ISSUER, githubWorkflowIdentity } from './identity';
-import { SigstoreKeylessSigner } from './keyless-signer';
+import { PUBLIC_GOOD_SERVICES, SigstoreKeylessSigner, sigstoreServicesFromJson } from './keyless-signer';
 import { IN_TOTO_STATEMENT_TYPE, SLSA_PROVENANCE_TYPE, type InTotoStatement } from './provenance';
 import { githubClaims, startSigstoreTestServices, type SigstoreTestServices } from './testing';
 import type { SigningTrust } from './trust';
@@ -185,5 +185,11 @@ describe('keyless signing against offline Fulcio, Rekor and a timestamp authorit
     const g = await rejection(garbage.sign(bytes));
     expect(g.code).toBe('E_SIGNING_IDENTITY_TOKEN');
     expect(g.message).not.toContain('not-a-jwt-secret');
+  });
+
+  it('reads a private instance\'s services, and refuses what is not one', () => {
+    expect(sigstoreServicesFromJson(JSON.parse(JSON.stringify(PUBLIC_GOOD_SERVICES)))).toEqual(PUBLIC_GOOD_SERVICES);
+    expect(() => sigstoreServicesFromJson({ fulcioUrl: 'https://f', rekorUrl: 'ftp://r' }, 'sigstore.json')).toThrow(/^sigstore\.json is not a Sigstore services description: rekorUrl:/);
+    expect(() => sigstoreServicesFromJson({ fulcioUrl: 'https://f', rekorUrl: 'https://r', rekorDsseEntryType: 'v2' })).toThrow('rekorDsseEntryType');
   });
 });

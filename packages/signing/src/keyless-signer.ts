@@ -6,6 +6,7 @@
  */
 import { FulcioSigner, RekorWitness, TSAWitness } from '@sigstore/sign';
 import type { Signer, Witness } from '@sigstore/sign';
+import { z } from 'zod';
 import { UserError, errorMessage } from '@potions/core';
 import { SigningErrorCode } from './errors';
 import type { IdTokenProvider } from './identity';
@@ -25,6 +26,30 @@ export interface SigstoreServices {
    * Rekor that predates `dsse` (and the @sigstore/mock one).
    */
   rekorDsseEntryType?: 'dsse' | 'intoto';
+}
+
+const HttpUrl = z.url({ protocol: /^https?$/ });
+
+/** The JSON form of `SigstoreServices` (the CLI's `--sigstore` file, the action's `sigstore` input). */
+export const SigstoreServicesSchema = z.strictObject({
+  fulcioUrl: HttpUrl,
+  rekorUrl: HttpUrl,
+  tsaUrl: HttpUrl.optional(),
+  rekorDsseEntryType: z.enum(['dsse', 'intoto']).optional(),
+});
+
+/** Services from parsed JSON, checked; `source` names them in errors. */
+export function sigstoreServicesFromJson(json: unknown, source = 'the Sigstore services'): SigstoreServices {
+  const parsed = SigstoreServicesSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.map(String).join('.');
+    throw new UserError(SigningErrorCode.Service, `${source} is not a Sigstore services description: ${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`, {
+      location: { file: source, ...(field ? { field } : {}) },
+      hint: 'expected {"fulcioUrl": "https://...", "rekorUrl": "https://...", "tsaUrl": "https://..." (optional), "rekorDsseEntryType": "dsse" or "intoto" (optional)}',
+    });
+  }
+  return parsed.data;
 }
 
 /** Sigstore's public-good instance. */

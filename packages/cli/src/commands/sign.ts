@@ -20,6 +20,7 @@ import {
   publicGoodTrustedRoot,
   signFiles,
   signProvenance,
+  sigstoreServicesFromJson,
   trustedRootFromFile,
   verifyArtifactFile,
 } from '@potions/signing';
@@ -60,18 +61,9 @@ async function readJsonOption(file: string, flag: string): Promise<unknown> {
   }
 }
 
-/** `--sigstore FILE`: `{ fulcioUrl, rekorUrl, tsaUrl?, rekorDsseEntryType? }` for a private Sigstore instance. */
+/** `--sigstore FILE`: a private Sigstore instance; default the public-good one. */
 async function sigstoreServices(file: string | undefined): Promise<SigstoreServices> {
-  if (!file) return PUBLIC_GOOD_SERVICES;
-  const v = (await readJsonOption(file, '--sigstore')) as Partial<SigstoreServices> | null;
-  const url = (u: unknown): boolean => typeof u === 'string' && /^https?:\/\//.test(u);
-  if (!v || !url(v.fulcioUrl) || !url(v.rekorUrl) || (v.tsaUrl !== undefined && !url(v.tsaUrl)) || (v.rekorDsseEntryType !== undefined && !['dsse', 'intoto'].includes(v.rekorDsseEntryType))) {
-    throw new UserError('CLI_BAD_OPTION', `${file} is not a Sigstore services file`, {
-      location: { file },
-      hint: 'expected {"fulcioUrl": "https://...", "rekorUrl": "https://...", "tsaUrl": "https://..." (optional), "rekorDsseEntryType": "dsse" | "intoto" (optional)}',
-    });
-  }
-  return v as SigstoreServices;
+  return file ? sigstoreServicesFromJson(await readJsonOption(file, '--sigstore'), file) : PUBLIC_GOOD_SERVICES;
 }
 
 interface ChosenSigner {
