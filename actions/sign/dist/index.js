@@ -73104,7 +73104,7 @@ class SigstoreKeylessSigner {
             return await run();
         }
         catch (err) {
-            if (typeof err === 'object' && err !== null && err.userError === true)
+            if ((0,core_src/* isUserError */.iU)(err))
                 throw err;
             const code = err.code;
             let message = (0,core_src/* errorMessage */.gJ)(err);
@@ -73115,7 +73115,7 @@ class SigstoreKeylessSigner {
                 message = message.split(t).join('***');
             if (code === 'IDENTITY_TOKEN_READ_ERROR' || code === 'IDENTITY_TOKEN_PARSE_ERROR') {
                 // The provider's own UserError (no permission, no endpoint) is the clearer one.
-                if (typeof cause === 'object' && cause !== null && cause.userError === true)
+                if ((0,core_src/* isUserError */.iU)(cause))
                     throw cause;
                 throw new core_src/* UserError */.yo(errors_SigningErrorCode.IdentityToken, `cannot get a usable OIDC identity token: ${message}`, {
                     hint: 'on GitHub the job needs `permissions: id-token: write`',

@@ -7,7 +7,7 @@
 import { FulcioSigner, RekorWitness, TSAWitness } from '@sigstore/sign';
 import type { Signer, Witness } from '@sigstore/sign';
 import { z } from 'zod';
-import { UserError, errorMessage } from '@potions/core';
+import { UserError, errorMessage, isUserError } from '@potions/core';
 import { SigningErrorCode } from './errors';
 import type { IdTokenProvider } from './identity';
 import type { InTotoStatement } from './provenance';
@@ -125,7 +125,7 @@ export class SigstoreKeylessSigner implements ArtifactSigner {
     try {
       return await run();
     } catch (err) {
-      if (typeof err === 'object' && err !== null && (err as { userError?: unknown }).userError === true) throw err;
+      if (isUserError(err)) throw err;
       const code = (err as { code?: unknown }).code;
       let message = errorMessage(err);
       const cause = (err as { cause?: unknown }).cause;
@@ -133,7 +133,7 @@ export class SigstoreKeylessSigner implements ArtifactSigner {
       for (const t of this.#tokens) message = message.split(t).join('***');
       if (code === 'IDENTITY_TOKEN_READ_ERROR' || code === 'IDENTITY_TOKEN_PARSE_ERROR') {
         // The provider's own UserError (no permission, no endpoint) is the clearer one.
-        if (typeof cause === 'object' && cause !== null && (cause as { userError?: unknown }).userError === true) throw cause;
+        if (isUserError(cause)) throw cause;
         throw new UserError(SigningErrorCode.IdentityToken, `cannot get a usable OIDC identity token: ${message}`, {
           hint: 'on GitHub the job needs `permissions: id-token: write`',
         });

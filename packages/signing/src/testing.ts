@@ -23,7 +23,7 @@
  * The mock Rekor v1 does not accept `dsse` entries: sign DSSE with the `intoto`
  * entry type against it (`rekorDsseEntryType: 'intoto'`).
  */
-import { createHash, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign as cryptoSign } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -149,20 +149,32 @@ export interface SigstoreTestServices {
 }
 
 export interface SigstoreTestServicesOptions {
-  /** Default: the next whole second, five seconds from now (see the traps above). */
+  /** A whole second, later than the moment the services are made. Default: five seconds from now, moved on if making them took longer. */
   signingTime?: Date;
 }
 
 const TOKEN_PATH = '/github/oidc-token';
 
+/** The mock services for one signing time (their clocks are fixed to it). */
+async function initializeMocks(base: string, signingTime: Date) {
+  const keyPair = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const ctLog = await initializeCTLog(keyPair(), signingTime);
+  const ca = await initializeCA(keyPair(), ctLog, signingTime);
+  // The checkpoint's signer name is this URL's host: the trusted root's tlog baseUrl must be the same URL.
+  const tlog = await initializeTLog(base, keyPair(), signingTime);
+  const tsa = await initializeTSA(keyPair(), signingTime);
+  return { ctLog, ca, tlog, tsa };
+}
+
 /** Start Fulcio, Rekor, a TSA and GitHub's token endpoint on 127.0.0.1 (port 0). Close it when done. */
 export async function startSigstoreTestServices(options: SigstoreTestServicesOptions = {}): Promise<SigstoreTestServices> {
-  const signingTime = options.signingTime ?? new Date(Math.ceil(Date.now() / 1000) * 1000 + 5000);
+  const nextSigningTime = () => new Date(Math.ceil(Date.now() / 1000) * 1000 + 5000);
+  let signingTime = options.signingTime ?? nextSigningTime();
   if (signingTime.getMilliseconds() !== 0) throw new Error('signingTime must be a whole second (the mock TSA mangles fractions)');
   const requests: RecordedRequest[] = [];
   const routes = new Map<string, HandlerFn>();
   let tokenClaims = githubClaims();
-  const requestToken = `request-token-${createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 16)}`;
+  const requestToken = `request-token-${randomBytes(8).toString('hex')}`;
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -201,12 +213,18 @@ export async function startSigstoreTestServices(options: SigstoreTestServicesOpt
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const keyPair = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const ctLog = await initializeCTLog(keyPair(), signingTime);
-  const ca = await initializeCA(keyPair(), ctLog, signingTime);
-  // The checkpoint's signer name is this URL's host: the trusted root's tlog baseUrl below must be the same URL.
-  const tlog = await initializeTLog(base, keyPair(), signingTime);
-  const tsa = await initializeTSA(keyPair(), signingTime);
+  // The mock root certificates start at the wall-clock second they are made: signing must come later.
+  // On a machine so loaded that making them took the whole margin, make them again for a later time.
+  let mocks = await initializeMocks(base, signingTime);
+  for (let attempt = 0; Date.now() > signingTime.getTime(); attempt++) {
+    if (options.signingTime || attempt === 3) {
+      server.close();
+      throw new Error(`signingTime ${signingTime.toISOString()} is already past once the mock services are made`);
+    }
+    signingTime = nextSigningTime();
+    mocks = await initializeMocks(base, signingTime);
+  }
+  const { ctLog, ca, tlog, tsa } = mocks;
   for (const h of [fulcioHandler(ca, { subjectClaim: 'potions_test_san' }), rekorHandler(tlog), tsaHandler(tsa)]) routes.set(h.path, h.fn);
 
   const start = new Date(signingTime.getTime() - 3600_000);
