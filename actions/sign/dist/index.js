@@ -73159,7 +73159,7 @@ function assertP256(key, source) {
     if (!isP256(key)) {
         const found = key.asymmetricKeyType === 'ec' ? `an EC key on ${key.asymmetricKeyDetails?.namedCurve}` : `a ${key.asymmetricKeyType ?? 'symmetric'} key`;
         throw new core_src/* UserError */.yo(errors_SigningErrorCode.Key, `${source} holds ${found}, expected an ECDSA P-256 key`, {
-            hint: 'make one with `openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt`, or let `potions sign` make one',
+            hint: 'make one with `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256` or generateSigningKey()',
         });
     }
 }
@@ -74092,7 +74092,7 @@ async function signProvenance(metadataFiles, options) {
         const metadata = await readBuildMetadata(metadataFile);
         for (const a of [metadata.artifact.tarGz, metadata.artifact.tarZst]) {
             const file = external_node_path_default().join(external_node_path_default().dirname(metadataFile), a.file);
-            const bytes = await readInput(file, `artifact named by ${metadataFile}:`, errors_SigningErrorCode.ProvenanceInput);
+            const bytes = await readInput(file, `artifact that ${metadataFile} names,`, errors_SigningErrorCode.ProvenanceInput);
             const actual = (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex');
             if (actual !== a.sha256) {
                 throw new core_src/* UserError */.yo(errors_SigningErrorCode.ProvenanceInput, `${file} has sha256 ${actual}, but ${metadataFile} says ${a.sha256}: provenance would describe another file`, {

@@ -28,7 +28,7 @@ function assertP256(key: KeyObject, source: string): void {
   if (!isP256(key)) {
     const found = key.asymmetricKeyType === 'ec' ? `an EC key on ${key.asymmetricKeyDetails?.namedCurve}` : `a ${key.asymmetricKeyType ?? 'symmetric'} key`;
     throw new UserError(SigningErrorCode.Key, `${source} holds ${found}, expected an ECDSA P-256 key`, {
-      hint: 'make one with `openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt`, or let `potions sign` make one',
+      hint: 'make one with `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256` or generateSigningKey()',
     });
   }
 }

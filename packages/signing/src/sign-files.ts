@@ -101,7 +101,7 @@ export async function signProvenance(metadataFiles: string[], options: SignProve
     const metadata = await readBuildMetadata(metadataFile);
     for (const a of [metadata.artifact.tarGz, metadata.artifact.tarZst]) {
       const file = path.join(path.dirname(metadataFile), a.file);
-      const bytes = await readInput(file, `artifact named by ${metadataFile}:`, SigningErrorCode.ProvenanceInput);
+      const bytes = await readInput(file, `artifact that ${metadataFile} names,`, SigningErrorCode.ProvenanceInput);
       const actual = createHash('sha256').update(bytes).digest('hex');
       if (actual !== a.sha256) {
         throw new UserError(SigningErrorCode.ProvenanceInput, `${file} has sha256 ${actual}, but ${metadataFile} says ${a.sha256}: provenance would describe another file`, {
