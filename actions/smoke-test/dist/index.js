@@ -68973,11 +68973,11 @@ async function main() {
 __nccwpck_require__.d(__webpack_exports__, {
   P4: () => (/* reexport */ PLATFORMS),
   F$: () => (/* reexport */ PotionsError),
-  yo: () => (/* reexport */ UserError),
+  yo: () => (/* reexport */ errors_UserError),
   G6: () => (/* reexport */ assertPlatform),
   Uc: () => (/* reexport */ describeError),
   yJ: () => (/* reexport */ docUrl),
-  gJ: () => (/* reexport */ errorMessage),
+  gJ: () => (/* reexport */ errors_errorMessage),
   z3: () => (/* reexport */ reporter_formatBytes),
   up: () => (/* reexport */ hasCode),
   ol: () => (/* reexport */ hostPlatform),
@@ -68991,7 +68991,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Zf: () => (/* reexport */ writeFileAtomic)
 });
 
-// UNUSED EXPORTS: ARTIFACT_METADATA_SCHEMA_VERSION, ArtifactFileInfoSchema, ArtifactMetadataSchema, ArtifactMetadataViewSchema, BUILD_METHODS, ConsoleReporter, CoreErrorCode, DOCS_BASE_URL, RecordingReporter, RunpathEntrySchema, backoffDelay, captureOutput, compareVersions, formatLocation, isPlatform, newestVersion, parseRetryAfter, retry, sameVersion, sleep, systemNow, urlSecrets, withHint
+// UNUSED EXPORTS: ARTIFACT_METADATA_SCHEMA_VERSION, ArtifactFileInfoSchema, ArtifactMetadataSchema, ArtifactMetadataViewSchema, BUILD_METHODS, ConsoleReporter, CoreErrorCode, DOCS_BASE_URL, RecordingReporter, RunpathEntrySchema, artifactMetadataPath, backoffDelay, captureOutput, compareVersions, formatLocation, isPlatform, newestVersion, parseRetryAfter, readArtifactMetadataFile, retry, sameVersion, sleep, systemNow, urlSecrets, withHint
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 /**
@@ -69004,9 +69004,11 @@ __nccwpck_require__.d(__webpack_exports__, {
  * two copies of a class.
  */
 /** Every error code this package throws; compare errors by `code`. */
-const CoreErrorCode = {
+const errors_CoreErrorCode = {
     /** A platform name that is not one of the four (`assertPlatform`). */
     UnknownPlatform: 'E_CORE_PLATFORM',
+    /** A build metadata file (`<artifact>.json`) that cannot be read or is not what the builder writes. */
+    ArtifactMetadata: 'E_CORE_ARTIFACT_METADATA',
 };
 class PotionsError extends Error {
     code;
@@ -69016,7 +69018,7 @@ class PotionsError extends Error {
         this.name = new.target.name;
     }
 }
-class UserError extends PotionsError {
+class errors_UserError extends PotionsError {
     userError = true;
     location;
     /** What to do about it, printed after the message. */
@@ -69035,7 +69037,7 @@ class UserError extends PotionsError {
  * the cause.
  */
 function withHint(err, hint) {
-    const out = new UserError(err.code, err.message, { cause: err, location: err.location, hint });
+    const out = new errors_UserError(err.code, err.message, { cause: err, location: err.location, hint });
     for (const [key, value] of Object.entries(err)) {
         if (!Object.prototype.hasOwnProperty.call(out, key))
             out[key] = value;
@@ -69070,7 +69072,7 @@ function describeError(err) {
     const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
     return `internal error (a bug in Potions; please report it with this output):\n${message}`;
 }
-function errorMessage(err) {
+function errors_errorMessage(err) {
     return err instanceof Error ? err.message : String(err);
 }
 
@@ -69239,7 +69241,7 @@ function isPlatform(value) {
 /** `value` as a Platform, or a UserError; `where` (an edge's flag or input, `--platform`) goes into the message. */
 function assertPlatform(value, where) {
     if (!isPlatform(value)) {
-        throw new UserError(CoreErrorCode.UnknownPlatform, `unknown platform "${value}"${where ? ` in ${where}` : ''}`, {
+        throw new errors_UserError(errors_CoreErrorCode.UnknownPlatform, `unknown platform "${value}"${where ? ` in ${where}` : ''}`, {
             hint: `use one of: ${PLATFORMS.join(', ')}`,
         });
     }
@@ -69596,6 +69598,8 @@ function duration(params) {
  */
 
 
+
+
 const ARTIFACT_METADATA_SCHEMA_VERSION = 1;
 /** How an artifact was obtained. */
 const BUILD_METHODS = ['official-binary', 'source', 'source-fallback'];
@@ -69690,6 +69694,44 @@ const ArtifactMetadataViewSchema = ArtifactMetadataSchema.pick({
     builder: true,
     builtAt: true,
 });
+/** The metadata file the builder writes beside `artifact` (`<name>.tar.gz` → `<name>.tar.gz.json`; a `.tar.zst` shares it). */
+function artifactMetadataPath(artifact) {
+    return artifact.endsWith('.tar.zst') ? `${artifact.slice(0, -'.tar.zst'.length)}.tar.gz.json` : `${artifact}.json`;
+}
+/**
+ * Read and check one `<artifact>.json` against the full schema: the one reader
+ * for the stages after the build (smoke test, SBOM, provenance). Errors name
+ * the file and the field.
+ */
+async function readArtifactMetadataFile(file) {
+    let text;
+    try {
+        text = await fs.readFile(file, 'utf8');
+    }
+    catch (err) {
+        throw new UserError(CoreErrorCode.ArtifactMetadata, `cannot read the build metadata ${file}: ${errorMessage(err)}`, {
+            location: { file },
+            hint: 'give the <artifact>.json file the builder wrote beside the artifact',
+        });
+    }
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        throw new UserError(CoreErrorCode.ArtifactMetadata, `the build metadata ${file} is not JSON: ${errorMessage(err)}`, { location: { file } });
+    }
+    const parsed = ArtifactMetadataSchema.safeParse(data);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const field = issue.path.map(String).join('.');
+        throw new UserError(CoreErrorCode.ArtifactMetadata, `the build metadata ${file} is not the builder's: ${field ? `${field}: ` : ''}${issue.message}`, {
+            location: { file, ...(field ? { field } : {}) },
+            hint: 'give the <artifact>.json file the builder wrote beside the artifact',
+        });
+    }
+    return parsed.data;
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/index.ts
 

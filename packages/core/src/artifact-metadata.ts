@@ -8,7 +8,9 @@
  * result) as optional fields without a new schema version, and an older
  * reader keeps working. A field that changes meaning needs `schema: 2`.
  */
+import { promises as fs } from 'node:fs';
 import { z } from 'zod';
+import { CoreErrorCode, UserError, errorMessage } from './errors';
 import { PLATFORMS } from './platform';
 
 export const ARTIFACT_METADATA_SCHEMA_VERSION = 1;
@@ -118,3 +120,41 @@ export const ArtifactMetadataViewSchema = ArtifactMetadataSchema.pick({
   builtAt: true,
 });
 export type ArtifactMetadataView = z.infer<typeof ArtifactMetadataViewSchema>;
+
+/** The metadata file the builder writes beside `artifact` (`<name>.tar.gz` → `<name>.tar.gz.json`; a `.tar.zst` shares it). */
+export function artifactMetadataPath(artifact: string): string {
+  return artifact.endsWith('.tar.zst') ? `${artifact.slice(0, -'.tar.zst'.length)}.tar.gz.json` : `${artifact}.json`;
+}
+
+/**
+ * Read and check one `<artifact>.json` against the full schema: the one reader
+ * for the stages after the build (smoke test, SBOM, provenance). Errors name
+ * the file and the field.
+ */
+export async function readArtifactMetadataFile(file: string): Promise<ArtifactMetadata> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    throw new UserError(CoreErrorCode.ArtifactMetadata, `cannot read the build metadata ${file}: ${errorMessage(err)}`, {
+      location: { file },
+      hint: 'give the <artifact>.json file the builder wrote beside the artifact',
+    });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(CoreErrorCode.ArtifactMetadata, `the build metadata ${file} is not JSON: ${errorMessage(err)}`, { location: { file } });
+  }
+  const parsed = ArtifactMetadataSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.map(String).join('.');
+    throw new UserError(CoreErrorCode.ArtifactMetadata, `the build metadata ${file} is not the builder's: ${field ? `${field}: ` : ''}${issue.message}`, {
+      location: { file, ...(field ? { field } : {}) },
+      hint: 'give the <artifact>.json file the builder wrote beside the artifact',
+    });
+  }
+  return parsed.data;
+}

@@ -11,6 +11,8 @@
 export const CoreErrorCode = {
   /** A platform name that is not one of the four (`assertPlatform`). */
   UnknownPlatform: 'E_CORE_PLATFORM',
+  /** A build metadata file (`<artifact>.json`) that cannot be read or is not what the builder writes. */
+  ArtifactMetadata: 'E_CORE_ARTIFACT_METADATA',
 } as const;
 
 export type CoreErrorCode = (typeof CoreErrorCode)[keyof typeof CoreErrorCode];

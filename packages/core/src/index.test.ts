@@ -2,13 +2,20 @@ import * as api from './index';
 
 it('pins the public surface', () => {
   expect(Object.keys(api).sort()).toEqual([
+    'ARTIFACT_METADATA_SCHEMA_VERSION',
+    'ArtifactFileInfoSchema',
+    'ArtifactMetadataSchema',
+    'ArtifactMetadataViewSchema',
+    'BUILD_METHODS',
     'ConsoleReporter',
     'CoreErrorCode',
     'DOCS_BASE_URL',
     'PLATFORMS',
     'PotionsError',
     'RecordingReporter',
+    'RunpathEntrySchema',
     'UserError',
+    'artifactMetadataPath',
     'assertPlatform',
     'backoffDelay',
     'captureOutput',
@@ -26,6 +33,7 @@ it('pins the public surface', () => {
     'newestVersion',
     'parseRetryAfter',
     'platformOs',
+    'readArtifactMetadataFile',
     'redactUrl',
     'retry',
     'sameVersion',

@@ -8,6 +8,7 @@ import { registerReleaseCommand } from './release';
 import { registerFetchCommand } from './fetch';
 import { registerPlanCommand } from './plan';
 import { registerSmokeTestCommand } from './smoke-test';
+import { registerSignCommand } from './sign';
 
 /** Every command group of `potions`, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerReleaseCommand(program);
   registerFetchCommand(program);
   registerPlanCommand(program);
+  registerSignCommand(program);
 }
