@@ -6,6 +6,7 @@ import { registerBuildCommand } from './build';
 import { registerDownloadCommand } from './download';
 import { registerReleaseCommand } from './release';
 import { registerFetchCommand } from './fetch';
+import { registerSbomCommand } from './sbom';
 
 /** Every command group of `potions`, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerDownloadCommand(program);
   registerReleaseCommand(program);
   registerFetchCommand(program);
+  registerSbomCommand(program);
 }
