@@ -23,6 +23,8 @@ export const SbomErrorCode = {
   AllowList: 'E_SBOM_ALLOW_LIST',
   /** The scanner asked for (grype, trivy) is not installed. */
   ScannerMissing: 'E_SBOM_SCANNER_MISSING',
+  /** A scanner release downloaded to be installed does not have its pinned sha256 (nothing is installed). */
+  ScannerChecksum: 'E_SBOM_SCANNER_CHECKSUM',
   /** The scanner ran but failed, or printed something that is not its JSON report. */
   ScannerFailed: 'E_SBOM_SCANNER_FAILED',
   /** An option given to the library is not one it knows (a severity, a format, a scanner name). */

@@ -20,7 +20,7 @@
  * No library here compares licence texts (the npm ones read package.json
  * fields), hence the small comparison below.
  */
-import { createRequire } from 'node:module';
+import deprecatedIds from 'spdx-license-ids/deprecated.json';
 import parseSpdx from 'spdx-expression-parse';
 import { UserError } from '@potions/core';
 import { SbomErrorCode } from './errors';
@@ -119,6 +119,11 @@ export async function identifyLicenseText(text: string): Promise<LicenseIdentifi
 
 type PairSet = Set<string>;
 
+/** Deprecated ids (`GPL-2.0`, `GPL-2.0+`...): their texts are those of their successors, which are the ones to name. */
+const DEPRECATED = new Set<string>(deprecatedIds as string[]);
+/** `GPL-2.0+` and the like: the deprecated spelling of `-or-later`, which the list of deprecated ids leaves out. */
+const isDeprecated = (id: string): boolean => DEPRECATED.has(id) || id.endsWith('+');
+
 /**
  * Copyright-holder variables of the SPDX templates that the plain texts spell
  * with one holder's name, replaced by the words files use most: the ISC text
@@ -132,12 +137,12 @@ let references: Promise<Map<string, PairSet>> | undefined;
 /** Word pairs of every current SPDX licence text, computed once. */
 function referenceTexts(): Promise<Map<string, PairSet>> {
   references ??= (async () => {
-    const require = createRequire(import.meta.url);
-    const full = require('spdx-license-list/full.js') as Record<string, { licenseText: string }>;
-    // Current ids only: the deprecated `GPL-2.0`, `GPL-2.0+`... have the same texts as their successors.
-    const current = new Set(require('spdx-license-ids') as string[]);
+    // Loaded on first use (5 MB of licence texts); a plain dynamic import, so that bundlers carry it.
+    type Texts = Record<string, { licenseText: string }>;
+    const mod = (await import('spdx-license-list/full.js')) as unknown as Texts & { default?: Texts };
+    const full: Texts = mod.default ?? mod;
     const out = new Map<string, PairSet>();
-    for (const [id, { licenseText }] of Object.entries(full)) if (current.has(id)) out.set(id, wordPairs(HOLDER[id]?.(licenseText) ?? licenseText));
+    for (const [id, { licenseText }] of Object.entries(full)) if (!isDeprecated(id)) out.set(id, wordPairs(HOLDER[id]?.(licenseText) ?? licenseText));
     return out;
   })();
   return references;
