@@ -9,6 +9,7 @@ import { registerFetchCommand } from './fetch';
 import { registerPlanCommand } from './plan';
 import { registerSmokeTestCommand } from './smoke-test';
 import { registerSignCommand } from './sign';
+import { registerSbomCommand } from './sbom';
 
 /** Every command group of `potions`, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerFetchCommand(program);
   registerPlanCommand(program);
   registerSignCommand(program);
+  registerSbomCommand(program);
 }

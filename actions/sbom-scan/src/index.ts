@@ -1,0 +1,5 @@
+import './cjs-globals';
+import { runAction } from '@potions/action-common';
+import { main } from './main';
+
+await runAction(main);
