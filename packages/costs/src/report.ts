@@ -6,7 +6,7 @@
  */
 import { formatBytes, systemNow } from '@potions/core';
 import type { Now } from '@potions/core';
-import { markdownTables } from '@potions/metrics';
+import { formatCount, markdownTables } from '@potions/metrics';
 import type { ReportTable } from '@potions/metrics';
 import { classOf, estimateCosts, unitsOf } from './estimate';
 import type { CostEstimate, CostInput } from './estimate';
@@ -118,10 +118,10 @@ export function costsReportTables(report: CostsReport): ReportTable[] {
         ...est.mirrors.map((m) => [
           m.mirror,
           m.providerName ?? m.provider,
-          String(m.objects),
+          formatCount(m.objects),
           formatBytes(m.bytes),
           formatBytes(m.egressBytes),
-          String(Math.round(m.reads)),
+          formatCount(m.reads),
           formatUsd(m.monthlyUsd),
         ]),
         ['total', '', String(est.mirrors.reduce((n, m) => n + m.objects, 0)), formatBytes(est.mirrors.reduce((n, m) => n + m.bytes, 0)), formatBytes(est.mirrors.reduce((n, m) => n + m.egressBytes, 0)), '', formatUsd(est.totalUsd)],
@@ -132,7 +132,7 @@ export function costsReportTables(report: CostsReport): ReportTable[] {
       title: 'Cost lines',
       headers: ['mirror', 'item', 'quantity', 'cost / month'],
       rows: est.mirrors.flatMap((m) =>
-        m.lines.map((l) => [m.mirror, l.item, `${l.unit === 'requests' ? Math.round(l.quantity) : l.quantity.toFixed(2)} ${l.unit}`, formatUsd(l.usd)]),
+        m.lines.map((l) => [m.mirror, l.item, `${l.unit === 'requests' ? formatCount(l.quantity) : l.quantity.toFixed(2)} ${l.unit}`, formatUsd(l.usd)]),
       ),
       notes: [],
     },

@@ -25,6 +25,8 @@ describe('@potions/metrics public surface', () => {
         'SUCCESS_TARGETS',
         'aggregateDownloads',
         'aggregateHealth',
+        'formatCount',
+        'formatDuration',
         'formatPercent',
         'formatSeconds',
         'healthRecordFromValue',

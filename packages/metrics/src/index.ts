@@ -49,5 +49,5 @@ export {
   DEFAULT_WINDOW_DAYS,
 } from './report';
 export type { MetricsReport, MetricsReportInput, SuccessMetric, SuccessMetricId } from './report';
-export { markdownTable, markdownTables, markdownCell, formatPercent, formatSeconds } from './tables';
+export { markdownTable, markdownTables, markdownCell, formatPercent, formatSeconds, formatDuration, formatCount } from './tables';
 export type { ReportTable } from './tables';

@@ -20,7 +20,7 @@ import type { DownloadAggregate, HealthAggregate } from './aggregate';
 import { MetricsErrorCode } from './errors';
 import type { HealthRecord } from './health';
 import type { MetricsRecord } from './records';
-import { formatPercent, formatSeconds, markdownTables } from './tables';
+import { formatCount, formatDuration, formatPercent, formatSeconds, markdownTables } from './tables';
 import type { ReportTable } from './tables';
 
 /** The roadmap's success metrics (ROADMAP.md, "Reliability"). */
@@ -162,12 +162,12 @@ export function metricsReportTables(report: MetricsReport): ReportTable[] {
         return [
           name,
           h ? `${formatPercent(h.availability)} of ${h.runs}` : 'no data',
-          formatSeconds(h?.latency?.p50Ms),
-          formatSeconds(h?.latency?.p95Ms),
-          formatSeconds(h?.ttfb?.p50Ms),
+          formatDuration(h?.latency?.p50Ms),
+          formatDuration(h?.latency?.p95Ms),
+          formatDuration(h?.ttfb?.p50Ms),
           h ? String(h.latest.missing.length) : '-',
           h ? String(h.latest.corrupt.length) : '-',
-          d ? String(d.requests) : '0',
+          d ? formatCount(d.requests) : '0',
           formatPercent(d?.successRate ?? null),
           d ? String(d.retries) : '0',
           d ? String(d.failovers) : '0',

@@ -43,3 +43,15 @@ export function formatSeconds(ms: number | null | undefined): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
+
+/** A short duration: `42 ms` under a second, else `1.25 s`. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return 'no data';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** `2,000,000`: digits grouped by thousands, the same in every locale. */
+export function formatCount(n: number): string {
+  const whole = Math.round(n);
+  return `${whole < 0 ? '-' : ''}${String(Math.abs(whole)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
+}
