@@ -128,26 +128,30 @@ export class HttpMetricsSink implements MetricsSink {
     }
   }
 
-  /** Start sending unless a send is under way (it continues with what is queued). */
+  /** Start sending unless a send is under way (it goes on with whatever is queued meanwhile). */
   private kick(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.sending) return;
-    this.sending = this.drain().finally(() => {
-      this.sending = undefined;
-    });
+    if (this.sending || this.queue.length === 0) return;
+    // drain() awaits the network before it can finish, so `sending` is set before drain clears it.
+    this.sending = this.drain();
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0 && !this.abort.signal.aborted) {
-      const batch = this.queue.splice(0, this.batchSize);
-      try {
-        await this.send(batch);
-        this.sent += batch.length;
-      } catch (err) {
-        this.dropped += batch.length;
-        this.lastError = err instanceof Error ? err.message : String(err);
+    try {
+      while (this.queue.length > 0 && !this.abort.signal.aborted) {
+        const batch = this.queue.splice(0, this.batchSize);
+        try {
+          await this.send(batch);
+          this.sent += batch.length;
+        } catch (err) {
+          this.dropped += batch.length;
+          this.lastError = err instanceof Error ? err.message : String(err);
+        }
       }
+    } finally {
+      // Cleared in the same step as the last check of the queue: a record queued after it starts a new send.
+      this.sending = undefined;
     }
   }
 
