@@ -256,7 +256,6 @@ export async function applyCut(plan: CutPlan, context: ReleaseContext): Promise<
   assertAllowed(`cut ${plan.tag}`, plan.checks);
   const git = gitFor(context);
   const releaseCommit = await makeReleaseCommit(git, plan);
-  context.reporter?.info(`release commit ${releaseCommit} on top of ${plan.from.commit}`);
   const tags = await publishTags(
     git,
     plan.remote,

@@ -24,7 +24,7 @@ export function formatCutPlan(plan: CutPlan): string {
     ...plan.pins.map((p) => `  ${p.file}:${p.line}: ${p.uses} -> @${p.pinned.slice(p.pinned.lastIndexOf('@') + 1)} # ${plan.tag}`),
     'Tags:',
     `  ${plan.tag}: new annotated tag on the release commit`,
-    `  ${plan.majorTag}: ${plan.majorBefore ? `moves from ${plan.majorBefore.release ?? short(plan.majorBefore.commit)}` : 'new'} to ${plan.tag}`,
+    `  ${plan.majorTag}: ${plan.majorBefore ? `moves from ${plan.majorBefore.release ?? short(plan.majorBefore.commit)} to ${plan.tag}` : `new, at ${plan.tag}`}`,
     `Push, all or nothing: git ${plan.push.join(' ')}`,
     ...plan.warnings.map((w) => `warning: ${w}`),
     '',

@@ -1,0 +1,61 @@
+import * as api from './index';
+
+test('the public surface is what docs/releasing.md describes', () => {
+  expect(Object.keys(api).sort()).toEqual(
+    [
+      'CHANGELOG_FILE',
+      'DEFAULT_CHANGELOG_PREAMBLE',
+      'DEFAULT_REMOTE',
+      'DEFAULT_REPOSITORY',
+      'ExitCode',
+      'GITHUB_API_URL',
+      'Git',
+      'GitHubCiStatus',
+      'RELEASE_SOURCE_TRAILER',
+      'ReleaseErrorCode',
+      'WORKFLOWS_FOLDER',
+      'actionMetadataPaths',
+      'applyCut',
+      'applyRollback',
+      'assertAllowed',
+      'checkRunState',
+      'ciVerdict',
+      'commitStatusState',
+      'compareReleases',
+      'cutPlanJson',
+      'formatCutPlan',
+      'formatCutResult',
+      'formatRollbackPlan',
+      'formatRollbackResult',
+      'gitCredentialEnv',
+      'groupCommits',
+      'isWorkflowPath',
+      'lastLines',
+      'objectIdIn',
+      'parseChangelog',
+      'parseMajorTag',
+      'parseReleaseVersion',
+      'parseRepository',
+      'parseTagLines',
+      'pinWorkflow',
+      'planCut',
+      'planRollback',
+      'publishTags',
+      'pushArguments',
+      'rejectedRefs',
+      'releaseChangelog',
+      'releaseOfTag',
+      'releaseTags',
+      'renderChangelog',
+      'renderCommitGroups',
+      'runReleaseTool',
+      'semverTags',
+      'subjectMarkdown',
+    ].sort(),
+  );
+});
+
+test('testing helpers are not reachable from the package entry', () => {
+  expect(Object.keys(api)).not.toContain('startFakeGitHubChecks');
+  expect(Object.keys(api)).not.toContain('makeReleaseRepo');
+});
