@@ -1,4 +1,7 @@
-import { groupCommits, parseChangelog, releaseChangelog, renderChangelog, subjectMarkdown } from './changelog';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_CHANGELOG_PREAMBLE, groupCommits, parseChangelog, releaseChangelog, renderChangelog, subjectMarkdown } from './changelog';
 
 const sha = (n: number): string => String(n).repeat(40).slice(0, 40);
 
@@ -96,4 +99,11 @@ describe('releaseChangelog', () => {
     expect(out.section).toBe('## [1.1.0] - 2026-07-20\n\nHand-written.\n\nNo commits since v1.0.0.');
     expect(out.text.match(/## \[1\.1\.0\]/g)).toHaveLength(1);
   });
+});
+
+test("this repository's CHANGELOG.md is one the tool takes: the preamble and an [Unreleased] section", async () => {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+  const c = parseChangelog(await readFile(path.join(root, 'CHANGELOG.md'), 'utf8'));
+  expect(c.preamble).toBe(DEFAULT_CHANGELOG_PREAMBLE);
+  expect(c.sections[0]?.unreleased).toBe(true);
 });
