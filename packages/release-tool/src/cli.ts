@@ -63,11 +63,14 @@ export async function runReleaseTool(argv: readonly string[], deps: CliDeps): Pr
   const reporter = new ConsoleReporter({ stream });
   const gitToken = deps.env.POTIONS_RELEASE_GIT_TOKEN || undefined;
   const apiToken = deps.env.GITHUB_TOKEN || undefined;
-  for (const t of [gitToken, apiToken]) if (t) reporter.secret(t);
   const remoteEnv = gitCredentialEnv(deps.env, gitToken);
-  for (const v of Object.values(remoteEnv)) if (v.startsWith('AUTHORIZATION')) reporter.secret(v.slice(v.indexOf('basic ') + 6));
+  const secrets = [gitToken, apiToken, ...Object.values(remoteEnv).filter((v) => v.startsWith('AUTHORIZATION')).map((v) => v.slice(v.indexOf('basic ') + 6))].filter(
+    (s): s is string => Boolean(s),
+  );
+  for (const s of secrets) reporter.secret(s);
+  const mask = (text: string): string => secrets.reduce((t, s) => t.split(s).join('***'), text);
   const say = (text: string): void => {
-    if (!json) deps.stderr(`${text}\n`);
+    if (!json) reporter.info(text);
   };
   const context = (o: Common): ReleaseContext => ({ cwd: o.repoDir ?? deps.cwd, remote: o.remote, exec: deps.exec, env: deps.env, remoteEnv, reporter });
   let planned: unknown;
@@ -148,16 +151,16 @@ export async function runReleaseTool(argv: readonly string[], deps: CliDeps): Pr
     const err = caught;
     if (json) {
       deps.stdout(
-        `${JSON.stringify(
+        `${mask(JSON.stringify(
           isUserError(err)
             ? { ok: false, error: err.message, code: err.code, where: formatLocation(err.location) || undefined, hint: err.hint, plan: planned }
             : { ok: false, error: errorMessage(err), code: 'E_INTERNAL', plan: planned },
           null,
           2,
-        )}\n`,
+        ))}\n`,
       );
     }
-    deps.stderr(`error: ${describeError(err)}\n`);
+    reporter.error(describeError(err));
     if (!isUserError(err)) return ExitCode.Internal;
     return err.code === USAGE ? ExitCode.Usage : ExitCode.Failure;
   }

@@ -83,10 +83,6 @@ export function semverTags(names: Iterable<string>): { name: string; version: st
   return out.sort((a, b) => semver.rcompare(a.version, b.version));
 }
 
-export function compareReleases(a: string, b: string): number {
-  return semver.compare(a, b);
-}
-
 function releaseVersion(major: number, version: string): ReleaseVersion {
   return { version, tag: `v${version}`, major, majorTag: `v${major}` };
 }
