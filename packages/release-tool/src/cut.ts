@@ -39,7 +39,7 @@ import {
   resolveCommit,
   trackedChanges,
 } from './repository';
-import { parseReleaseVersion, releaseTags, semverTags } from './versions';
+import { parseReleaseVersion, releaseTags, semverTags, type ReleaseTag, type ReleaseVersion, type TagRef } from './versions';
 
 export interface CutOptions extends ReleaseContext {
   /** `X.Y.Z` (or `vX.Y.Z`). */
@@ -94,6 +94,9 @@ export interface CutResult {
 
 const short = (sha: string): string => sha.slice(0, 12);
 
+type GitRunner = ReturnType<typeof gitFor>;
+type Previous = NonNullable<CutPlan['previous']>;
+
 /** Check everything and work out the release, changing nothing but the local copy of the remote's tags. */
 export async function planCut(options: CutOptions): Promise<CutPlan> {
   const git = gitFor(options);
@@ -103,85 +106,24 @@ export async function planCut(options: CutOptions): Promise<CutPlan> {
   await assertWorkingCopy(git);
   const fromRef = options.from ?? 'HEAD';
   const from = await resolveCommit(git, fromRef);
-  const checks: PlanCheck[] = [];
   const warnings: string[] = [];
-
-  const dirty = await trackedChanges(git);
-  checks.push(
-    dirty.length === 0
-      ? passed('clean-tree', 'the working tree has no uncommitted changes to tracked files')
-      : refused(
-          'clean-tree',
-          ReleaseErrorCode.DirtyTree,
-          `the working tree has uncommitted changes (${dirty.slice(0, 5).map((l) => l.slice(3)).join(', ')}${dirty.length > 5 ? `, and ${dirty.length - 5} more` : ''})`,
-          'commit or stash them: a release is made from a commit, and these changes would not be in it',
-        ),
-  );
-  const ident = await git.run(['var', 'GIT_COMMITTER_IDENT']);
-  checks.push(
-    ident.exitCode === 0
-      ? passed('identity', `the release commit and tags are made by ${ident.output.trim().replace(/\s+\d+\s+[+-]\d{4}$/, '')}`)
-      : refused('identity', ReleaseErrorCode.Git, 'git has no user.name and user.email to make the release commit and tags with', 'set them with git config user.name and git config user.email'),
-  );
+  const checks: PlanCheck[] = [await checkCleanTree(git), await checkIdentity(git)];
 
   await fetchTags(git, remote);
   const [onRemote, here] = await Promise.all([remoteTags(git, remote), localTags(git)]);
-  const remoteHas = onRemote.find((t) => t.name === v.tag);
-  const localHas = here.find((t) => t.name === v.tag);
-  if (remoteHas) {
-    checks.push(refused('new-version', ReleaseErrorCode.VersionExists, `${v.tag} already exists on ${remote} (at ${short(remoteHas.commit)}): a release is never rewritten`, 'cut the next version instead'));
-  } else if (localHas) {
-    checks.push(
-      refused('new-version', ReleaseErrorCode.VersionExists, `${v.tag} exists here (at ${short(localHas.commit)}) but not on ${remote}: a tag left by an earlier attempt?`, `if it is not a release, delete it with git tag -d ${v.tag}`),
-    );
-  } else {
-    const names = new Set([...onRemote, ...here].map((t) => t.name));
-    const above = semverTags(names).filter((t) => t.name !== v.tag && semver.gte(t.version, v.version));
-    checks.push(
-      above.length === 0
-        ? passed('new-version', `${v.tag} is new and greater than every v* tag`)
-        : refused(
-            'new-version',
-            ReleaseErrorCode.VersionNotNewer,
-            `${v.tag} is not greater than every existing release: ${above.slice(0, 3).map((t) => t.name).join(', ')} exist${above.length === 1 ? 's' : ''}`,
-            `cut a version above ${above[0]?.name}`,
-          ),
-    );
-  }
-
+  checks.push(checkNewVersion(v, remote, onRemote, here));
   const releases = releaseTags(onRemote);
-  const prevTag = releases.find((r) => semver.lt(r.version, v.version));
-  const previous = prevTag ? { tag: prevTag.tag, commit: prevTag.commit, source: await releaseSourceOf(git, prevTag.commit) } : undefined;
+  const previous = await previousRelease(git, releases, v);
   if (previous) {
-    if (await isAncestor(git, previous.source, from)) {
-      checks.push(passed('contains-previous', `${short(from)} contains ${previous.tag} (cut from ${short(previous.source)})`));
-      if (previous.source === from) warnings.push(`${short(from)} is the commit ${previous.tag} was cut from: ${v.tag} ships the same actions`);
-    } else {
-      checks.push(
-        refused(
-          'contains-previous',
-          ReleaseErrorCode.BehindPrevious,
-          `${short(from)} does not contain ${short(previous.source)}, the commit ${previous.tag} was cut from: releasing it would take back what ${previous.tag} shipped`,
-          'release a later commit of the main branch',
-        ),
-      );
-    }
+    checks.push(await checkContainsPrevious(git, from, previous));
+    if (previous.source === from) warnings.push(`${short(from)} is the commit ${previous.tag} was cut from: ${v.tag} ships the same actions`);
   }
-
   const ci = ciVerdict(await options.ci.report(from), options.ciPolicy);
   checks.push(ci.green ? passed('ci', ci.summary) : refused('ci', ReleaseErrorCode.NotGreen, ci.summary, 'wait for CI to finish on the commit, or fix it and release a later commit'));
 
-  const files: PlannedFile[] = [];
-  const pins: WorkflowPin[] = [];
-  const workflows = (await listFolder(git, from, WORKFLOWS_FOLDER)).filter((e) => e.type === 'blob' && /\.ya?ml$/.test(e.path));
-  for (const wf of workflows) {
-    const text = (await readFileAt(git, from, wf.path)) ?? '';
-    const pinned = pinWorkflow(wf.path, text, { repository: options.repository, commit: from, version: v.version });
-    for (const pin of pinned.pins) checks.push(await checkPin(git, from, pin));
-    pins.push(...pinned.pins);
-    if (pinned.text !== text) files.push({ path: wf.path, mode: wf.mode, content: pinned.text });
-  }
-  if (pins.length === 0) warnings.push(`no workflow in ${WORKFLOWS_FOLDER} uses an action of ${options.repository}: nothing to pin`);
+  const pinned = await pinWorkflows(git, from, options.repository, v);
+  checks.push(...pinned.checks);
+  if (pinned.pins.length === 0) warnings.push(`no workflow in ${WORKFLOWS_FOLDER} uses an action of ${options.repository}: nothing to pin`);
 
   const commits = await commitsSince(git, from, previous?.commit);
   const changelog = releaseChangelog({
@@ -193,12 +135,10 @@ export async function planCut(options: CutOptions): Promise<CutPlan> {
     previous: previous ? await readFileAt(git, previous.commit, CHANGELOG_FILE) : undefined,
   });
   if (changelog.notesDropped.length) warnings.push(`${changelog.notesDropped.length} note(s) of [Unreleased] are already listed in an earlier release and were left out: ${changelog.notesDropped.join(' ')}`);
-  files.push({ path: CHANGELOG_FILE, mode: '100644', content: changelog.text });
 
   const major = onRemote.find((t) => t.name === v.majorTag);
-  const majorBefore = major
-    ? { object: major.object, commit: major.commit, ...(releases.find((r) => r.commit === major.commit && r.major === v.major) ? { release: releases.find((r) => r.commit === major.commit && r.major === v.major)?.tag } : {}) }
-    : undefined;
+  const majorRelease = major && releases.find((r) => r.commit === major.commit && r.major === v.major);
+  const majorBefore = major ? { object: major.object, commit: major.commit, ...(majorRelease ? { release: majorRelease.tag } : {}) } : undefined;
   const tags: Omit<TagUpdate, 'commit'>[] = [
     { name: v.tag, message: `${v.tag}\n\n${changelog.section}\n` },
     { name: v.majorTag, message: `${v.majorTag} → ${v.tag}\n\nThe newest release of major ${v.major}: ${v.tag}, cut from ${from}.\n`, lease: major?.object ?? null },
@@ -216,8 +156,8 @@ export async function planCut(options: CutOptions): Promise<CutPlan> {
     ci,
     checks,
     changelog: { file: CHANGELOG_FILE, section: changelog.section, commits: commits.length, notesMoved: changelog.notesMoved, notesDropped: changelog.notesDropped },
-    pins,
-    files,
+    pins: pinned.pins,
+    files: [...pinned.files, { path: CHANGELOG_FILE, mode: '100644', content: changelog.text }],
     commitMessage: [
       `Release ${v.tag}`,
       '',
@@ -232,7 +172,76 @@ export async function planCut(options: CutOptions): Promise<CutPlan> {
   };
 }
 
-async function checkPin(git: ReturnType<typeof gitFor>, from: string, pin: WorkflowPin): Promise<PlanCheck> {
+async function checkCleanTree(git: GitRunner): Promise<PlanCheck> {
+  const dirty = await trackedChanges(git);
+  if (dirty.length === 0) return passed('clean-tree', 'the working tree has no uncommitted changes to tracked files');
+  const files = dirty.slice(0, 5).map((l) => l.slice(3)).join(', ');
+  return refused(
+    'clean-tree',
+    ReleaseErrorCode.DirtyTree,
+    `the working tree has uncommitted changes (${files}${dirty.length > 5 ? `, and ${dirty.length - 5} more` : ''})`,
+    'commit or stash them: a release is made from a commit, and these changes would not be in it',
+  );
+}
+
+async function checkIdentity(git: GitRunner): Promise<PlanCheck> {
+  const ident = await git.run(['var', 'GIT_COMMITTER_IDENT']);
+  return ident.exitCode === 0
+    ? passed('identity', `the release commit and tags are made by ${ident.output.trim().replace(/\s+\d+\s+[+-]\d{4}$/, '')}`)
+    : refused('identity', ReleaseErrorCode.Git, 'git has no user.name and user.email to make the release commit and tags with', 'set them with git config user.name and git config user.email');
+}
+
+/** The version is new on the remote and here, and above every semver `v*` tag of either. */
+function checkNewVersion(v: ReleaseVersion, remote: string, onRemote: readonly TagRef[], here: readonly TagRef[]): PlanCheck {
+  const remoteHas = onRemote.find((t) => t.name === v.tag);
+  if (remoteHas) {
+    return refused('new-version', ReleaseErrorCode.VersionExists, `${v.tag} already exists on ${remote} (at ${short(remoteHas.commit)}): a release is never rewritten`, 'cut the next version instead');
+  }
+  const localHas = here.find((t) => t.name === v.tag);
+  if (localHas) {
+    return refused('new-version', ReleaseErrorCode.VersionExists, `${v.tag} exists here (at ${short(localHas.commit)}) but not on ${remote}: a tag left by an earlier attempt?`, `if it is not a release, delete it with git tag -d ${v.tag}`);
+  }
+  const above = semverTags(new Set([...onRemote, ...here].map((t) => t.name))).filter((t) => semver.gte(t.version, v.version));
+  if (above.length === 0) return passed('new-version', `${v.tag} is new and greater than every v* tag`);
+  return refused(
+    'new-version',
+    ReleaseErrorCode.VersionNotNewer,
+    `${v.tag} is not greater than every existing release: ${above.slice(0, 3).map((t) => t.name).join(', ')} exist${above.length === 1 ? 's' : ''}`,
+    `cut a version above ${above[0]?.name}`,
+  );
+}
+
+/** The newest release below this version, and the commit it was cut from. */
+async function previousRelease(git: GitRunner, releases: readonly ReleaseTag[], v: ReleaseVersion): Promise<Previous | undefined> {
+  const prev = releases.find((r) => semver.lt(r.version, v.version));
+  return prev ? { tag: prev.tag, commit: prev.commit, source: await releaseSourceOf(git, prev.commit) } : undefined;
+}
+
+async function checkContainsPrevious(git: GitRunner, from: string, previous: Previous): Promise<PlanCheck> {
+  if (await isAncestor(git, previous.source, from)) return passed('contains-previous', `${short(from)} contains ${previous.tag} (cut from ${short(previous.source)})`);
+  return refused(
+    'contains-previous',
+    ReleaseErrorCode.BehindPrevious,
+    `${short(from)} does not contain ${short(previous.source)}, the commit ${previous.tag} was cut from: releasing it would take back what ${previous.tag} shipped`,
+    'release a later commit of the main branch',
+  );
+}
+
+/** Every workflow at the commit with our `uses:` pinned to it, and a check per pin that it resolves there. */
+async function pinWorkflows(git: GitRunner, from: string, repository: string, v: ReleaseVersion): Promise<{ pins: WorkflowPin[]; files: PlannedFile[]; checks: PlanCheck[] }> {
+  const out = { pins: [] as WorkflowPin[], files: [] as PlannedFile[], checks: [] as PlanCheck[] };
+  const workflows = (await listFolder(git, from, WORKFLOWS_FOLDER)).filter((e) => e.type === 'blob' && /\.ya?ml$/.test(e.path));
+  for (const wf of workflows) {
+    const text = (await readFileAt(git, from, wf.path)) ?? '';
+    const pinned = pinWorkflow(wf.path, text, { repository, commit: from, version: v.version });
+    for (const pin of pinned.pins) out.checks.push(await checkPin(git, from, pin));
+    out.pins.push(...pinned.pins);
+    if (pinned.text !== text) out.files.push({ path: wf.path, mode: wf.mode, content: pinned.text });
+  }
+  return out;
+}
+
+async function checkPin(git: GitRunner, from: string, pin: WorkflowPin): Promise<PlanCheck> {
   const where = `${pin.file}:${pin.line}`;
   if (isWorkflowPath(pin.path)) {
     return refused(
@@ -268,7 +277,7 @@ export async function applyCut(plan: CutPlan, context: ReleaseContext): Promise<
  * The release commit, made with plumbing in a private index: the working
  * tree, the index and HEAD of the working copy are never touched.
  */
-async function makeReleaseCommit(git: ReturnType<typeof gitFor>, plan: CutPlan): Promise<string> {
+async function makeReleaseCommit(git: GitRunner, plan: CutPlan): Promise<string> {
   const tmp = await mkdtemp(path.join(tmpdir(), 'potions-release-'));
   try {
     const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
