@@ -1,33 +1,78 @@
 #!/usr/bin/env node
-// Bundle every action (actions/<name>/action.yml + src/index.ts) into actions/<name>/dist
-// with @vercel/ncc, so that `uses: potions/actions/<name>@v1` needs no install step.
+// Bundle every action (root <name>/action.yml, sources in actions/<name>/src/index.ts) into
+// actions/<name>/dist with @vercel/ncc, so that `uses: potions/actions/<name>@v1` needs no install step.
 // `node scripts/build-actions.mjs [name...]` builds only the named ones.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, renameSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listActions } from './actions-list.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv.slice(2);
-const actions = readdirSync(path.join(root, 'actions')).filter(
-  (name) => existsSync(path.join(root, 'actions', name, 'action.yml')) && (only.length === 0 || only.includes(name)),
-);
+const actions = listActions(root)
+  .map((a) => a.name)
+  .filter((name) => only.length === 0 || only.includes(name));
+for (const name of only) if (!actions.includes(name)) throw new Error(`no action named ${name} (a root-level ${name}/action.yml)`);
 const ncc = path.join(root, 'node_modules', '.bin', 'ncc');
 
 for (const name of actions) {
   const dir = path.join(root, 'actions', name);
   const out = path.join(dir, 'dist');
   const tmp = path.join(dir, '.dist-build');
+  const stats = path.join(dir, '.dist-stats.json');
   rmSync(tmp, { recursive: true, force: true });
-  execFileSync(ncc, ['build', 'src/index.ts', '-o', tmp, '--license', 'licenses.txt', '--quiet', '--target', 'es2022'], {
+  execFileSync(ncc, ['build', 'src/index.ts', '-o', tmp, '--quiet', '--target', 'es2022', '--stats-out', stats], {
     cwd: dir,
     stdio: 'inherit',
     env: { ...process.env, NODE_OPTIONS: '' },
   });
+  try {
+    // ncc's own --license writes one file per chunk, each over the last: a bundle split by a
+    // dynamic import() kept only the last chunk's licences. Collect them from every bundled module.
+    writeFileSync(path.join(tmp, 'licenses.txt'), licensesText(JSON.parse(readFileSync(stats, 'utf8'))));
+  } finally {
+    rmSync(stats, { force: true });
+  }
   // ncc writes ESM output as index.js; the package.json marks it as a module for Node.
   writeFileSync(path.join(tmp, 'package.json'), '{ "type": "module" }\n');
+  // Anything else in the output is an asset ncc's relocator copied because it took a runtime
+  // path expression for a file beside the bundle (and rewrote that expression to a constant).
+  const unexpected = readdirSync(tmp).filter((f) => !/^(\d+\.)?index\.js$|^licenses\.txt$|^package\.json$/.test(f));
+  if (unexpected.length > 0) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`actions/${name}: ncc emitted unexpected assets (${unexpected.join(', ')}): a path expression in the sources was taken for a file next to the bundle; rewrite it (see packages/inspect/src/resolve.ts underFolder)`);
+  }
   rmSync(out, { recursive: true, force: true });
   renameSync(tmp, out);
   const size = readFileSync(path.join(out, 'index.js')).length;
   console.log(`built actions/${name}/dist (${(size / 1024).toFixed(0)} KiB)`);
+}
+
+/** Every npm package a bundle holds, with its licence and licence text, in ncc's licenses.txt format. */
+function licensesText(statsJson) {
+  const roots = new Map();
+  const visit = (m) => {
+    // The module's file is the last part of its identifier, after the loaders.
+    const resource = String(m.identifier ?? '').split('!').pop().split('|')[0].split('?')[0];
+    const all = [...resource.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].filter((x) => x[1] !== '.pnpm');
+    const last = all[all.length - 1];
+    if (last) roots.set(last[1], roots.get(last[1]) ?? resource.slice(0, last.index + last[0].length));
+    for (const inner of m.modules ?? []) visit(inner);
+  };
+  for (const m of statsJson.modules ?? []) visit(m);
+  const entries = [];
+  for (const [pkg, pkgDir] of [...roots].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    let license = 'UNKNOWN';
+    try {
+      const meta = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+      license = typeof meta.license === 'string' ? meta.license : (meta.license?.type ?? license);
+    } catch {
+      // a package without package.json beside the module: its licence is unknown
+    }
+    const file = existsSync(pkgDir) ? readdirSync(pkgDir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f)) : undefined;
+    const text = file ? readFileSync(path.join(pkgDir, file), 'utf8').trim() : '';
+    entries.push([pkg, license, text].filter((x) => x !== '').join('\n'));
+  }
+  return `${entries.join('\n\n')}\n`;
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Generate docs/actions/<name>.md from each actions/<name>/action.yml, so that the
+// Generate docs/actions/<name>.md from each root-level <name>/action.yml, so that the
 // reference of inputs and outputs cannot drift from what the action declares.
 // `--check` fails instead of writing when a page is out of date.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listActions } from './actions-list.mjs';
 import { parse } from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -13,12 +14,9 @@ const outDir = path.join(root, 'docs', 'actions');
 const cell = (s) => String(s ?? '').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
 
 const pages = [];
-for (const name of readdirSync(path.join(root, 'actions')).sort()) {
-  const file = path.join(root, 'actions', name, 'action.yml');
-  if (!existsSync(file)) continue;
-  const action = parse(readFileSync(file, 'utf8'));
+for (const { name, meta: action } of listActions(root)) {
   const lines = [
-    `<!-- Generated from actions/${name}/action.yml by scripts/gen-docs.mjs; do not edit. -->`,
+    `<!-- Generated from ${name}/action.yml by scripts/gen-docs.mjs; do not edit. -->`,
     `# ${action.name}`,
     '',
     cell(action.description),
@@ -46,7 +44,7 @@ for (const name of readdirSync(path.join(root, 'actions')).sort()) {
     for (const [k, v] of outputs) lines.push(`| \`${k}\` | ${cell(v.description)} |`);
   } else lines.push('None.');
   lines.push('', `Runs on \`${action.runs?.using}\`.`, '');
-  pages.push({ name, text: lines.join('\n') });
+  pages.push({ name, description: action.description, text: lines.join('\n') });
 }
 
 const index = [
@@ -55,7 +53,7 @@ const index = [
   '',
   '| action | what it does |',
   '| --- | --- |',
-  ...pages.map((p) => `| [\`${p.name}\`](${p.name}.md) | ${cell(parse(readFileSync(path.join(root, 'actions', p.name, 'action.yml'), 'utf8')).description)} |`),
+  ...pages.map((p) => `| [\`${p.name}\`](${p.name}.md) | ${cell(p.description)} |`),
   '',
 ].join('\n');
 pages.push({ name: 'README', text: index });

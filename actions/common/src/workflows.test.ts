@@ -54,7 +54,7 @@ const workflows: { file: string; wf: Workflow }[] = readdirSync(workflowsDir)
   .map((file) => ({ file, wf: parse(readFileSync(path.join(workflowsDir, file), 'utf8')) as Workflow }));
 
 function actionYml(name: string): { inputs?: Record<string, { required?: boolean }>; outputs?: Record<string, unknown> } {
-  return parse(readFileSync(path.join(root, 'actions', name, 'action.yml'), 'utf8'));
+  return parse(readFileSync(path.join(root, name, 'action.yml'), 'utf8'));
 }
 
 function ourAction(step: Step): string | undefined {
@@ -96,7 +96,7 @@ describe('reusable workflows', () => {
   });
 
   it.each(steps.map((s) => [`${s.file} ${s.job} ${s.action}`, s] as const))('%s: action exists and every input is declared', (_name, s) => {
-    expect(existsSync(path.join(root, 'actions', s.action, 'action.yml'))).toBe(true);
+    expect(existsSync(path.join(root, s.action, 'action.yml'))).toBe(true);
     const action = actionYml(s.action);
     const declared = Object.keys(action.inputs ?? {});
     const given = Object.keys(s.step.with ?? {});

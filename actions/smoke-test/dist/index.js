@@ -64372,10 +64372,19 @@ const resolve_DYLIB_KINDS = {
 /** `@loader_path/x` or `@executable_path/x` as absolute candidates; undefined when `p` has neither. */
 function expandAt(p, frame) {
     if (p.startsWith('@loader_path'))
-        return [external_node_path_default().resolve(frame.loader, `.${p.slice('@loader_path'.length)}`)];
+        return [underFolder(frame.loader, p.slice('@loader_path'.length))];
     if (p.startsWith('@executable_path'))
-        return frame.executables.map((e) => external_node_path_default().resolve(e, `.${p.slice('@executable_path'.length)}`));
+        return frame.executables.map((e) => underFolder(e, p.slice('@executable_path'.length)));
     return undefined;
+}
+/**
+ * `folder` + `rest` (`/../lib/x.dylib`, or empty), normalised. Deliberately not
+ * `path.resolve(folder, '.' + rest)`: ncc's asset relocator takes that shape for
+ * a file next to the bundle, rewrites it to a constant path and copies the
+ * action's folder into its dist.
+ */
+function underFolder(folder, rest) {
+    return external_node_path_default().normalize(folder + (rest === '' || rest.startsWith('/') ? rest : `/${rest}`));
 }
 async function machORpath(entry, frame, ctx) {
     const kind = 'lc-rpath';

@@ -216,9 +216,19 @@ interface MachOFrame {
 
 /** `@loader_path/x` or `@executable_path/x` as absolute candidates; undefined when `p` has neither. */
 function expandAt(p: string, frame: MachOFrame): string[] | undefined {
-  if (p.startsWith('@loader_path')) return [path.resolve(frame.loader, `.${p.slice('@loader_path'.length)}`)];
-  if (p.startsWith('@executable_path')) return frame.executables.map((e) => path.resolve(e, `.${p.slice('@executable_path'.length)}`));
+  if (p.startsWith('@loader_path')) return [underFolder(frame.loader, p.slice('@loader_path'.length))];
+  if (p.startsWith('@executable_path')) return frame.executables.map((e) => underFolder(e, p.slice('@executable_path'.length)));
   return undefined;
+}
+
+/**
+ * `folder` + `rest` (`/../lib/x.dylib`, or empty), normalised. Deliberately not
+ * `path.resolve(folder, '.' + rest)`: ncc's asset relocator takes that shape for
+ * a file next to the bundle, rewrites it to a constant path and copies the
+ * action's folder into its dist.
+ */
+function underFolder(folder: string, rest: string): string {
+  return path.normalize(folder + (rest === '' || rest.startsWith('/') ? rest : `/${rest}`));
 }
 
 async function machORpath(entry: string, frame: MachOFrame, ctx: ResolveContext): Promise<{ dep: Dependency; dirs: string[] }> {
