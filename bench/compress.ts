@@ -362,7 +362,7 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const mb = (n: number): string => (n / 1e6).toFixed(2);
+const mb = (n: number): string => (n >= 100_000 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);
 const pct = (n: number, of: number): string => `${((100 * n) / of).toFixed(1)}%`;
 const secs = (s: number): string => s.toFixed(s < 1 ? 3 : 2);
 
@@ -384,7 +384,7 @@ function printCompression(rows: CodecResult[]): void {
     ];
   });
   console.log(
-    table(['input', 'codec', 'MB', '% of tar', 'x gzip -9', 'compress s', 'decompress s', 'decompress MB/s', 'decomp. RSS MiB', 'same bytes', '= packer'], body),
+    table(['input', 'codec', 'size', '% of tar', 'x gzip -9', 'compress s', 'decompress s', 'decompress MB/s', 'decomp. RSS MiB', 'same bytes', '= packer'], body),
   );
 }
 
@@ -398,7 +398,7 @@ function printDeltas(rows: DeltaRow[]): void {
     secs(r.applyS),
     shouldPublishDelta(r.size, r.full) ? 'yes' : 'no',
   ]);
-  console.log(table(['pair', 'method', 'delta MB', '% of full .tar.zst', 'make s', 'apply s', 'published (<= 50%)'], body));
+  console.log(table(['pair', 'method', 'delta', '% of full .tar.zst', 'make s', 'apply s', 'published (<= 50%)'], body));
 }
 
 async function main(): Promise<void> {

@@ -37,9 +37,9 @@ export function assertDeltaPair(base: ArtifactIdentity, target: ArtifactIdentity
  * patch tool after all, a corrupt download) fetches the delta and the full
  * artifact, so at one half the worst case costs 1.5x the full download while
  * every delta kept saves at least half. Every pair measured in docs/delta.md
- * falls under it (esbuild 13%, rollup 22%, biome 44% with bsdiff); a delta
- * past half is a rebuild that shares little with its base, and applying it
- * costs more time than the bytes it saves.
+ * falls under it with bsdiff (esbuild 13%, rollup 22%, biome 43%); a delta
+ * past half is a rebuild that shares little with its base, and saves less
+ * than a fallback would cost.
  */
 export const DEFAULT_MAX_DELTA_SHARE = 0.5;
 
