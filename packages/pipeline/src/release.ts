@@ -148,18 +148,22 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseSummar
       return done();
     }
 
-    const signing = await openArtifactSigner(setup.artifactSigner, setup.workDir, reporter);
+    let signing: ReleaseArtifactSigner | undefined;
     let identity: string | undefined;
     try {
-      identity = (await clock.time('sign', () => signStage(items, signing, reporter))).identity;
+      identity = await clock.time('sign', async () => {
+        signing = await openArtifactSigner(setup.artifactSigner, setup.workDir, reporter);
+        return (await signStage(items, signing, reporter)).identity;
+      });
     } catch (err) {
       if (!isUserError(err)) throw err;
       // Nothing was uploaded yet, and nothing will be: an unsigned artifact never leaves this machine.
       warn(`signing failed: ${firstLine(errorMessage(err))}; nothing was uploaded`);
       clock.skip(['sync', 'publish', 'check'], 'signing failed');
-      return done({ signer: signing.info });
+      return done(signing ? { signer: signing.info } : {});
     }
-    const trust = await artifactTrustOf(signing, identity);
+    const signer = signing!;
+    const trust = await artifactTrustOf(signer, identity);
     if (!trust) warn('the manifest names no trust settings for the artifacts: the keyless signer\'s identity and issuer are not known here');
 
     const sync = await clock.time('sync', () => syncPassed(passed, mirrors, reporter));
@@ -177,7 +181,7 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseSummar
     if (options.check === false) clock.skip(['check'], 'disabled');
     else if (manifestUrls.length === 0) clock.skip(['check'], 'no manifest was published');
     else checks = await clock.time('check', () => checkPassed(setup, options, keys, mirrors, passed, manifestUrls, warn));
-    return done({ signer: signing.info, sync, ...(published ? { published } : {}), checks });
+    return done({ signer: signer.info, sync, ...(published ? { published } : {}), checks });
   } finally {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
     await lock.release().catch(() => undefined);
