@@ -149,11 +149,12 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseSummar
     }
 
     let signing: ReleaseArtifactSigner | undefined;
-    let identity: string | undefined;
+    let trust: SigningTrust | undefined;
     try {
-      identity = await clock.time('sign', async () => {
+      trust = await clock.time('sign', async () => {
         signing = await openArtifactSigner(setup.artifactSigner, setup.workDir, reporter);
-        return (await signStage(items, signing, reporter)).identity;
+        const { identity } = await signStage(items, signing, reporter);
+        return artifactTrustOf(signing, identity);
       });
     } catch (err) {
       if (!isUserError(err)) throw err;
@@ -163,7 +164,6 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseSummar
       return done(signing ? { signer: signing.info } : {});
     }
     const signer = signing!;
-    const trust = await artifactTrustOf(signer, identity);
     if (!trust) warn('the manifest names no trust settings for the artifacts: the keyless signer\'s identity and issuer are not known here');
 
     const sync = await clock.time('sync', () => syncPassed(passed, mirrors, reporter));
