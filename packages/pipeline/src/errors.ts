@@ -16,11 +16,19 @@ export const PipelineErrorCode = {
   ForeignMirrors: 'E_PIPELINE_FOREIGN_MIRRORS',
   /** The artifact's metadata file is not what the builder writes. */
   Metadata: 'E_PIPELINE_METADATA',
-  /** A smoke test of a fetched artifact failed. */
-  Smoke: 'E_PIPELINE_SMOKE',
   /** No trusted key was given and none was found. */
   NoTrustedKey: 'E_PIPELINE_NO_TRUSTED_KEY',
   /** A local source folder cannot be served. */
   SourceDir: 'E_PIPELINE_SOURCE_DIR',
+  /** The work folder is a file, lies under one, or its `.potions/` cannot be made. */
+  WorkDir: 'E_PIPELINE_WORK_DIR',
+  /** A release version is not a version (a path, a shell word, too long). */
+  Version: 'E_PIPELINE_VERSION',
+  /** The local mirrors' ports: not two, the same port twice, or a fixed port beside a throw-away one. */
+  LocalPorts: 'E_PIPELINE_LOCAL_PORTS',
+  /** Parallel build jobs out of range. */
+  Jobs: 'E_PIPELINE_JOBS',
+  /** More mirrors must hold every file than the release has. */
+  MinMirrors: 'E_PIPELINE_MIN_MIRRORS',
 } as const;
 export type PipelineErrorCode = (typeof PipelineErrorCode)[keyof typeof PipelineErrorCode];

@@ -4,9 +4,10 @@ export { readVerifiedManifest } from './read-manifest';
 export type { ReadManifestOptions, ReadManifestResult, DownloadSettings } from './read-manifest';
 export { installArtifactAtomically } from './install';
 export type { InstallOptions, InstallResult } from './install';
-export { runRelease, localOnlyReason, splitRecipeRef } from './release';
-export type { ReleaseOptions } from './release';
-export { summarizeRelease } from './release-summary';
+export { runRelease, localOnlyReason } from './release';
+export { splitRecipeRef, maxBuildJobs } from './release-setup';
+export type { ReleaseOptions } from './release-setup';
+export { summarizeRelease, RELEASE_STAGES } from './release-summary';
 export type {
   ReleaseFacts,
   ReleaseSummary,
@@ -16,11 +17,15 @@ export type {
   ReleaseMirror,
   ReleaseBuild,
   ReleaseCheck,
+  ReleaseSmoke,
+  ReleaseSbom,
+  ReleaseScan,
+  ReleaseSignature,
+  ReleaseSigner,
+  WithheldBy,
 } from './release-summary';
 export { ensureLocalSigningKey, localKeysDir, LOCAL_KEY_FILE, LOCAL_PUBLIC_KEY_FILE } from './local-key';
 export type { LocalSigningKey } from './local-key';
 export { serveSourceDirs } from './source-dir-server';
 export type { SourceDirServer } from './source-dir-server';
-export { runSmokeTests } from './smoke';
-export type { SmokeResult } from './smoke';
 export { PipelineErrorCode } from './errors';

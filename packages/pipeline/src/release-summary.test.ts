@@ -1,7 +1,7 @@
 import type { ReleaseRow } from '@potions/manifest';
 import type { SyncResult } from '@potions/mirrors';
 import { unavailablePlatforms } from './release';
-import { summarizeRelease, type ReleaseBuild, type ReleaseFacts } from './release-summary';
+import { summarizeRelease, type ReleaseBuild, type ReleaseFacts, type ReleaseStageName } from './release-summary';
 
 const A = 'a'.repeat(64);
 const mirrors = { configs: [{ name: 'one', endpoint: 'http://127.0.0.1:1' }, { name: 'two', endpoint: 'http://127.0.0.1:2' }], startedForRun: true };
@@ -30,7 +30,7 @@ const sync: Pick<SyncResult, 'policyMet' | 'minMirrors' | 'mirrors' | 'objects'>
   ],
 };
 const row: ReleaseRow = { name: 'greet', version: '1.0.0', platform: 'linux-amd64', status: 'available', sha256: A, mirrors: ['one'] };
-const timings = (...names: ('mirrors' | 'build' | 'sync' | 'publish' | 'check')[]) => names.map((name) => ({ name, seconds: 0.5 }));
+const timings = (...names: ReleaseStageName[]) => names.map((name) => ({ name, seconds: 0.5 }));
 
 function facts(extra: Partial<ReleaseFacts> = {}): ReleaseFacts {
   return {
@@ -53,8 +53,8 @@ function facts(extra: Partial<ReleaseFacts> = {}): ReleaseFacts {
       rows: [row],
       manifestUrls: [{ mirror: 'one', url: 'http://127.0.0.1:1/potions/manifest.json' }],
     },
-    checks: [{ name: 'greet', version: '1.0.0', ok: true, smoke: [] }],
-    timings: timings('mirrors', 'build', 'sync', 'publish', 'check'),
+    checks: [{ name: 'greet', version: '1.0.0', ok: true }],
+    timings: timings('mirrors', 'build', 'smoke', 'sbom', 'scan', 'sign', 'sync', 'publish', 'check'),
     warnings: ['mirror two: down'],
     ...extra,
   };
@@ -88,13 +88,17 @@ test('each stage is judged by its data: a failed build, a policy not met, no man
       packages: [built, failed],
       sync: { ...sync, policyMet: false, minMirrors: 2, objects: sync.objects.map((o) => ({ ...o, policyMet: false })) },
       published: { ...facts().published!, report: { ok: false, changed: false, version: undefined, mirrors: [{ name: 'one', status: 'failed', error: { code: 'X', message: 'boom' }, conditionalWrites: true }] } },
-      checks: [{ name: 'greet', version: '1.0.0', ok: false, smoke: [], error: 'smoke' }],
+      checks: [{ name: 'greet', version: '1.0.0', ok: false, error: 'the artifact has no signature bundle' }],
     }),
   );
   expect(s.ok).toBe(false);
   expect(s.stages.map((x) => [x.name, x.ok, x.error ?? null])).toEqual([
     ['mirrors', true, null],
     ['build', false, '1 build(s) failed'],
+    ['smoke', true, null],
+    ['sbom', true, null],
+    ['scan', true, null],
+    ['sign', true, null],
     ['sync', false, '1 file(s) on fewer than 2 mirror(s)'],
     ['publish', false, 'the manifest reached no mirror: one: boom'],
     ['check', false, '1 check(s) failed'],
@@ -152,4 +156,111 @@ test('the manifest lists every other platform of a local release, and each faile
   expect(unavailablePlatforms([built, failed], { platform: 'linux-amd64', local: false })).toEqual([
     { name: 'greet', version: '9.9.9', platform: 'linux-amd64', reason: 'build failed (download): no mirror had it' },
   ]);
+});
+
+const smokeFailed: ReleaseBuild = {
+  ...built,
+  name: 'sour',
+  file: 'sour.tar.gz',
+  sha256: 'b'.repeat(64),
+  smoke: { status: 'failed', reason: 'bin/sour --version: exit status 1, expected 0', commands: [{ argv: ['bin/sour', '--version'], ok: false, error: 'exit status 1, expected 0' }], files: 1, errors: 1, warnings: 0, systemLibraries: [] },
+  withheld: 'smoke test failed: bin/sour --version: exit status 1, expected 0',
+  withheldBy: 'smoke',
+};
+const scanFailed: ReleaseBuild = {
+  ...built,
+  name: 'zlib',
+  version: '1.2.13',
+  file: 'zlib.tar.gz',
+  sha256: 'c'.repeat(64),
+  scan: { status: 'failed', reason: 'CVE-2023-45853 (critical) in zlib 1.2.13', failOn: 'high', findings: 1, failing: 1, allowed: 0, maxSeverity: 'critical', failures: [{ id: 'CVE-2023-45853', severity: 'critical', package: 'zlib', version: '1.2.13' }] },
+  withheld: 'vulnerability scan: CVE-2023-45853 (critical) in zlib 1.2.13',
+  withheldBy: 'scan',
+};
+const signedGreet: ReleaseBuild = {
+  ...built,
+  signature: { kind: 'key', keyId: 'k'.repeat(64), bundles: ['greet.tar.gz.sigstore.json'], reused: 0 },
+  files: ['greet.tar.gz', 'greet.tar.gz.sigstore.json'],
+};
+const bundleObject = (present: boolean[]) => ({
+  ...sync.objects[0]!,
+  name: 'greet.tar.gz.sigstore.json',
+  sha256: 'd'.repeat(64),
+  mirrors: sync.objects[0]!.mirrors.map((m, i) => ({ ...m, present: present[i]!, url: `${m.url}.sigstore.json` })),
+});
+
+test('a build withheld by its smoke test or its scan fails that stage with the reason; the others go out and say where', () => {
+  const s = summarizeRelease(
+    facts({
+      packages: [signedGreet, smokeFailed, scanFailed],
+      sync: { ...sync, objects: [sync.objects[0]!, bundleObject([true, false])] },
+      published: {
+        ...facts().published!,
+        rows: [
+          row,
+          { name: 'sour', version: '1.0.0', platform: 'linux-amd64', status: 'unavailable', reason: smokeFailed.withheld!, mirrors: [] },
+          { name: 'zlib', version: '1.2.13', platform: 'linux-amd64', status: 'unavailable', reason: scanFailed.withheld!, mirrors: [] },
+        ],
+      },
+    }),
+  );
+  expect(s.ok).toBe(false);
+  expect(s.stages.filter((x) => !x.ok).map((x) => [x.name, x.error])).toEqual([
+    ['smoke', '1 build(s) withheld: sour 1.0.0 linux-amd64: smoke test failed: bin/sour --version: exit status 1, expected 0'],
+    ['scan', '1 build(s) withheld: zlib 1.2.13 linux-amd64: vulnerability scan: CVE-2023-45853 (critical) in zlib 1.2.13'],
+  ]);
+  // Every file of greet is on mirror one only (its bundle did not reach two).
+  expect(s.packages.map((p) => [p.name, p.syncedTo ?? null, p.published ?? null])).toEqual([
+    ['greet', ['one'], 'available'],
+    ['sour', null, 'unavailable'],
+    ['zlib', null, 'unavailable'],
+  ]);
+  // The manifest lists each withheld platform with its reason.
+  const reasons = unavailablePlatforms([signedGreet, smokeFailed, scanFailed], { platform: 'linux-amd64', local: false });
+  expect(reasons).toEqual([
+    { name: 'sour', version: '1.0.0', platform: 'linux-amd64', reason: 'smoke test failed: bin/sour --version: exit status 1, expected 0' },
+    { name: 'zlib', version: '1.2.13', platform: 'linux-amd64', reason: 'vulnerability scan: CVE-2023-45853 (critical) in zlib 1.2.13' },
+  ]);
+});
+
+test('a smoke test that could not run and a scan the recipe turned off are not failures', () => {
+  const s = summarizeRelease(
+    facts({
+      packages: [
+        {
+          ...signedGreet,
+          smoke: { status: 'not-run', reason: 'darwin-arm64 programs cannot run on this linux-amd64 machine', commands: [], files: 2, errors: 0, warnings: 1, systemLibraries: [] },
+          scan: { status: 'skipped', reason: 'the recipe turned vulnerability scanning off', failOn: 'high', findings: 0, failing: 0, allowed: 0, maxSeverity: 'none', failures: [] },
+        },
+      ],
+    }),
+  );
+  expect(s.ok).toBe(true);
+});
+
+test('a signing failure: the sign stage carries it, nothing is synced, published or checked, and the release fails', () => {
+  const { sync: _sync, published: _published, ...base } = facts();
+  const s = summarizeRelease({
+    ...base,
+    packages: [built],
+    checks: [],
+    signer: { kind: 'keyless', description: 'keyless via http://127.0.0.1:9' },
+    timings: [
+      ...timings('mirrors', 'build', 'smoke', 'sbom', 'scan'),
+      { name: 'sign', seconds: 0.2, error: 'Fulcio: connect ECONNREFUSED 127.0.0.1:9' },
+      { name: 'sync', seconds: 0, skipped: 'signing failed' },
+      { name: 'publish', seconds: 0, skipped: 'signing failed' },
+      { name: 'check', seconds: 0, skipped: 'signing failed' },
+    ],
+  });
+  expect(s.ok).toBe(false);
+  expect(s.stages.slice(5).map((x) => [x.name, x.ok, x.error])).toEqual([
+    ['sign', false, 'Fulcio: connect ECONNREFUSED 127.0.0.1:9'],
+    ['sync', false, 'signing failed'],
+    ['publish', false, 'signing failed'],
+    ['check', false, 'signing failed'],
+  ]);
+  expect(s).toMatchObject({ manifestUrls: [], manifestVersion: undefined, signer: { kind: 'keyless' } });
+  expect(s.packages[0]).not.toHaveProperty('syncedTo');
+  expect(s.packages[0]).not.toHaveProperty('published');
 });

@@ -1,15 +1,16 @@
 /**
  * The summary of a release, assembled by one pure function from what the
- * stages of `runRelease` returned: the mirrors, the builds, the sync result,
+ * stages of `runRelease` returned: the mirrors, the builds with what the
+ * smoke test, SBOM, scan and signing stages said of each, the sync result,
  * the publish result, the checks, and how long each stage took. Whether each
  * stage (and so the release) is ok is decided here, from that data.
  */
 import type { Platform } from '@potions/core';
 import type { ManifestPublishReport, ReleaseRow } from '@potions/manifest';
 import type { MirrorConfig, SyncResult } from '@potions/mirrors';
-import type { SmokeResult } from './smoke';
 
-export type ReleaseStageName = 'mirrors' | 'build' | 'sync' | 'publish' | 'check';
+export const RELEASE_STAGES = ['mirrors', 'build', 'smoke', 'sbom', 'scan', 'sign', 'sync', 'publish', 'check'] as const;
+export type ReleaseStageName = (typeof RELEASE_STAGES)[number];
 
 export interface ReleaseStage {
   name: ReleaseStageName;
@@ -45,7 +46,69 @@ export interface ReleaseMirror {
   manifestError?: string;
 }
 
-/** One recipe's build in a release, as the summary lists it. */
+/** The smoke test of one build (`@potions/inspect`'s report, in short). */
+export interface ReleaseSmoke {
+  /**
+   * `passed`: the static checks and every command passed; `not-run`: the
+   * static checks passed but this machine cannot run the platform's programs
+   * (`reason` says why; not a failure, never a silent pass); `failed`: `reason`.
+   */
+  status: 'passed' | 'failed' | 'not-run';
+  reason?: string;
+  commands: { argv: string[]; ok: boolean; error?: string }[];
+  files: number;
+  errors: number;
+  warnings: number;
+  /** The system libraries the binaries load (the SBOM lists them). */
+  systemLibraries: string[];
+}
+
+/** An SBOM written beside the artifact. */
+export interface ReleaseSbom {
+  format: 'cyclonedx' | 'spdx';
+  /** File name (beside the artifact). */
+  file: string;
+  sha256: string;
+  size: number;
+}
+
+/** The vulnerability scan of one build's SBOMs. */
+export interface ReleaseScan {
+  /**
+   * `passed`/`failed` against the threshold; `skipped`: the recipe turned
+   * scanning off; `not-run`: no scanner was available (local mode only).
+   */
+  status: 'passed' | 'failed' | 'skipped' | 'not-run';
+  /** skipped, not-run: why; failed: the findings that fail. */
+  reason?: string;
+  scanner?: string;
+  failOn: string;
+  findings: number;
+  failing: number;
+  allowed: number;
+  /** The highest severity among findings that are not allowed (`none` when there is none). */
+  maxSeverity: string;
+  /** The findings that fail, most severe first. */
+  failures: { id: string; severity: string; package: string; version?: string }[];
+}
+
+/** The signatures of one build. */
+export interface ReleaseSignature {
+  kind: 'key' | 'keyless';
+  /** File names of the bundles: each archive's, and the provenance's. */
+  bundles: string[];
+  /** Key signing: the key id. */
+  keyId?: string;
+  /** Keyless: the certificate identity (SAN). */
+  identity?: string;
+  /** Bundles of an earlier run kept (the same key over the same bytes), not signed again. */
+  reused: number;
+}
+
+/** The stage that kept a build from being published. */
+export type WithheldBy = 'smoke' | 'sbom' | 'scan';
+
+/** One recipe's build in a release, and what each later stage said of it. */
 export interface ReleaseBuild {
   name: string;
   version: string;
@@ -63,20 +126,44 @@ export interface ReleaseBuild {
   artifact?: string;
   step?: string;
   error?: string;
+  smoke?: ReleaseSmoke;
+  sboms?: ReleaseSbom[];
+  scan?: ReleaseScan;
+  signature?: ReleaseSignature;
+  /** Not published, and why: the reason the manifest lists for the platform. */
+  withheld?: string;
+  withheldBy?: WithheldBy;
+  /** The names of every file the sync uploads for this build (archives, metadata, SBOMs, bundles). */
+  files?: string[];
+  /** Filled by the summary: the mirrors that hold every one of `files`. */
+  syncedTo?: string[];
+  /** Filled by the summary: how the manifest lists this platform after the publish. */
+  published?: 'available' | 'unavailable';
 }
 
 export interface ReleaseCheck {
   name: string;
   version: string;
+  platform?: Platform;
   ok: boolean;
   mirror?: string;
   seconds?: number;
-  smoke: SmokeResult[];
+  /** The artifact's signature as the fetch verified it (absent: the fetch did not verify one). */
+  signature?: { kind: string; keyId?: string; identity?: string };
   error?: string;
 }
 
+/** Who signed the artifacts. */
+export interface ReleaseSigner {
+  kind: 'key' | 'keyless';
+  description: string;
+  /** Key signing: the public key file verifiers trust (local key). */
+  publicKeyFile?: string;
+  keyId?: string;
+}
+
 export interface ReleaseSummary {
-  /** Every requested build succeeded, was published and (unless disabled) checked. */
+  /** Every requested build succeeded, passed its checks, was published and (unless disabled) fetched back. */
   ok: boolean;
   mode: 'local' | 'config';
   platform: Platform;
@@ -92,6 +179,12 @@ export interface ReleaseSummary {
   mirrorsRunning?: boolean;
   /** Local mode: the mirrors were started for this run and are stopped now: the manifest and artifact URLs no longer answer. */
   mirrorsStopped?: boolean;
+  /** Local mode on throw-away ports: the mirrors' data (and so this manifest) was removed at the end of the run. */
+  mirrorsThrowaway?: boolean;
+  /** Who signed the artifacts (absent when nothing got as far as signing). */
+  signer?: ReleaseSigner;
+  /** The vulnerability scanner of this release, or why none ran. */
+  scanner?: string;
   mirrors: ReleaseMirror[];
   packages: ReleaseBuild[];
   /** Every platform of every released package version, as the manifest now lists it. */
@@ -110,9 +203,13 @@ export interface ReleaseFacts {
     configs: readonly Pick<MirrorConfig, 'name' | 'endpoint'>[];
     /** Local mode: whether the mirrors were started for this run (false: a running `mirrors serve`). */
     startedForRun?: boolean | undefined;
+    /** Local mode: throw-away mirrors (ephemeral ports, data removed at the end of the run). */
+    throwaway?: boolean | undefined;
   };
-  /** One row per recipe, `urls` still empty (filled here from the sync). */
+  /** One row per recipe, `urls`, `syncedTo` and `published` still empty (filled here). */
   packages: readonly ReleaseBuild[];
+  signer?: ReleaseSigner | undefined;
+  scanner?: string | undefined;
   sync?: Pick<SyncResult, 'policyMet' | 'minMirrors' | 'mirrors' | 'objects'>;
   published?: {
     report: Pick<ManifestPublishReport, 'ok' | 'changed' | 'version' | 'mirrors'>;
@@ -143,13 +240,25 @@ export function noManifestWritten(report: Pick<ManifestPublishReport, 'mirrors'>
   return `the manifest reached no mirror${why ? `: ${why}` : ''}`;
 }
 
+/** `greet 1.0.0 linux-amd64` */
+export function buildLabel(p: Pick<ReleaseBuild, 'name' | 'version' | 'platform'>): string {
+  return `${p.name} ${p.version} ${p.platform}`;
+}
+
 /** Why a build stage is not ok: some builds failed, or none succeeded (then with their reasons). */
 function buildError(packages: readonly ReleaseBuild[]): string | undefined {
   const failed = packages.filter((p) => p.status === 'failed');
   if (failed.length === 0) return undefined;
   if (failed.length < packages.length) return `${failed.length} build(s) failed`;
-  const reasons = failed.map((p) => `${p.name} ${p.version} ${p.platform}: build failed${p.step ? ` (${p.step})` : ''}: ${p.error ?? 'unknown error'}`);
+  const reasons = failed.map((p) => `${buildLabel(p)}: build failed${p.step ? ` (${p.step})` : ''}: ${p.error ?? 'unknown error'}`);
   return firstLine(`nothing was built: ${reasons.join('; ')}`);
+}
+
+/** Why a checking stage (smoke, sbom, scan) is not ok: the builds it withheld, with their reasons. */
+function withheldError(packages: readonly ReleaseBuild[], stage: WithheldBy): string | undefined {
+  const held = packages.filter((p) => p.withheldBy === stage);
+  if (held.length === 0) return undefined;
+  return firstLine(`${held.length} build(s) withheld: ${held.map((p) => `${buildLabel(p)}: ${p.withheld}`).join('; ')}`);
 }
 
 function stageOf(t: StageTiming, facts: ReleaseFacts): ReleaseStage {
@@ -158,6 +267,7 @@ function stageOf(t: StageTiming, facts: ReleaseFacts): ReleaseStage {
   if (t.error !== undefined) return { ...base, ok: false, error: t.error };
   let error: string | undefined;
   if (t.name === 'build') error = buildError(facts.packages);
+  else if (t.name === 'smoke' || t.name === 'sbom' || t.name === 'scan') error = withheldError(facts.packages, t.name);
   else if (t.name === 'sync' && facts.sync && !facts.sync.policyMet) {
     const short = facts.sync.objects.filter((o) => !o.policyMet).length;
     error = `${short} file(s) on fewer than ${facts.sync.minMirrors} mirror(s)`;
@@ -185,13 +295,27 @@ function mirrorRow(m: Pick<MirrorConfig, 'name' | 'endpoint'>, facts: ReleaseFac
   };
 }
 
+/** The row with what the sync and the publish did for it: URLs, the mirrors holding all its files, its manifest status. */
+function packageRow(p: ReleaseBuild, facts: ReleaseFacts): ReleaseBuild {
+  const objects = facts.sync?.objects ?? [];
+  const o = objects.find((x) => x.name === p.file && x.sha256 === p.sha256);
+  const urls = o ? o.mirrors.filter((m) => m.present).map((m) => m.url) : [];
+  const row: ReleaseBuild = { ...p, urls };
+  if (p.files && p.files.length > 0 && objects.length > 0) {
+    const mine = p.files.map((f) => objects.find((x) => x.name === f));
+    if (mine.every((x) => x !== undefined)) {
+      row.syncedTo = facts.mirrors.configs.map((m) => m.name).filter((name) => mine.every((x) => x!.mirrors.some((m) => m.mirror === name && m.present)));
+    }
+  }
+  const listed = facts.published?.report.ok ? facts.published.rows.find((r) => r.name === p.name && r.version === p.version && r.platform === p.platform) : undefined;
+  if (listed) row.published = listed.status;
+  return row;
+}
+
 /** The release summary from what its stages returned. Pure: no I/O, no clock. */
 export function summarizeRelease(facts: ReleaseFacts): ReleaseSummary {
   const stages = facts.timings.map((t) => stageOf(t, facts));
-  const packages = facts.packages.map((p): ReleaseBuild => {
-    const o = facts.sync?.objects.find((x) => x.name === p.file && x.sha256 === p.sha256);
-    return { ...p, urls: o ? o.mirrors.filter((m) => m.present).map((m) => m.url) : [] };
-  });
+  const packages = facts.packages.map((p) => packageRow(p, facts));
   const report = facts.published?.report;
   // Only the mirrors that hold the manifest now are where a reader finds it.
   const holding = new Set(report?.mirrors.filter((m) => m.status === 'written' || m.status === 'unchanged').map((m) => m.name));
@@ -207,6 +331,9 @@ export function summarizeRelease(facts: ReleaseFacts): ReleaseSummary {
     manifestChanged: report?.ok ? report.changed : false,
     ...(facts.trustedKeyFile !== undefined ? { trustedKeyFile: facts.trustedKeyFile } : {}),
     ...(local ? { mirrorsRunning: !facts.mirrors.startedForRun, mirrorsStopped: facts.mirrors.startedForRun === true } : {}),
+    ...(local && facts.mirrors.throwaway ? { mirrorsThrowaway: true } : {}),
+    ...(facts.signer ? { signer: { ...facts.signer } } : {}),
+    ...(facts.scanner !== undefined ? { scanner: facts.scanner } : {}),
     mirrors: facts.mirrors.configs.map((m) => mirrorRow(m, facts)),
     packages,
     manifest: [...(facts.published?.rows ?? [])],

@@ -1,129 +1,65 @@
 /**
  * `potions release`: the whole release on one machine, as one composition of
- * the packages. Each stage is a function that returns plain data for the next:
+ * the packages. Every option is checked first (release-setup.ts), then the
+ * release holds its work folder (one release at a time) and runs its stages,
+ * each a function that returns plain data for the next:
  *
  *   mirrors  the configured ones, or the two embedded local mirrors (reused when
- *            `potions mirrors serve` runs, started for this run otherwise),
- *            opened as targets this function owns and closes at the end
- *   build    every recipe for this machine's platform (builder, local cache);
- *            a failed build makes that platform unavailable, it does not stop
- *            the release, unless nothing built at all: then nothing is synced
- *            or published and the release fails with the builds' reasons
- *   sync     the artifacts and their metadata to every mirror, read back (mirrors)
- *   publish  the signed manifest, merged into what the mirrors hold (manifest)
- *   check    fetch each artifact back through the manifest, as a user would,
- *            and run the recipe's smoke tests on it
+ *            `potions mirrors serve` runs, started for this run otherwise, or
+ *            throw-away ones on free ports), opened as targets this function
+ *            owns and closes at the end
+ *   build    every recipe for the platform (builder, local cache); a failed
+ *            build makes that platform unavailable, it does not stop the release
+ *   smoke    each artifact as a user gets it (@potions/inspect)      } a build that
+ *   sbom     CycloneDX and SPDX beside it (@potions/sbom)            } fails one is
+ *   scan     its SBOMs against the one scanner, at the threshold     } withheld
+ *   sign     a Sigstore bundle for each archive and its provenance (@potions/signing);
+ *            a failure stops the release here, before anything is uploaded
+ *   sync     the artifacts, metadata, SBOMs and bundles to every mirror, read back
+ *   publish  the signed manifest, merged into what the mirrors hold; withheld
+ *            builds are listed as unavailable with their reason
+ *   check    fetch each artifact back through the manifest, as a user would
+ *            (`fetchPackage`, which verifies its signature)
  *
+ * When nothing is left to publish (nothing built, or every build withheld),
+ * nothing is synced or published: the mirrors stay exactly as they were.
  * `summarizeRelease` (release-summary.ts) turns what the stages returned into
  * the summary. Nothing here talks to GitHub; the CLI prints the summary.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { PLATFORMS, UserError, errorMessage, hostPlatform, isUserError, silentReporter, systemNow } from '@potions/core';
-import type { Now, Platform, Reporter } from '@potions/core';
-import { LocalFolderBuildCache, buildFromRecipeRef, findRecipe, isBuildError, loadRecipeOrThrow } from '@potions/builder';
+import { PLATFORMS, UserError, errorMessage, isUserError } from '@potions/core';
+import type { Platform, Reporter } from '@potions/core';
+import { LocalFolderBuildCache, buildFromRecipeRef, isBuildError } from '@potions/builder';
 import type { BuildResult } from '@potions/builder';
-import { DEFAULT_LOCAL_PORTS } from '@potions/local-mirrors';
-import {
-  FileTrustStore,
-  artifactMetadataFileFromBytes,
-  localKeySignerFromEnv,
-  manifestStoreFromMirror,
-  publishRelease,
-} from '@potions/manifest';
-import type { BuildFailure, PublishReleaseResult, Signer, Verifier } from '@potions/manifest';
-import { closeMirrors, loadMirrorsConfig, localObjectsFromFiles, openS3Mirrors, syncToMirrors } from '@potions/mirrors';
-import type { MirrorConfig, MirrorsConfig, OpenMirrors, OpenedMirror, S3MirrorTarget, S3TargetOptions, SyncResult } from '@potions/mirrors';
+import { FileTrustStore, artifactMetadataFileFromBytes, manifestStoreFromMirror, publishRelease } from '@potions/manifest';
+import type { BuildFailure, PublishReleaseOptions, PublishReleaseResult, Signer, Verifier } from '@potions/manifest';
+import { closeMirrors, localObjectsFromFiles, openS3Mirrors, syncToMirrors } from '@potions/mirrors';
+import type { MirrorConfig, OpenedMirror, S3MirrorTarget, SyncResult } from '@potions/mirrors';
 import { versionDepsFromEnv } from '@potions/recipe';
-import type { Recipe } from '@potions/recipe';
+import type { SigningTrust } from '@potions/signing';
 import { PipelineErrorCode } from './errors';
 import { fetchPackage } from './fetch-package';
+import type { FetchPackageResult } from './fetch-package';
 import { ensureLocalSigningKey } from './local-key';
 import { assertRunningMirrorsAreOurs, openLocalMirrors } from './local-mirrors';
-import type { DownloadSettings } from './read-manifest';
-import { firstLine, noManifestWritten, summarizeRelease } from './release-summary';
-import type { ReleaseBuild, ReleaseCheck, ReleaseStageName, ReleaseSummary, StageTiming } from './release-summary';
-import { runSmokeTests } from './smoke';
+import { lockWorkDir } from './release-lock';
+import { artifactTrustOf, openArtifactSigner, signStage } from './release-sign';
+import type { ReleaseArtifactSigner } from './release-sign';
+import { prepareRelease } from './release-setup';
+import type { ReleaseOptions, ReleaseSetup } from './release-setup';
+import { buildLabel, firstLine, noManifestWritten, summarizeRelease } from './release-summary';
+import type { ReleaseBuild, ReleaseCheck, ReleaseFacts, ReleaseStageName, ReleaseSummary, StageTiming } from './release-summary';
+import { sbomStage, scanStage, smokeStage } from './release-verify';
+import type { ReleaseItem, VerifyContext } from './release-verify';
 import { serveSourceDirs } from './source-dir-server';
 
-export interface ReleaseOptions {
-  /** Recipe files (`.yml`) or names looked up in `recipesDirs`; `name@version` pins that recipe's version. */
-  recipes: readonly string[];
-  /** The version of every recipe not given as `name@version`; without it each recipe's version source is asked (network). */
-  version?: string;
-  /** Where names and dependencies are looked up (default `<workDir>/recipes`). */
-  recipesDirs?: readonly string[];
-  /** Default: this machine's. */
-  platform?: Platform;
-  /** A mirrors configuration file (docs/mirrors.md): real mirrors, signed with `POTIONS_MANIFEST_KEY`. */
-  config?: string;
-  /** Mirrors already loaded (instead of `config`); the signer then comes from `signer` or `POTIONS_MANIFEST_KEY`. */
-  mirrors?: MirrorsConfig;
-  /** Overrides the signer (local key, or the environment's). */
-  signer?: Signer;
-  /** Keys the check fetch trusts (default: the signer's public key). */
-  trustedKeys?: readonly Verifier[];
-  /** Holds `.potions/` (mirror data, keys, cache, build output). Default `process.cwd()`. */
-  workDir?: string;
-  /** Source mirror bases (`BASE/<host>/<path>`), after the recipes' own URLs. */
-  sourceMirrors?: readonly string[];
-  /** Folders of upstream files served by file name as a source mirror (offline builds). */
-  sourceDirs?: readonly string[];
-  /** Ports of the embedded mirrors in local mode (default 4568, 4569; 0 picks a free one). */
-  localPorts?: readonly number[];
-  /** Use the build cache (default true). */
-  cache?: boolean;
-  /** Default `<workDir>/.potions/cache`. */
-  cacheDir?: string;
-  jobs?: number;
-  /** Mirrors that must hold every file (default: the configuration's, else 1). */
-  minMirrors?: number;
-  /** Lifetime of a newly signed manifest (default 90 days). */
-  expiresInDays?: number;
-  /** Fetch the result back through the manifest (default true). */
-  check?: boolean;
-  /** Versions of dependencies (otherwise looked up). */
-  dependencyVersions?: Readonly<Record<string, string>>;
-  reporter?: Reporter;
-  /** The clock the manifest is signed by and checked against. Default `systemNow`. */
-  now?: Now;
-  env?: NodeJS.ProcessEnv;
-  /** S3 client settings (retry policy, timeouts) for every mirror. */
-  s3?: Omit<S3TargetOptions, 'reporter' | 'env'>;
-  /** Opens the mirrors' targets (default `openS3Mirrors`); the release closes every target it opened. */
-  openMirrors?: OpenMirrors;
-  /** Download settings of the check fetch. */
-  download?: DownloadSettings;
-}
+export type { ReleaseOptions } from './release-setup';
 
 /** `not built: local release builds only <host>` */
 export function localOnlyReason(host: Platform): string {
   return `not built: local release builds only ${host}`;
-}
-
-/** `tree@2.1.0` -> name and version; paths (with a slash or .yml) are left whole. */
-export function splitRecipeRef(ref: string): { ref: string; version?: string } {
-  const m = /^([A-Za-z0-9][A-Za-z0-9._+-]*)@([A-Za-z0-9][A-Za-z0-9._+~-]*)$/.exec(ref);
-  if (m && !/\.ya?ml$/i.test(m[1]!)) return { ref: m[1]!, version: m[2]! };
-  return { ref };
-}
-
-/** Everything refused or decided before a mirror starts or a build runs. */
-interface ReleaseSetup {
-  platform: Platform;
-  local: boolean;
-  workDir: string;
-  potionsDir: string;
-  recipesDirs: string[];
-  requests: { file: string; recipe: Recipe; version?: string }[];
-  configured: MirrorsConfig | undefined;
-  signer: Signer;
-  trustedKeys: readonly Verifier[];
-  trustedKeyFile?: string;
-  env: NodeJS.ProcessEnv;
-  reporter: Reporter;
-  now: Now;
 }
 
 /** The mirrors of this release, opened. */
@@ -133,12 +69,17 @@ interface ReleaseMirrors {
   opened: OpenedMirror<S3MirrorTarget>[];
   /** Local mode: whether the mirrors were started for this run (false: a running `mirrors serve`). */
   startedForRun?: boolean;
+  /** Local mode: throw-away mirrors, whose data goes at the end of the run. */
+  throwaway?: boolean;
+  /** Throw-away mirrors: a folder of this run, removed with them. */
+  scratch?: string;
 }
 
-/** One recipe built: what the later stages need of it. */
-interface Built {
-  recipe: Recipe;
-  result: BuildResult;
+/** The keys of this run: the manifest's signer and the keys readers trust. */
+interface ReleaseKeys {
+  signer: Signer;
+  trustedKeys: readonly Verifier[];
+  trustedKeyFile?: string;
 }
 
 /** Records how long each stage ran; a stage that throws is recorded with its error, and the error goes on. */
@@ -155,8 +96,8 @@ class Stopwatch {
       throw err;
     }
   }
-  skip(name: ReleaseStageName, why: string): void {
-    this.timings.push({ name, seconds: 0, skipped: why });
+  skip(names: readonly ReleaseStageName[], why: string): void {
+    for (const name of names) this.timings.push({ name, seconds: 0, skipped: why });
   }
 }
 
@@ -165,8 +106,10 @@ function secondsSince(start: number): number {
 }
 
 export async function runRelease(options: ReleaseOptions): Promise<ReleaseSummary> {
+  // Every mistake in the options is refused here, before a folder is made or a mirror starts.
   const setup = await prepareRelease(options);
   const { reporter } = setup;
+  const lock = await lockWorkDir(setup.potionsDir, reporter);
   const clock = new Stopwatch();
   const warnings: string[] = [];
   const warn = (message: string): void => {
@@ -175,21 +118,59 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseSummar
   };
   const cleanups: (() => Promise<void>)[] = [];
   try {
-    const mirrors = await clock.time('mirrors', () => openReleaseMirrors(setup, options, cleanups));
+    const keys = await manifestKeys(setup, options);
+    const mirrors = await clock.time('mirrors', () => openReleaseMirrors(setup, options, keys, cleanups, warn));
+    const facts: Omit<ReleaseFacts, 'packages' | 'checks' | 'timings' | 'warnings'> = {
+      mode: setup.local ? 'local' : 'config',
+      platform: setup.platform,
+      trustedKeyFile: keys.trustedKeyFile,
+      mirrors,
+      ...(setup.scan.scanner ? { scanner: setup.scan.scanner.description } : setup.scan.missing ? { scanner: `none (${setup.scan.missing})` } : {}),
+    };
     const outcomes = await clock.time('build', () => buildAll(setup, options, cleanups, warn));
-    const built = outcomes.flatMap((o) => (o.built ? [o.built] : []));
+    const items = outcomes.flatMap((o) => (o.item ? [o.item] : []));
     const packages = outcomes.map((o) => o.row);
-    const facts = { mode: setup.local ? ('local' as const) : ('config' as const), platform: setup.platform, trustedKeyFile: setup.trustedKeyFile, mirrors };
-    if (built.length === 0) {
-      // Nothing to sync, publish or check: the mirrors stay exactly as they were.
-      for (const name of ['sync', 'publish', 'check'] as const) clock.skip(name, 'nothing was built');
-      return summarizeRelease({ ...facts, packages, checks: [], timings: clock.timings, warnings });
+    const done = (extra: Partial<ReleaseFacts> = {}): ReleaseSummary =>
+      summarizeRelease({ ...facts, packages, checks: [], timings: clock.timings, warnings, ...extra });
+    if (items.length === 0) {
+      // Nothing to check, sign, sync, publish or fetch: the mirrors stay exactly as they were.
+      clock.skip(['smoke', 'sbom', 'scan', 'sign', 'sync', 'publish', 'check'], 'nothing was built');
+      return done();
     }
-    const sync = await clock.time('sync', () => syncBuilt(built, mirrors, reporter));
+
+    const verify: VerifyContext = { platform: setup.platform, workDir: setup.workDir, reporter, now: setup.now, ...(options.smokeTimeoutMs !== undefined ? { smokeTimeoutMs: options.smokeTimeoutMs } : {}) };
+    await clock.time('smoke', () => smokeStage(items, verify, warn));
+    await clock.time('sbom', () => sbomStage(items, verify, warn));
+    await clock.time('scan', () => scanStage(items, setup.scan, verify, warn));
+    const passed = items.filter((i) => !i.row.withheld);
+    if (passed.length === 0) {
+      clock.skip(['sign', 'sync', 'publish', 'check'], 'every build was withheld');
+      return done();
+    }
+
+    let signing: ReleaseArtifactSigner | undefined;
+    let trust: SigningTrust | undefined;
+    try {
+      trust = await clock.time('sign', async () => {
+        signing = await openArtifactSigner(setup.artifactSigner, setup.workDir, reporter);
+        const { identity } = await signStage(items, signing, reporter);
+        return artifactTrustOf(signing, identity);
+      });
+    } catch (err) {
+      if (!isUserError(err)) throw err;
+      // Nothing was uploaded yet, and nothing will be: an unsigned artifact never leaves this machine.
+      warn(`signing failed: ${firstLine(errorMessage(err))}; nothing was uploaded`);
+      clock.skip(['sync', 'publish', 'check'], 'signing failed');
+      return done(signing ? { signer: signing.info } : {});
+    }
+    const signer = signing!;
+    if (!trust) warn('the manifest names no trust settings for the artifacts: the keyless signer\'s identity and issuer are not known here');
+
+    const sync = await clock.time('sync', () => syncPassed(passed, mirrors, reporter));
     for (const m of sync.mirrors) if (!m.ok) warn(`mirror ${m.mirror}: ${m.error ?? `${m.failed} file(s) failed`}`);
     let published: PublishReleaseResult | undefined;
     try {
-      published = await clock.time('publish', () => publishBuilt(setup, options, built, unavailablePlatforms(packages, setup), sync, mirrors, warn));
+      published = await clock.time('publish', () => publishPassed(setup, options, keys, passed, unavailablePlatforms(packages, setup), sync, mirrors, trust, warn));
       if (!published.report.ok) warn(`publish: ${noManifestWritten(published.report)}`);
     } catch (err) {
       if (!isUserError(err)) throw err;
@@ -197,81 +178,64 @@ export async function runRelease(options: ReleaseOptions): Promise<ReleaseSummar
     }
     const manifestUrls = published?.manifestUrls.map((u) => u.url) ?? [];
     let checks: ReleaseCheck[] = [];
-    if (options.check === false) clock.skip('check', 'disabled');
-    else if (manifestUrls.length === 0) clock.skip('check', 'no manifest was published');
-    else checks = await clock.time('check', () => checkBuilt(setup, options, built, manifestUrls, warn));
-    return summarizeRelease({ ...facts, packages, sync, ...(published ? { published } : {}), checks, timings: clock.timings, warnings });
+    if (options.check === false) clock.skip(['check'], 'disabled');
+    else if (manifestUrls.length === 0) clock.skip(['check'], 'no manifest was published');
+    else checks = await clock.time('check', () => checkPassed(setup, options, keys, mirrors, passed, manifestUrls, warn));
+    return done({ signer: signer.info, sync, ...(published ? { published } : {}), checks });
   } finally {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    await lock.release().catch(() => undefined);
   }
 }
 
-/** Check the options, load the recipes, the configuration and the signing key: everything that can be refused up front. */
-async function prepareRelease(options: ReleaseOptions): Promise<ReleaseSetup> {
-  const reporter = options.reporter ?? silentReporter;
-  const env = options.env ?? process.env;
-  const workDir = path.resolve(options.workDir ?? process.cwd());
-  const platform = options.platform ?? hostPlatform();
-  if (!platform) {
-    throw new UserError(PipelineErrorCode.Options, `this machine (${process.platform}/${process.arch}) is not one of the platforms Potions builds for`, {
-      hint: `choose a platform: one of ${PLATFORMS.join(', ')}`,
-    });
-  }
-  if (options.recipes.length === 0) throw new UserError(PipelineErrorCode.Options, 'no recipe given', { hint: 'name one or more recipes' });
-  const local = options.config === undefined && options.mirrors === undefined;
-  const recipesDirs = (options.recipesDirs ?? [path.join(workDir, 'recipes')]).map((d) => path.resolve(workDir, d));
-  const requests: ReleaseSetup['requests'] = [];
-  for (const raw of options.recipes) {
-    const { ref, version } = splitRecipeRef(raw);
-    const pathLike = ref.includes('/') || /\.ya?ml$/i.test(ref);
-    const file = await findRecipe(pathLike ? path.resolve(workDir, ref) : ref, recipesDirs);
-    const loaded = await loadRecipeOrThrow(file);
-    requests.push({ file, recipe: loaded.recipe, version: version ?? options.version });
-  }
-  const configured = options.mirrors ?? (options.config !== undefined ? await loadMirrorsConfig(path.resolve(workDir, options.config)) : undefined);
-  let signer: Signer;
+/** The manifest signer: the one given, the environment's (configured mirrors), or the work folder's key (made on first use). */
+async function manifestKeys(setup: ReleaseSetup, options: ReleaseOptions): Promise<ReleaseKeys> {
+  let signer = setup.manifestSigner;
   let trustedKeyFile: string | undefined;
-  if (options.signer) signer = options.signer;
-  else if (local) {
-    const key = await ensureLocalSigningKey(workDir);
-    if (key.created) reporter.info(`made a manifest signing key: ${path.relative(workDir, key.privateKeyFile)} (public: ${path.relative(workDir, key.publicKeyFile)})`);
+  if (!signer) {
+    const key = await ensureLocalSigningKey(setup.workDir);
+    if (key.created) setup.reporter.info(`made a manifest signing key: ${path.relative(setup.workDir, key.privateKeyFile)} (public: ${path.relative(setup.workDir, key.publicKeyFile)})`);
     trustedKeyFile = key.publicKeyFile;
     signer = key.signer;
-  } else signer = localKeySignerFromEnv({ env, reporter });
+  }
   const trustedKeys = options.trustedKeys ?? (isVerifier(signer) ? [signer] : []);
-  return {
-    platform,
-    local,
-    workDir,
-    potionsDir: path.join(workDir, '.potions'),
-    recipesDirs,
-    requests,
-    configured,
-    signer,
-    trustedKeys,
-    ...(trustedKeyFile !== undefined ? { trustedKeyFile } : {}),
-    env,
-    reporter,
-    now: options.now ?? systemNow,
-  };
+  return { signer, trustedKeys, ...(trustedKeyFile !== undefined ? { trustedKeyFile } : {}) };
 }
 
-/** (a) The configured mirrors, or the local ones (started or reused), opened as targets closed by `cleanups`. */
-async function openReleaseMirrors(setup: ReleaseSetup, options: ReleaseOptions, cleanups: (() => Promise<void>)[]): Promise<ReleaseMirrors> {
+/** (mirrors) The configured mirrors, or the local ones (started, reused or throw-away), opened as targets closed by `cleanups`. */
+async function openReleaseMirrors(
+  setup: ReleaseSetup,
+  options: ReleaseOptions,
+  keys: ReleaseKeys,
+  cleanups: (() => Promise<void>)[],
+  warn: (message: string) => void,
+): Promise<ReleaseMirrors> {
   const { reporter } = setup;
   let mirrors: Omit<ReleaseMirrors, 'opened'>;
   if (setup.configured) {
-    mirrors = { configs: setup.configured.mirrors, minMirrors: options.minMirrors ?? setup.configured.minMirrors };
+    mirrors = { configs: setup.configured.mirrors, minMirrors: setup.minMirrors };
   } else {
-    const local = await openLocalMirrors(path.join(setup.potionsDir, 'mirrors'), options.localPorts ?? DEFAULT_LOCAL_PORTS);
+    const local = await openLocalMirrors(setup.potionsDir, setup.localPorts!);
     cleanups.push(() => local.close());
     const endpoints = local.mirrors.map((m) => m.endpoint).join(', ');
-    reporter.info(
-      local.started
-        ? `started ${local.mirrors.length} local mirrors for this run (${endpoints}); \`potions mirrors serve\` keeps them running`
-        : `using the running local mirrors (${endpoints})`,
-    );
-    mirrors = { configs: local.mirrors, minMirrors: options.minMirrors ?? 1, startedForRun: local.started };
+    if (local.throwaway) {
+      warn(
+        `the local mirrors run on throw-away ports (${endpoints}) for this run only: the release is published and checked there, and their data goes when the run ends (a manifest naming ports that are gone would be of no use); release on fixed ports to keep it`,
+      );
+    } else {
+      reporter.info(
+        local.started
+          ? `started ${local.mirrors.length} local mirrors for this run (${endpoints}); \`potions mirrors serve\` keeps them running`
+          : `using the running local mirrors (${endpoints})`,
+      );
+    }
+    mirrors = {
+      configs: local.mirrors,
+      minMirrors: setup.minMirrors,
+      startedForRun: local.started,
+      ...(local.throwaway ? { throwaway: true } : {}),
+      ...(local.scratch ? { scratch: local.scratch } : {}),
+    };
   }
   const opened = (options.openMirrors ?? openS3Mirrors)(mirrors.configs, { ...options.s3, env: setup.env, reporter });
   cleanups.push(() => closeMirrors(opened));
@@ -279,7 +243,7 @@ async function openReleaseMirrors(setup: ReleaseSetup, options: ReleaseOptions, 
     // Reused mirrors may be another work folder's: its manifest is signed by another key, and the publish would be refused.
     await assertRunningMirrorsAreOurs(
       opened.flatMap((m) => (m.target ? [{ endpoint: m.config.endpoint, store: manifestStoreFromMirror(m.target) }] : [])),
-      [setup.signer.keyid, ...setup.trustedKeys.map((k) => k.keyid).filter((k) => k !== setup.signer.keyid)],
+      [keys.signer.keyid, ...keys.trustedKeys.map((k) => k.keyid).filter((k) => k !== keys.signer.keyid)],
     );
   }
   return { ...mirrors, opened };
@@ -288,20 +252,15 @@ async function openReleaseMirrors(setup: ReleaseSetup, options: ReleaseOptions, 
 /** What building one recipe gave: its summary row, and the build when it succeeded. */
 interface BuildOutcome {
   row: ReleaseBuild;
-  built?: Built;
+  item?: ReleaseItem;
 }
 
-/** (b) Every recipe for the platform, one after the other; a failure is a row with its reason, not an exception. */
-async function buildAll(
-  setup: ReleaseSetup,
-  options: ReleaseOptions,
-  cleanups: (() => Promise<void>)[],
-  warn: (message: string) => void,
-): Promise<BuildOutcome[]> {
+/** (build) Every recipe for the platform, one after the other; a failure is a row with its reason, not an exception. */
+async function buildAll(setup: ReleaseSetup, options: ReleaseOptions, cleanups: (() => Promise<void>)[], warn: (message: string) => void): Promise<BuildOutcome[]> {
   const { platform, potionsDir, reporter } = setup;
   const sourceMirrors = [...(options.sourceMirrors ?? [])];
-  if (options.sourceDirs && options.sourceDirs.length > 0) {
-    const server = await serveSourceDirs(options.sourceDirs.map((d) => path.resolve(setup.workDir, d)));
+  if (setup.sourceDirs.length > 0) {
+    const server = await serveSourceDirs(setup.sourceDirs);
     cleanups.push(() => server.close());
     sourceMirrors.push(server.base);
   }
@@ -330,7 +289,8 @@ async function buildAll(
         reporter,
         env: setup.env,
       });
-      outcomes.push({ row: builtRow(name, platform, result), built: { recipe: req.recipe, result } });
+      const row = builtRow(name, platform, result);
+      outcomes.push({ row, item: { recipe: req.recipe, recipeFile: req.file, result, row } });
     } catch (err) {
       const message = firstLine(errorMessage(err));
       const step = isBuildError(err) ? err.step : undefined;
@@ -360,13 +320,15 @@ function builtRow(name: string, platform: Platform, result: BuildResult): Releas
 
 /**
  * The platforms the manifest lists as unavailable: each failed build (when its
- * version is known) with its reason, and in local mode every other platform of
- * every released version ("local release builds only <host>"), never left out.
+ * version is known) and each withheld one, with its reason, and in local mode
+ * every other platform of every released version ("local release builds only
+ * <host>"), never left out.
  */
 export function unavailablePlatforms(packages: readonly ReleaseBuild[], setup: { platform: Platform; local: boolean }): BuildFailure[] {
   const failures: BuildFailure[] = packages
     .filter((p) => p.status === 'failed' && p.version !== 'unknown')
     .map((p) => ({ name: p.name, version: p.version, platform: p.platform, reason: `build failed${p.step ? ` (${p.step})` : ''}: ${p.error ?? 'unknown error'}` }));
+  for (const p of packages) if (p.status !== 'failed' && p.withheld) failures.push({ name: p.name, version: p.version, platform: p.platform, reason: p.withheld });
   if (!setup.local) return failures;
   const versions = new Map(packages.filter((p) => p.version !== 'unknown').map((p) => [`${p.name}@${p.version}`, p]));
   for (const p of versions.values()) {
@@ -375,39 +337,46 @@ export function unavailablePlatforms(packages: readonly ReleaseBuild[], setup: {
   return failures;
 }
 
-/** (c) The artifacts and their metadata to every mirror, read back. */
-async function syncBuilt(built: readonly Built[], mirrors: ReleaseMirrors, reporter: Reporter): Promise<SyncResult> {
-  const files = built.flatMap((b) => [b.result.artifact, b.result.artifactZst, b.result.metadataFile]);
+/** (sync) Every file of every build that passed, signatures, SBOMs and provenance included, to every mirror, read back. */
+async function syncPassed(passed: readonly ReleaseItem[], mirrors: ReleaseMirrors, reporter: Reporter): Promise<SyncResult> {
+  const files = passed.flatMap((i) => i.files ?? []);
   const outcome = await syncToMirrors(await localObjectsFromFiles(files), { mirrors: mirrors.opened, minMirrors: mirrors.minMirrors, reporter });
   return outcome.result!;
 }
 
-/** (d) The one publish path, over this release's build metadata and sync. */
-async function publishBuilt(
+/** (publish) The one publish path, over the passed builds' metadata and their sync. */
+async function publishPassed(
   setup: ReleaseSetup,
   options: ReleaseOptions,
-  built: readonly Built[],
+  keys: ReleaseKeys,
+  passed: readonly ReleaseItem[],
   failures: readonly BuildFailure[],
   sync: SyncResult,
   mirrors: ReleaseMirrors,
+  trust: SigningTrust | undefined,
   warn: (message: string) => void,
 ): Promise<PublishReleaseResult> {
   const metadata = await Promise.all(
-    built.map(async (b) => artifactMetadataFileFromBytes(b.result.metadataFile, new Uint8Array(await fs.readFile(b.result.metadataFile)))),
+    passed.map(async (i) => artifactMetadataFileFromBytes(i.result.metadataFile, new Uint8Array(await fs.readFile(i.result.metadataFile)))),
   );
-  const published = await publishRelease({
+  // h/manifest: `artifactTrust` becomes a typed option of publishRelease (the manifest's trust settings for
+  // the artifacts' signatures); until then it is passed loosely so that this compiles on main.
+  const artifactTrust: Partial<Record<'artifactTrust', SigningTrust>> = trust ? { artifactTrust: trust } : {};
+  const request: PublishReleaseOptions = {
     metadata,
     sync,
     syncSource: "this release's sync",
     mirrors: mirrors.opened,
-    signer: setup.signer,
-    ...(setup.trustedKeys.length > 0 ? { trustedKeys: setup.trustedKeys } : {}),
+    signer: keys.signer,
+    ...(keys.trustedKeys.length > 0 ? { trustedKeys: keys.trustedKeys } : {}),
     platforms: [setup.platform],
     failures,
     ...(options.expiresInDays !== undefined ? { expiresInDays: options.expiresInDays } : {}),
     now: setup.now,
     reporter: setup.reporter,
-  });
+    ...artifactTrust,
+  };
+  const published = await publishRelease(request);
   for (const w of published.warnings) {
     // The embedded mirrors (s3rver) ignore If-Match; one machine's releases do not race, so that is no news there.
     if (setup.local && w.includes('does not support conditional writes')) setup.reporter.debug(w);
@@ -419,28 +388,47 @@ async function publishBuilt(
   return published;
 }
 
-/** (e) Fetch each build back through the manifest as a user would, and run its smoke tests. */
-async function checkBuilt(
+/**
+ * What the fetch says of the artifact's signature. h/manifest: `fetchPackage`
+ * verifies the artifact's bundle against the manifest's trust settings before
+ * it extracts anything, and reports what it verified as `signature`.
+ */
+function verifiedSignature(got: FetchPackageResult): ReleaseCheck['signature'] | undefined {
+  const s = (got as { signature?: { kind?: unknown; keyId?: unknown; certificateIdentity?: unknown } }).signature;
+  if (!s || typeof s.kind !== 'string') return undefined;
+  return {
+    kind: s.kind,
+    ...(typeof s.keyId === 'string' ? { keyId: s.keyId } : {}),
+    ...(typeof s.certificateIdentity === 'string' ? { identity: s.certificateIdentity } : {}),
+  };
+}
+
+/** (check) Fetch each build back through the manifest as a user would: the manifest's signature, the artifact's, its digest. */
+async function checkPassed(
   setup: ReleaseSetup,
   options: ReleaseOptions,
-  built: readonly Built[],
+  keys: ReleaseKeys,
+  mirrors: ReleaseMirrors,
+  passed: readonly ReleaseItem[],
   manifestUrls: readonly string[],
   warn: (message: string) => void,
 ): Promise<ReleaseCheck[]> {
-  const trustStore = new FileTrustStore(path.join(setup.potionsDir, 'state', 'manifest-trust.json'));
+  // Throw-away mirrors start at manifest version 1 each run: their rollback memory is the run's own.
+  const stateDir = mirrors.scratch ?? path.join(setup.potionsDir, 'state');
+  const trustStore = new FileTrustStore(path.join(stateDir, 'manifest-trust.json'));
   const checkRoot = path.join(setup.potionsDir, 'check');
   const checks: ReleaseCheck[] = [];
-  for (const b of built) {
-    const dir = path.join(checkRoot, `${b.result.name}-${b.result.version}-${randomBytes(4).toString('hex')}`);
-    const check: ReleaseCheck = { name: b.result.name, version: b.result.version, ok: false, smoke: [] };
+  for (const { result } of passed) {
+    const dir = path.join(checkRoot, `${result.name}-${result.version}-${randomBytes(4).toString('hex')}`);
+    const check: ReleaseCheck = { name: result.name, version: result.version, platform: setup.platform, ok: false };
     try {
       const got = await fetchPackage({
         manifestUrl: manifestUrls,
-        name: b.result.name,
-        version: b.result.version,
+        name: result.name,
+        version: result.version,
         platform: setup.platform,
         outDir: dir,
-        trustedKeys: setup.trustedKeys,
+        trustedKeys: keys.trustedKeys,
         trustStore,
         reporter: setup.reporter,
         now: setup.now,
@@ -448,25 +436,25 @@ async function checkBuilt(
       });
       check.mirror = got.mirror;
       check.seconds = got.seconds;
-      if (got.sha256 !== b.result.sha256) {
-        throw new UserError(PipelineErrorCode.Manifest, `fetched ${got.sha256}, but this release built ${b.result.sha256}`, {
+      const signature = verifiedSignature(got);
+      if (signature) check.signature = signature;
+      if (got.sha256 !== result.sha256) {
+        throw new UserError(PipelineErrorCode.Manifest, `fetched ${got.sha256}, but this release built ${result.sha256}`, {
           hint: 'the manifest already listed another build of this version: a published digest never changes; publish a new version',
         });
       }
-      check.smoke = b.recipe.smokeTests.length > 0 && setup.platform === hostPlatform() ? await runSmokeTests(got.dir, b.recipe.smokeTests) : [];
-      const failed = check.smoke.find((s) => !s.ok);
-      if (failed) throw new UserError(PipelineErrorCode.Smoke, `smoke test \`${failed.argv.join(' ')}\`: ${failed.error ?? 'failed'}`);
       check.ok = true;
     } catch (err) {
       if (!isUserError(err)) throw err;
       check.error = firstLine(errorMessage(err));
-      warn(`check ${b.result.name} ${b.result.version}: ${check.error}`);
+      warn(`check ${buildLabel({ name: result.name, version: result.version, platform: setup.platform })}: ${check.error}`);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
     checks.push(check);
   }
-  await fs.rm(checkRoot, { recursive: true, force: true }).catch(() => undefined);
+  // Only when empty: the folder is this work folder's, and nothing else of this run is in it.
+  await fs.rmdir(checkRoot).catch(() => undefined);
   return checks;
 }
 

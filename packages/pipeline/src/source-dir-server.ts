@@ -11,7 +11,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { UserError, errorMessage } from '@potions/core';
+import { UserError, errorMessage, hasCode } from '@potions/core';
 import { PipelineErrorCode } from './errors';
 
 export interface SourceDirServer {
@@ -25,21 +25,31 @@ export interface SourceDirServer {
 /** A plain file name: no folder, no dot-file, nothing a path could escape with. */
 const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._+~-]*$/;
 
-/** Serve the regular files directly in `dirs` (the first folder that has a name wins). */
-export async function serveSourceDirs(dirs: readonly string[]): Promise<SourceDirServer> {
+/** Each folder, absolute, or a user's mistake naming the first that is missing or not a folder. No side effects. */
+export async function checkSourceDirs(dirs: readonly string[]): Promise<string[]> {
   const roots: string[] = [];
   for (const dir of dirs) {
     const root = path.resolve(dir);
+    let why: string | undefined;
     try {
-      if (!(await fs.stat(root)).isDirectory()) throw new Error('not a folder');
+      if (!(await fs.stat(root)).isDirectory()) why = 'it is a file, not a folder';
     } catch (err) {
-      throw new UserError(PipelineErrorCode.SourceDir, `source folder ${dir}: ${errorMessage(err)}`, {
+      why = hasCode(err, 'ENOENT') ? 'there is no such folder' : errorMessage(err);
+    }
+    if (why) {
+      throw new UserError(PipelineErrorCode.SourceDir, `source folder ${dir}: ${why}`, {
         location: { file: dir },
         hint: 'give a folder holding upstream files by their file names, such as ../shared/upstream',
       });
     }
     roots.push(root);
   }
+  return roots;
+}
+
+/** Serve the regular files directly in `dirs` (the first folder that has a name wins). */
+export async function serveSourceDirs(dirs: readonly string[]): Promise<SourceDirServer> {
+  const roots = await checkSourceDirs(dirs);
   const requests: string[] = [];
   const find = async (name: string): Promise<{ file: string; size: number } | undefined> => {
     if (!PLAIN_NAME.test(name)) return undefined;

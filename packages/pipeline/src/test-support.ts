@@ -22,7 +22,10 @@ import type { ReleaseOptions } from './release';
 
 const run = promisify(execFile);
 
-export const GREET_RECIPE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata', 'greet.yml');
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const GREET_RECIPE = path.join(here, 'testdata', 'greet.yml');
+/** The OSV records of `@potions/sbom`'s tests (zlib's CVE-2023-45853 and CVE-2022-37434): releases to configured mirrors must scan. */
+export const OSV_RECORDS = path.resolve(here, '../../sbom/src/testdata/osv');
 
 /** Write `greet-<version>.tar.gz` (top folder `greet-<version>`) into `dir`. */
 export async function writeGreetSource(dir: string, version: string, message = `Hello from greet ${version}`): Promise<string> {
@@ -105,6 +108,8 @@ export function greetReleaseOptions(world: GreetMirrors, version: string, minMir
     signer,
     workDir: path.join(world.root, 'work'),
     sourceDirs: [world.sources],
+    scanner: 'osv',
+    osvDir: OSV_RECORDS,
     s3: FAST_S3,
     download: fastDownloads(),
   };

@@ -7,10 +7,13 @@ import { promisify } from 'node:util';
 import { PLATFORMS, hostPlatform, silentReporter } from '@potions/core';
 import { startLocalMirrors, type LocalMirrors } from '@potions/local-mirrors';
 import { closeMirrors, openS3Mirrors } from '@potions/mirrors';
+import { githubClaims, mintIdToken } from '@potions/signing/testing';
 import { runCli } from '../testing';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const GREET = path.join(ROOT, 'packages', 'pipeline', 'src', 'testdata', 'greet.yml');
+const SOUR = path.join(ROOT, 'packages', 'pipeline', 'src', 'testdata', 'sour.yml');
+const STAGES = ['mirrors', 'build', 'smoke', 'sbom', 'scan', 'sign', 'sync', 'publish', 'check'];
 const host = hostPlatform();
 const describeLinux = host?.startsWith('linux') ? describe : describe.skip;
 const exec = promisify(execFile);
@@ -51,16 +54,43 @@ describeLinux('potions release and potions fetch', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  test('local mode: starts two mirrors for the run, builds offline from --source-dir, publishes, checks; --json is one object with manifestUrl', async () => {
+  test('local mode on throw-away ports (--local-ports 0): two mirrors for the run, smoke-tested, inventoried and signed before the upload; --json is one object; nothing of the mirrors is kept', async () => {
     const work = path.join(dir, 'work-a');
-    const r = await cli(['release', GREET, '--work-dir', work, '--local-ports', '0,0', '--source-dir', path.join(dir, 'upstream'), '--json']);
+    const r = await cli(['release', GREET, '--work-dir', work, '--local-ports', '0', '--source-dir', path.join(dir, 'upstream'), '--json']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
-    expect(s).toMatchObject({ ok: true, mode: 'local', platform: host, mirrorsRunning: false, mirrorsStopped: true, manifestUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/potions\/manifest\.json$/) });
+    expect(s).toMatchObject({
+      ok: true,
+      mode: 'local',
+      platform: host,
+      mirrorsRunning: false,
+      mirrorsStopped: true,
+      mirrorsThrowaway: true,
+      manifestUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/potions\/manifest\.json$/),
+    });
+    // "0" means two free ports: two mirrors, as the help says.
+    expect(s.mirrors).toHaveLength(2);
+    expect(new Set(s.mirrors.map((m: { endpoint: string }) => m.endpoint)).size).toBe(2);
     expect(s.manifestUrls).toHaveLength(2);
-    expect(s.stages.map((x: { name: string; ok: boolean }) => `${x.name}:${x.ok}`)).toEqual(['mirrors:true', 'build:true', 'sync:true', 'publish:true', 'check:true']);
-    expect(s.packages).toEqual([expect.objectContaining({ name: 'greet', version: '1.0.0', status: 'built', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+    expect(s.stages.map((x: { name: string; ok: boolean }) => `${x.name}:${x.ok}`)).toEqual(STAGES.map((n) => `${n}:true`));
+    const base = `greet-1.0.0-${host}`;
+    expect(s.packages).toEqual([
+      expect.objectContaining({
+        name: 'greet',
+        version: '1.0.0',
+        status: 'built',
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        smoke: expect.objectContaining({ status: 'passed' }),
+        sboms: [expect.objectContaining({ format: 'cyclonedx', file: `${base}.cdx.json` }), expect.objectContaining({ format: 'spdx', file: `${base}.spdx.json` })],
+        // No scanner here (no grype, no trivy, no --osv): a local release says so and goes on.
+        scan: expect.objectContaining({ status: 'not-run', reason: expect.stringContaining('no vulnerability scanner') }),
+        signature: expect.objectContaining({ kind: 'key', bundles: [`${base}.tar.gz.sigstore.json`, `${base}.tar.zst.sigstore.json`, `${base}.provenance.sigstore.json`] }),
+        published: 'available',
+      }),
+    ]);
     expect(s.packages[0].urls).toHaveLength(2);
+    expect(s.packages[0].syncedTo).toHaveLength(2);
+    expect(s.signer).toMatchObject({ kind: 'key', publicKeyFile: path.join(work, '.potions', 'keys', 'signing-key.pub') });
     // Local mode builds the host platform and says why the others are missing.
     expect(s.manifest).toEqual(
       PLATFORMS.map((p) =>
@@ -69,16 +99,16 @@ describeLinux('potions release and potions fetch', () => {
           : expect.objectContaining({ platform: p, status: 'unavailable', reason: `not built: local release builds only ${host}` }),
       ),
     );
-    expect(s.checks[0]).toMatchObject({ ok: true, smoke: [expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })] });
-    // The signing key was made once, private to its owner; the data of the mirrors stays in the work folder.
-    expect((await fs.stat(path.join(work, '.potions', 'keys', 'manifest-key.pem'))).mode & 0o777).toBe(0o600);
+    expect(s.checks[0]).toMatchObject({ ok: true, name: 'greet', platform: host });
+    // The keys were made once, private to their owner.
+    for (const key of ['manifest-key.pem', 'signing-key.pem']) expect((await fs.stat(path.join(work, '.potions', 'keys', key))).mode & 0o777).toBe(0o600);
     expect(s.trustedKeyFile).toBe(path.join(work, '.potions', 'keys', 'manifest-key.pub'));
-    expect(await fs.readdir(path.join(work, '.potions', 'mirrors'))).toEqual(['mirror-1', 'mirror-2']);
-    // The mirrors were stopped at the end of the run.
+    // Throw-away mirrors: stopped, and their data, manifest and rollback memory gone with them.
     await expect(fetch(s.manifestUrl)).rejects.toThrow();
-    // The check's rollback memory is the work folder's, not the user's.
-    expect(JSON.parse(await fs.readFile(path.join(work, '.potions', 'state', 'manifest-trust.json'), 'utf8'))).toMatchObject({ schemaVersion: 2 });
+    const left = await fs.readdir(path.join(work, '.potions'));
+    expect(left.filter((n) => n === 'mirrors' || n === 'state' || n.startsWith('throwaway-'))).toEqual([]);
     await expect(fs.stat(path.join(dir, 'state', 'manifest-trust.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    // A fixed-port release after it does not see its manifest: it starts from nothing.
   });
 
   test('uses mirrors that are already running; `potions fetch` then installs from them', async () => {
@@ -90,7 +120,10 @@ describeLinux('potions release and potions fetch', () => {
       expect(r.code).toBe(0);
       const s = JSON.parse(r.stdout);
       expect(s).toMatchObject({ ok: true, mirrorsRunning: true, mirrorsStopped: false });
+      expect(s).not.toHaveProperty('mirrorsThrowaway');
       expect(s.manifestUrls.map((u: { url: string }) => new URL(u.url).port).join(',')).toBe(ports);
+      // The check's rollback memory is the work folder's, not the user's.
+      expect(JSON.parse(await fs.readFile(path.join(work, '.potions', 'state', 'manifest-trust.json'), 'utf8'))).toMatchObject({ schemaVersion: 2 });
 
       const out = path.join(dir, 'installed');
       const args = ['fetch', 'greet@1.0.0', ...s.manifestUrls.flatMap((u: { url: string }) => ['--manifest', u.url]), '--out', out, '--trusted-key', s.trustedKeyFile, '--json'];
@@ -141,6 +174,60 @@ describeLinux('potions release and potions fetch', () => {
     await expect(fs.stat(path.join(dir, 'work-e'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  // Issue 9: each was refused only after a key and mirrors were made or a build ran (or, for a file as work folder, with exit 70).
+  test.each([
+    ['--version ../../../etc', ['--version', '../../../etc'], 'E_PIPELINE_VERSION', '--version'],
+    ['--min-mirrors 3 with two mirrors', ['--min-mirrors', '3'], 'E_PIPELINE_MIN_MIRRORS', '--min-mirrors'],
+    ['a missing --source-dir', ['--source-dir', '/nonexistent/upstream'], 'E_PIPELINE_SOURCE_DIR', '--source-dir'],
+    ['duplicate --local-ports', ['--local-ports', '45681,45681'], 'E_PIPELINE_LOCAL_PORTS', '--local-ports'],
+    ['--jobs 100000', ['--jobs', '100000'], 'E_PIPELINE_JOBS', '--jobs'],
+  ])('%s: exit 1 with a message naming the option, and the work folder untouched', async (_what, args, code, flag) => {
+    const work = path.join(dir, `work-${code}`);
+    const r = await cli(['release', GREET, '--work-dir', work, ...args, '--json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ ok: false, code });
+    expect(out.hint).toContain(flag);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    await expect(fs.stat(work)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  test('--work-dir naming a file: exit 1 and a message, not a crash', async () => {
+    const file = path.join(dir, 'work-is-a-file');
+    await fs.writeFile(file, 'x');
+    const r = await cli(['release', GREET, '--work-dir', file, '--local-ports', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`the work folder ${file} is a file, not a folder`);
+    expect(r.stderr).toContain('--work-dir');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('a signer that fails (keyless, Fulcio unreachable): exit 1, "signing failed" and why, nothing uploaded', async () => {
+    const running = await startLocalMirrors({ dir: path.join(dir, 'served-signing'), ports: [0, 0] });
+    // A port nothing listens on.
+    const dead = await startLocalMirrors({ dir: path.join(dir, 'dead'), ports: [0], count: 1 });
+    const deadUrl = dead.mirrors[0]!.endpoint;
+    await dead.close();
+    const services = path.join(dir, 'sigstore.json');
+    await fs.writeFile(services, JSON.stringify({ fulcioUrl: deadUrl, rekorUrl: deadUrl }));
+    const saved = process.env.POTIONS_OIDC_TOKEN;
+    process.env.POTIONS_OIDC_TOKEN = mintIdToken(githubClaims());
+    try {
+      const ports = running.mirrors.map((m) => new URL(m.endpoint).port).join(',');
+      const before = await listing(running);
+      const r = await cli(['release', GREET, '--work-dir', path.join(dir, 'work-g'), '--local-ports', ports, '--source-dir', path.join(dir, 'upstream'), '--sigstore', services]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/\nrelease FAILED: signing failed: .*Fulcio.*; nothing was uploaded\n$/);
+      expect(r.stderr).toMatch(/sign [0-9.]+ s FAILED, sync skipped, publish skipped, check skipped/);
+      expect(r.stderr).not.toContain(process.env.POTIONS_OIDC_TOKEN);
+      expect(await listing(running)).toEqual(before);
+    } finally {
+      if (saved === undefined) delete process.env.POTIONS_OIDC_TOKEN;
+      else process.env.POTIONS_OIDC_TOKEN = saved;
+      await running.close();
+    }
+  });
+
   test('a release in which nothing built fails with the build\'s reason (exit 1) and leaves the mirrors as they were', async () => {
     const running = await startLocalMirrors({ dir: path.join(dir, 'served-nothing'), ports: [0, 0] });
     try {
@@ -155,11 +242,31 @@ describeLinux('potions release and potions fetch', () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/release FAILED: nothing was built: greet 9\.9\.9 [a-z0-9-]+: build failed \(download\): .+; nothing was published\n$/);
       expect(r.stderr).toContain('stages: mirrors ');
-      expect(r.stderr).toMatch(/build [0-9.]+ s FAILED, sync skipped, publish skipped, check skipped/);
+      expect(r.stderr).toMatch(/build [0-9.]+ s FAILED, smoke skipped, sbom skipped, scan skipped, sign skipped, sync skipped, publish skipped, check skipped/);
       expect(await listing(running)).toEqual(before);
       const json = JSON.parse((await cli(['release', 'greet@9.9.9', '--recipes', path.dirname(GREET), '--work-dir', work, '--local-ports', ports, '--json'])).stdout);
       expect(json).toMatchObject({ ok: false, manifestUrls: [], packages: [{ name: 'greet', version: '9.9.9', status: 'failed', step: 'download' }] });
       expect(await listing(running)).toEqual(before);
+    } finally {
+      await running.close();
+    }
+  });
+
+  test('a build whose smoke test fails is withheld: the table and the notes say why, the other build goes out, exit 1', async () => {
+    const running = await startLocalMirrors({ dir: path.join(dir, 'served-smoke'), ports: [0, 0] });
+    try {
+      const ports = running.mirrors.map((m) => new URL(m.endpoint).port).join(',');
+      const r = await cli(['release', GREET, SOUR, '--version', '1.0.0', '--work-dir', path.join(dir, 'work-h'), '--local-ports', ports, '--source-dir', path.join(dir, 'upstream')]);
+      expect(r.code).toBe(1);
+      const lines = r.stderr.split('\n');
+      const header = lines.find((l) => l.startsWith('PACKAGE'))!;
+      const rows = lines.slice(lines.indexOf(header) + 2, lines.indexOf(header) + 4);
+      expect(header.split(/\s+/)).toEqual(['PACKAGE', 'VERSION', 'PLATFORM', 'BUILD', 'SMOKE', 'SBOM', 'SCAN', 'SIGNED', 'SYNCED', 'PUBLISHED', 'CHECKED']);
+      expect(rows.find((l) => /^greet\s+1\.0\.0\s+/.test(l))).toMatch(/built\s+passed \(2\/2\)\s+cyclonedx, spdx\s+not run\s+key [0-9a-f]{12}\s+2\/2\s+available\s+fetched/);
+      expect(rows.find((l) => /^sour\s+1\.0\.0\s+/.test(l))).toMatch(/built\s+FAILED\s+-\s+-\s+-\s+-\s+unavailable\s+-$/);
+      expect(r.stderr).toContain(`sour 1.0.0 ${host}: not published: smoke test failed: bin/sour --version: exit status 1, expected 0`);
+      expect(r.stderr).toMatch(/vulnerability scanner: none \(neither grype nor trivy is on the PATH/);
+      expect(r.stderr).toMatch(/\nrelease INCOMPLETE: see the warnings above\n$/);
     } finally {
       await running.close();
     }
