@@ -106,6 +106,12 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     description: 'Scan SBOMs for known vulnerabilities (grype or trivy when installed, else a folder of OSV records); exit 1 when a finding is at or above --fail-on and not allowed',
     load: async () => (await import('./sbom')).registerSbomCommand,
   },
+  {
+    name: 'doctor',
+    args: '[options]',
+    description: 'What this machine has and lacks for each build type and platform, with the command that installs each',
+    load: async () => (await import('./doctor')).registerDoctorCommand,
+  },
 ];
 
 /**
