@@ -153,7 +153,11 @@ var MEANING = {
   ENAMETOOLONG: { found: "a name in it is too long for the file system", hint: "choose a shorter path" },
   ELOOP: { found: "has too many levels of symbolic links", hint: "check the symbolic links along the path" }
 };
+var FILE_IN_THE_WAY = { found: "is a file, not a folder", hint: "give a folder (or a path inside one), not a file" };
 var ENVIRONMENT_CODES = /* @__PURE__ */ new Set(["ENOTDIR", "EISDIR", "EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "ENAMETOOLONG", "ELOOP"]);
+function meaning(err) {
+  return err.code === "EEXIST" && err.syscall === "mkdir" ? FILE_IN_THE_WAY : MEANING[err.code];
+}
 function isFsError(err) {
   if (typeof err !== "object" || err === null) return false;
   const e = err;
@@ -162,13 +166,13 @@ function isFsError(err) {
 function describe(err, withPath) {
   const target = withPath ? ` ${err.path}${err.dest ? ` -> ${err.dest}` : ""}` : "";
   const what = err.syscall ? `${err.code} from ${err.syscall}${target}` : err.code;
-  return `${MEANING[err.code]?.found ?? err.message} (${what})`;
+  return `${meaning(err)?.found ?? err.message} (${what})`;
 }
 function environmentPathError(err) {
-  if (!isFsError(err) || !ENVIRONMENT_CODES.has(err.code)) return void 0;
+  if (!isFsError(err) || !(ENVIRONMENT_CODES.has(err.code) || meaning(err) === FILE_IN_THE_WAY)) return void 0;
   return new UserError(CliErrorCode.Path, `${err.path}: ${describe(err, false)}`, {
     cause: err,
-    hint: `${MEANING[err.code]?.hint}; if Potions chose this path itself, please report it`
+    hint: `${meaning(err)?.hint}; if Potions chose this path itself, please report it`
   });
 }
 

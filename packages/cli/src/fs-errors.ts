@@ -26,14 +26,21 @@ const MEANING: Readonly<Record<string, { found: string; hint: string }>> = {
   ELOOP: { found: 'has too many levels of symbolic links', hint: 'check the symbolic links along the path' },
 };
 
+/** A recursive mkdir fails with EEXIST only where a file (not a folder) is in the way. */
+const FILE_IN_THE_WAY = { found: 'is a file, not a folder', hint: 'give a folder (or a path inside one), not a file' };
+
 /**
  * The codes that say something about this machine or the path itself whoever
  * named it: `run()` reports them as a failure (exit 1) even where no command
- * wrapped them. ENOENT, EEXIST and ENOTEMPTY are left out: on a path Potions
- * made up itself they point at a bug, so only `withUserPath` turns them into
- * a user's mistake.
+ * wrapped them. ENOENT, EEXIST and ENOTEMPTY are left out (but EEXIST from
+ * mkdir, a file in the way): on a path Potions made up itself they point at a
+ * bug, so only `withUserPath` turns them into a user's mistake.
  */
 const ENVIRONMENT_CODES = new Set(['ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENAMETOOLONG', 'ELOOP']);
+
+function meaning(err: FsError): { found: string; hint: string } | undefined {
+  return err.code === 'EEXIST' && err.syscall === 'mkdir' ? FILE_IN_THE_WAY : MEANING[err.code];
+}
 
 type FsError = Error & { code: string; syscall?: string; path?: string; dest?: string };
 
@@ -59,7 +66,7 @@ function related(given: string, p: string): boolean {
 function describe(err: FsError, withPath: boolean): string {
   const target = withPath ? ` ${err.path}${err.dest ? ` -> ${err.dest}` : ''}` : '';
   const what = err.syscall ? `${err.code} from ${err.syscall}${target}` : err.code;
-  return `${MEANING[err.code]?.found ?? err.message} (${what})`;
+  return `${meaning(err)?.found ?? err.message} (${what})`;
 }
 
 /** A path the user gave, and the option (or argument) that gave it. */
@@ -78,7 +85,7 @@ export function userPathError(err: unknown, given: GivenPath): unknown {
   if (!related(given.path, err.path ?? '') && !(err.dest !== undefined && related(given.path, err.dest))) return err;
   return new UserError(CliErrorCode.Path, `${given.option} ${given.path}: ${describe(err, true)}`, {
     cause: err,
-    hint: MEANING[err.code]?.hint,
+    hint: meaning(err)?.hint,
   });
 }
 
@@ -97,9 +104,9 @@ export async function withUserPath<T>(given: GivenPath, work: () => Promise<T>):
  * failure naming the path; undefined for anything else (a bug).
  */
 export function environmentPathError(err: unknown): UserError | undefined {
-  if (!isFsError(err) || !ENVIRONMENT_CODES.has(err.code)) return undefined;
+  if (!isFsError(err) || !(ENVIRONMENT_CODES.has(err.code) || meaning(err) === FILE_IN_THE_WAY)) return undefined;
   return new UserError(CliErrorCode.Path, `${err.path}: ${describe(err, false)}`, {
     cause: err,
-    hint: `${MEANING[err.code]?.hint}; if Potions chose this path itself, please report it`,
+    hint: `${meaning(err)?.hint}; if Potions chose this path itself, please report it`,
   });
 }

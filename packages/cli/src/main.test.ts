@@ -137,6 +137,20 @@ describe('file-system errors on the paths a user gave are failures (exit 1) that
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'E_CLI_PATH', error: `${file}/.potions/keys: a part of it is a file, not a folder (ENOTDIR from mkdir)` });
   });
 
+  it('a file where a folder is to be made (EEXIST from mkdir, as manifest keygen --out FILE): exit 1', async () => {
+    const keygen = (program: Command) =>
+      program
+        .command('keygen')
+        .requiredOption('--out <dir>', 'where')
+        .action(async (opts: { out: string }) => {
+          await fs.mkdir(opts.out, { recursive: true });
+        });
+    const r = await cli(['keygen', '--out', file], { register: keygen });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: ${file}: is a file, not a folder (EEXIST from mkdir)`);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
   it('a path holding a control character is a usage error naming the option, before anything is done', async () => {
     const r = await cli(['work', '--work-dir', path.join(dir, 'new\nline'), '--json'], { register: workDirCommand(true) });
     expect(r.code).toBe(2);
