@@ -3,10 +3,11 @@
 // actions/<name>/dist with @vercel/ncc, so that `uses: potions/actions/<name>@v1` needs no install step.
 // `node scripts/build-actions.mjs [name...]` builds only the named ones.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, renameSync, writeFileSync, readFileSync } from 'node:fs';
+import { readdirSync, rmSync, renameSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listActions } from './actions-list.mjs';
+import { licensesText, packageRoots } from './licenses.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv.slice(2);
@@ -30,7 +31,7 @@ for (const name of actions) {
   try {
     // ncc's own --license writes one file per chunk, each over the last: a bundle split by a
     // dynamic import() kept only the last chunk's licences. Collect them from every bundled module.
-    writeFileSync(path.join(tmp, 'licenses.txt'), licensesText(JSON.parse(readFileSync(stats, 'utf8'))));
+    writeFileSync(path.join(tmp, 'licenses.txt'), licensesFromStats(JSON.parse(readFileSync(stats, 'utf8'))));
   } finally {
     rmSync(stats, { force: true });
   }
@@ -49,30 +50,14 @@ for (const name of actions) {
   console.log(`built actions/${name}/dist (${(size / 1024).toFixed(0)} KiB)`);
 }
 
-/** Every npm package a bundle holds, with its licence and licence text, in ncc's licenses.txt format. */
-function licensesText(statsJson) {
-  const roots = new Map();
+/** Every npm package a bundle holds, with its licence and licence text, from ncc's stats (webpack's module list). */
+function licensesFromStats(statsJson) {
+  const files = [];
   const visit = (m) => {
     // The module's file is the last part of its identifier, after the loaders.
-    const resource = String(m.identifier ?? '').split('!').pop().split('|')[0].split('?')[0];
-    const all = [...resource.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].filter((x) => x[1] !== '.pnpm');
-    const last = all[all.length - 1];
-    if (last) roots.set(last[1], roots.get(last[1]) ?? resource.slice(0, last.index + last[0].length));
+    files.push(String(m.identifier ?? '').split('!').pop().split('|')[0].split('?')[0]);
     for (const inner of m.modules ?? []) visit(inner);
   };
   for (const m of statsJson.modules ?? []) visit(m);
-  const entries = [];
-  for (const [pkg, pkgDir] of [...roots].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    let license = 'UNKNOWN';
-    try {
-      const meta = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
-      license = typeof meta.license === 'string' ? meta.license : (meta.license?.type ?? license);
-    } catch {
-      // a package without package.json beside the module: its licence is unknown
-    }
-    const file = existsSync(pkgDir) ? readdirSync(pkgDir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f)) : undefined;
-    const text = file ? readFileSync(path.join(pkgDir, file), 'utf8').trim() : '';
-    entries.push([pkg, license, text].filter((x) => x !== '').join('\n'));
-  }
-  return `${entries.join('\n\n')}\n`;
+  return licensesText(packageRoots(files));
 }

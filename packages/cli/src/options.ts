@@ -1,11 +1,48 @@
 /**
- * Parsers for numeric command-line options, shared by every command so that
- * the same mistake gets the same message and the same error code (`E_USAGE`).
+ * Parsers for command-line options, shared by every command so that the same
+ * mistake gets the same message and the same error code (`E_USAGE`, exit 2).
  * Each returns a commander argument parser: `.option('--jobs <n>', '...', positiveInt('--jobs'))`.
  */
 import { UserError } from '@potions/core';
+import { CliErrorCode } from './errors';
 
-export const USAGE_ERROR = 'E_USAGE';
+export const USAGE_ERROR = CliErrorCode.Usage;
+
+/** For a repeatable option: `--recipes A --recipes B` gives `['A', 'B']`. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** C0 controls (newline, tab, ESC, NUL...), DEL and C1: never part of a path a person means. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+function checkPath(flag: string, value: string): string {
+  if (value === '') throw new UserError(USAGE_ERROR, `${flag} must be a path, got an empty string`);
+  const bad = CONTROL.exec(value);
+  if (bad) {
+    const code = `\\u${bad[0].charCodeAt(0).toString(16).padStart(4, '0')}`;
+    throw new UserError(USAGE_ERROR, `${flag} must be a path without control characters, got ${JSON.stringify(value)} (${code} at position ${bad.index + 1})`, {
+      hint: 'a newline or an escape sequence in a path would end up in files and logs written from it (a pkg-config file, a manifest, a terminal)',
+    });
+  }
+  return value;
+}
+
+/**
+ * A file or folder path: not empty, no control characters. A path holding a
+ * newline would become a line of its own in the files written from it (a
+ * pkg-config `.pc`, a log), an ESC sequence would reach a terminal.
+ * `.option('--out <dir>', '...', pathOption('--out'))`; for an argument,
+ * `new Argument('<dir>').argParser(pathOption('DIR'))`.
+ */
+export function pathOption(flag: string): (value: string) => string {
+  return (value) => checkPath(flag, value);
+}
+
+/** `pathOption` for a repeatable option or a variadic argument (`<paths...>`): collects the paths into a list. */
+export function pathList(flag: string): (value: string, previous?: string[]) => string[] {
+  return (value, previous = []) => [...previous, checkPath(flag, value)];
+}
 
 /** Digits only: `Number()` alone would accept "", " ", "1e3", "0x10" and "1.0". */
 const DIGITS = /^\d+$/;

@@ -1,3 +1,5 @@
+import { escapeControlChars } from '@potions/core';
+
 /** Exit codes every command shares. */
 export const ExitCode = {
   Ok: 0,
@@ -9,13 +11,27 @@ export const ExitCode = {
   Internal: 70,
 } as const;
 
+/**
+ * Print human text on stderr (stdout is for `--json`), one line or several,
+ * with control characters shown as escapes (`escapeControlChars`): names and
+ * messages from files and servers cannot drive the terminal.
+ */
+export function printHuman(text: string): void {
+  process.stderr.write(`${escapeControlChars(text)}\n`);
+}
+
 /** Print one JSON document on stdout (human output goes to stderr). */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** A plain-text table with aligned columns, for terminals and logs. */
-export function formatTable(headers: string[], rows: string[][]): string {
+/**
+ * A plain-text table with aligned columns, for terminals and logs. Cells are
+ * data (file names, mirror errors, a sync-result file): their control
+ * characters are shown as escapes (`escapeControlChars`).
+ */
+export function formatTable(headers: string[], rawRows: string[][]): string {
+  const rows = rawRows.map((r) => r.map(escapeControlChars));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
     cells

@@ -12,7 +12,29 @@ export interface ConsoleReporterOptions {
   clock?: MonotonicClock;
 }
 
-/** The terminal: a redrawn bar on a TTY, a line every few seconds elsewhere. */
+/**
+ * Control characters that would act on a terminal rather than show: C0 but
+ * newline and tab (a carriage return can overwrite a line, ESC starts a
+ * sequence that recolours, moves the cursor, sets the title or writes the
+ * clipboard), DEL and C1 (U+009B is a one-character CSI), and the Unicode
+ * controls that reorder or break lines (bidi overrides and isolates, U+2028/9).
+ */
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from outside (file names, server messages, a sync-result file) made
+ * safe for a terminal: every control character but newline and tab written
+ * as a visible `\uXXXX` escape, so a crafted name cannot drive the terminal.
+ */
+export function escapeControlChars(text: string): string {
+  return text.replace(TERMINAL_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The terminal: a redrawn bar on a TTY, a line every few seconds elsewhere.
+ * Everything it is given is escaped (`escapeControlChars`) and masked; only
+ * the bar's own carriage return and erase-line sequence reach the terminal raw.
+ */
 export class ConsoleReporter implements Reporter {
   private readonly stream: NodeJS.WriteStream;
   private readonly verbose: boolean;
@@ -33,8 +55,13 @@ export class ConsoleReporter implements Reporter {
     return out;
   }
 
+  /** Masked first (a secret is matched as it was given), then escaped. */
+  private safe(text: string): string {
+    return escapeControlChars(this.mask(text));
+  }
+
   private write(line: string): void {
-    this.stream.write(`${this.mask(line)}\n`);
+    this.stream.write(`${this.safe(line)}\n`);
   }
 
   debug(message: string): void {
@@ -82,7 +109,7 @@ export class ConsoleReporter implements Reporter {
         if (tty) {
           if (now - last < 100) return;
           last = now;
-          this.stream.write(`\r${this.mask(render(done, t))}\x1b[K`);
+          this.stream.write(`\r${this.safe(render(done, t))}\x1b[K`);
         } else if (now - lastLine >= this.lineInterval) {
           lastLine = now;
           this.write(render(done, t));

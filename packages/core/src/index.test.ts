@@ -23,6 +23,7 @@ it('pins the public surface', () => {
     'describeError',
     'docUrl',
     'errorMessage',
+    'escapeControlChars',
     'formatBytes',
     'formatLocation',
     'hasCode',

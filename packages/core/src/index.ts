@@ -3,7 +3,7 @@ export type { SourceLocation } from './errors';
 export { DOCS_BASE_URL, docUrl } from './doc-url';
 export { silentReporter, RecordingReporter, formatBytes } from './reporter';
 export type { Reporter, Progress, ProgressUnit } from './reporter';
-export { ConsoleReporter } from './console-reporter';
+export { ConsoleReporter, escapeControlChars } from './console-reporter';
 export type { ConsoleReporterOptions } from './console-reporter';
 export { retry, sleep, backoffDelay, parseRetryAfter } from './retry';
 export type { RetryOptions, RetryDecision } from './retry';

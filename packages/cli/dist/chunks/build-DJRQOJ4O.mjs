@@ -1,0 +1,142 @@
+import { createRequire as __potionsCreateRequire } from 'node:module';
+const require = __potionsCreateRequire(import.meta.url);
+const __potionsChunkUrl = import.meta.url;
+import {
+  BUILD_DOWNLOAD_HINT,
+  LocalFolderBuildCache,
+  SOURCE_MIRRORS_ENV,
+  buildFromRecipeRef,
+  defaultCacheDir,
+  parseSourceMirrors,
+  sourceMirrorsFromEnv
+} from "./chunk-YQY7CCJP.mjs";
+import "./chunk-E2L7GNQR.mjs";
+import "./chunk-RUHLF4BJ.mjs";
+import "./chunk-2YVOABRQ.mjs";
+import "./chunk-6NSQX3CC.mjs";
+import "./chunk-QHOKOGRP.mjs";
+import "./chunk-QCUBZTNB.mjs";
+import "./chunk-55UCJZ7D.mjs";
+import "./chunk-L5QZX5WR.mjs";
+import "./chunk-L5AWN5ZP.mjs";
+import "./chunk-2OL6CIZP.mjs";
+import "./chunk-DQAEFJAI.mjs";
+import "./chunk-T4C5SH2G.mjs";
+import {
+  BuilderErrorCode,
+  isBuildError
+} from "./chunk-OYLNMHQH.mjs";
+import "./chunk-H45SQJ23.mjs";
+import "./chunk-34KJHGJW.mjs";
+import {
+  PLATFORMS,
+  assertPlatform,
+  hostPlatform
+} from "./chunk-EE5EUXX6.mjs";
+import "./chunk-E4RGEVCT.mjs";
+import {
+  USAGE_ERROR,
+  positiveInt
+} from "./chunk-AFBQJMGN.mjs";
+import "./chunk-EHDWN6R2.mjs";
+import "./chunk-XJANFZUV.mjs";
+import "./chunk-FLLDZBEK.mjs";
+import {
+  ConsoleReporter,
+  UserError,
+  errorMessage,
+  formatTable,
+  isUserError,
+  jsonReported,
+  printJson
+} from "./chunk-HUJ2RKNL.mjs";
+import "./chunk-B3VT5A5J.mjs";
+
+// packages/cli/src/commands/build.ts
+import path from "node:path";
+var DEFAULT_RECIPES_DIR = "recipes";
+var collect = (value, previous = []) => [...previous, value];
+function parseDependencyVersions(values) {
+  const out = /* @__PURE__ */ new Map();
+  for (const v of values) {
+    const m = /^([^=\s]+)=(\S+)$/.exec(v);
+    if (!m) throw new UserError(USAGE_ERROR, `--dependency-version "${v}": expected NAME=VERSION`);
+    out.set(m[1], m[2]);
+  }
+  return out;
+}
+function cliHint(err) {
+  if (err.hint === BUILD_DOWNLOAD_HINT) return "check the recipe's URLs, or give a source mirror that has the file (--source-mirror BASE, or POTIONS_SOURCE_MIRRORS)";
+  switch (err.code) {
+    case BuilderErrorCode.OutDir:
+      return "give a folder you can write to with --out";
+    case BuilderErrorCode.CacheDir:
+      return "give a writable folder with --cache-dir (or POTIONS_CACHE_DIR), or build with --no-cache";
+    case BuilderErrorCode.UnknownRecipe:
+      return "give a path to a .yml file, or the folder that holds the recipes with --recipes DIR";
+    case BuilderErrorCode.DependencyVersion:
+      return err.hint ? `${err.hint} (--dependency-version NAME=VERSION, --recipes DIR)` : void 0;
+    default:
+      return err.hint;
+  }
+}
+function registerBuildCommand(program) {
+  program.command("build").description("Build a recipe for a platform into a deterministic artifact (.tar.gz, .tar.zst, .json)").argument("<recipe>", "a recipe file (.yml) or a recipe name looked up in --recipes").option("--version <version>", "the version to build; without it the latest is looked up on the network").option("--platform <platform>", `one of ${PLATFORMS.join(", ")} (default: this machine's)`).option("--source-mirror <base>", `mirror of upstream files (BASE/<host>/<path>), repeatable; also ${SOURCE_MIRRORS_ENV}`, collect).option("--out <dir>", "where the artifact files go", "artifacts").option("--no-cache", "build even when the build cache has this artifact, and do not store it").option("--cache-dir <dir>", "the local build cache (default: $POTIONS_CACHE_DIR or .potions/cache)").option("--recipes <dir>", `recipe folder for names and dependencies, repeatable (default: ${DEFAULT_RECIPES_DIR})`, collect).option("--dependency-version <name=version>", "version of a dependency (otherwise looked up), repeatable", collect).option("--jobs <n>", "parallel jobs (default: the number of CPUs)", positiveInt("--jobs")).option("--keep-work-dir", "keep the work folder (to debug a recipe)").option("--json", "print { ok, artifact, sha256, metadata, status } on stdout").action(async (ref, opts) => {
+    const reporter = new ConsoleReporter();
+    const sourceMirrors = [...parseSourceMirrors(opts.sourceMirror ?? [], "--source-mirror", reporter), ...sourceMirrorsFromEnv(process.env, reporter)];
+    const platform = opts.platform ? assertPlatform(opts.platform, "--platform") : hostPlatform();
+    if (!platform) {
+      throw new UserError("E_PLATFORM", `this machine (${process.platform}/${process.arch}) is not one of the platforms Potions builds for`, {
+        hint: `pass --platform with one of: ${PLATFORMS.join(", ")}`
+      });
+    }
+    let result;
+    try {
+      result = await buildFromRecipeRef({
+        ref,
+        recipeDirs: opts.recipes ?? [DEFAULT_RECIPES_DIR],
+        platform,
+        version: opts.version,
+        dependencyVersions: parseDependencyVersions(opts.dependencyVersion ?? []),
+        sourceMirrors,
+        cache: opts.cache ? new LocalFolderBuildCache(opts.cacheDir ? path.resolve(opts.cacheDir) : defaultCacheDir()) : void 0,
+        outDir: path.resolve(opts.out),
+        jobs: opts.jobs,
+        reporter,
+        keepWorkDir: opts.keepWorkDir
+      });
+    } catch (err) {
+      if (!isUserError(err)) throw err;
+      const hint = cliHint(err);
+      if (opts.json && isBuildError(err)) {
+        printJson({
+          ok: false,
+          status: "failed",
+          artifact: null,
+          sha256: null,
+          metadata: null,
+          step: err.step,
+          error: errorMessage(err),
+          code: err.code,
+          hint
+        });
+        throw jsonReported(err);
+      }
+      throw hint === err.hint ? err : new UserError(err.code, err.message, { cause: err, location: err.location, hint });
+    }
+    if (opts.json) {
+      printJson({ ok: true, artifact: result.artifact, sha256: result.sha256, metadata: result.metadataFile, status: result.status, cached: result.cached });
+      return;
+    }
+    process.stderr.write(
+      `${formatTable(
+        ["RECIPE", "VERSION", "PLATFORM", "STATUS", "METHOD", "ARTIFACT", "SHA256"],
+        [[result.name, result.version, result.platform, result.cached ? `${result.status} (cached)` : result.status, result.method, path.relative(process.cwd(), result.artifact), result.sha256]]
+      )}
+`
+    );
+  });
+}
+export {
+  registerBuildCommand
+};

@@ -1,0 +1,17 @@
+import { createRequire as __potionsCreateRequire } from 'node:module';
+const require = __potionsCreateRequire(import.meta.url);
+const __potionsChunkUrl = import.meta.url;
+
+// packages/cli/src/errors.ts
+var CliErrorCode = {
+  /** A wrong command line: an unknown option, a missing argument, an option value of the wrong form (exit 2). */
+  Usage: "E_USAGE",
+  /** A path the user gave that cannot be used as asked: not a folder, a folder, no permission, too long (exit 1). */
+  Path: "E_CLI_PATH",
+  /** `potions doctor --require TYPE`: a program that build type needs is missing on this machine (exit 1). */
+  HostToolsMissing: "E_CLI_HOST_TOOLS_MISSING"
+};
+
+export {
+  CliErrorCode
+};
