@@ -109,7 +109,7 @@ describe('the built CLI', () => {
       const summary = JSON.parse(r.stdout);
       expect(summary).toMatchObject({ ok: true, mode: 'local', manifestUrls: [{ mirror: 'local-1' }, { mirror: 'local-2' }] });
       // Every stage, the fetch back through the signed manifest ("check") included.
-      expect(summary.stages.map((s: { name: string; ok: boolean }) => [s.name, s.ok])).toEqual([['mirrors', true], ['build', true], ['sync', true], ['publish', true], ['check', true]]);
+      expect(summary.stages.map((s: { name: string; ok: boolean }) => [s.name, s.ok])).toEqual([['mirrors', true], ['build', true], ['smoke', true], ['sbom', true], ['scan', true], ['sign', true], ['sync', true], ['publish', true], ['check', true]]);
     });
   });
 

@@ -67,7 +67,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   {
     name: 'release',
     args: '[options] <recipes...>',
-    description: 'Build recipes for this machine, sync them to every mirror, publish the signed manifest, fetch back as a check',
+    description: 'Build recipes for this machine, smoke-test, inventory (SBOM), scan and sign them, sync to every mirror, publish the signed manifest, fetch back as a check',
     load: async () => (await import('./release')).registerReleaseCommand,
   },
   {
