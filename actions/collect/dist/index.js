@@ -28810,8 +28810,6 @@ const Outputs = {
     Failed: 'failed',
     HeldBack: 'held-back',
 };
-/** The output of one platform's status: status-<platform>. */
-const platformStatusOutput = (platform) => `status-${platform}`;
 
 ;// CONCATENATED MODULE: ../../packages/schedule/src/run-plan.ts
 /**
@@ -28942,8 +28940,6 @@ async function main(env = process.env) {
     const heldBack = run.recipes.filter((r) => r.decision === 'held-back').map((r) => ({ recipe: r.recipe, version: r.version, available: r.available, required: r.required }));
     core/* setOutput */.uH(Outputs.Summary, JSON.stringify({ minPlatforms: run.minPlatforms, platforms: run.platforms, recipes: run.recipes, counts: run.counts }));
     core/* setOutput */.uH(Outputs.Platforms, JSON.stringify(run.platforms));
-    for (const p of core_src/* PLATFORMS */.P4)
-        core/* setOutput */.uH(platformStatusOutput(p), run.platforms[p]);
     core/* setOutput */.uH(Outputs.ArtifactIds, run.artifactIds.join(','));
     core/* setOutput */.uH(Outputs.Failures, JSON.stringify(run.failures));
     core/* setOutput */.uH(Outputs.Publish, run.publish);

@@ -15,6 +15,3 @@ export const Outputs = {
   Failed: 'failed',
   HeldBack: 'held-back',
 } as const;
-
-/** The output of one platform's status: status-<platform>. */
-export const platformStatusOutput = (platform: string): string => `status-${platform}`;

@@ -36,9 +36,7 @@ describe('collect action', () => {
     const r = await runActionStep(() => main(process.env), { dir, inputs: { plan, records: 'records', 'min-platforms': '' } });
     expect(r.exitCode).toBeUndefined();
     expect(r.outputs).toMatchObject({
-      'status-linux-amd64': 'success',
-      'status-linux-arm64': 'failure',
-      'status-darwin-arm64': 'none',
+      platforms: '{"darwin-x86_64":"none","darwin-arm64":"none","linux-amd64":"success","linux-arm64":"failure"}',
       'artifact-ids': '501',
       publish: 'true',
       built: '1',

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { ActionsReporter, writeSummaryTable } from '@potions/action-common';
 import { PLATFORMS } from '@potions/core';
 import { collectRun, readLegRecords, type CollectedRun } from '@potions/schedule';
-import { Outputs, platformStatusOutput } from './constants';
+import { Outputs } from './constants';
 import { readInputs } from './inputs';
 
 /**
@@ -20,7 +20,6 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const heldBack = run.recipes.filter((r) => r.decision === 'held-back').map((r) => ({ recipe: r.recipe, version: r.version, available: r.available, required: r.required }));
   core.setOutput(Outputs.Summary, JSON.stringify({ minPlatforms: run.minPlatforms, platforms: run.platforms, recipes: run.recipes, counts: run.counts }));
   core.setOutput(Outputs.Platforms, JSON.stringify(run.platforms));
-  for (const p of PLATFORMS) core.setOutput(platformStatusOutput(p), run.platforms[p]);
   core.setOutput(Outputs.ArtifactIds, run.artifactIds.join(','));
   core.setOutput(Outputs.Failures, JSON.stringify(run.failures));
   core.setOutput(Outputs.Publish, run.publish);

@@ -71613,11 +71613,12 @@ function parseRunPlan(text, source = 'the run plan') {
 /**
  * Minutes a build job needs besides its build step: the fixed timeouts of its
  * other steps in `.github/workflows/release.yml` (checkout 5, smoke test 15,
- * SBOM and scan 20, the two uploads and the status record 5 together), so the
+ * SBOM and scan 20, the two uploads and the status record 5 together: 45) and
+ * 15 for the job's set-up (the runner, pulling the build container), so the
  * build step, whose timeout is the recipe's, always times out before the job
  * does and the status record is still written.
  */
-const LEG_OVERHEAD_MINUTES = 45;
+const LEG_OVERHEAD_MINUTES = 60;
 /** Each leg with the fields its build job reads besides the schedule's. */
 function workflowLeg(leg, options = {}) {
     const image = options.containers?.[leg.platform] ?? '';
@@ -71729,6 +71730,22 @@ function pairsInput(name, env) {
     }
     return out;
 }
+/** The platforms: a list (comma- or newline-separated), or a JSON list as earlier versions of the workflow took. */
+function platformsInput(env) {
+    const value = (0,src/* optionalInput */.$m)(Inputs.Platforms, env);
+    if (value === undefined || !value.startsWith('['))
+        return (0,src/* listInput */.dt)(Inputs.Platforms, env);
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (err) {
+        throw new core_src/* UserError */.yo('E_INPUT', `the input "${Inputs.Platforms}" starts with [ but is not JSON: ${(0,core_src/* errorMessage */.gJ)(err)}`, { hint: 'give the platforms comma-separated, e.g. linux-amd64,linux-arm64' });
+    }
+    if (!Array.isArray(parsed) || parsed.some((p) => typeof p !== 'string'))
+        throw new core_src/* UserError */.yo('E_INPUT', `the input "${Inputs.Platforms}" must be a list of platform names`);
+    return parsed;
+}
 /** The PEM of the manifest key input: inline, or a file in the workspace. */
 async function manifestKeyText(value, workspace) {
     if (value.includes('-----BEGIN'))
@@ -71771,7 +71788,7 @@ async function readInputs(env = process.env) {
         const { text, source } = await manifestKeyText(key, workspace);
         published = { mirrors: config.mirrors, trustedKeys: trustedKeysFromPem(text, source) };
     }
-    const platforms = (0,src/* listInput */.dt)(Inputs.Platforms, env);
+    const platforms = platformsInput(env);
     const changedSince = (0,src/* optionalInput */.$m)(Inputs.ChangedSince, env);
     return {
         workspace,

@@ -49,6 +49,20 @@ export function pairsInput(name: string, env: NodeJS.ProcessEnv): Record<string,
   return out;
 }
 
+/** The platforms: a list (comma- or newline-separated), or a JSON list as earlier versions of the workflow took. */
+function platformsInput(env: NodeJS.ProcessEnv): string[] {
+  const value = optionalInput(Inputs.Platforms, env);
+  if (value === undefined || !value.startsWith('[')) return listInput(Inputs.Platforms, env);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (err) {
+    throw new UserError('E_INPUT', `the input "${Inputs.Platforms}" starts with [ but is not JSON: ${errorMessage(err)}`, { hint: 'give the platforms comma-separated, e.g. linux-amd64,linux-arm64' });
+  }
+  if (!Array.isArray(parsed) || parsed.some((p) => typeof p !== 'string')) throw new UserError('E_INPUT', `the input "${Inputs.Platforms}" must be a list of platform names`);
+  return parsed as string[];
+}
+
 /** The PEM of the manifest key input: inline, or a file in the workspace. */
 async function manifestKeyText(value: string, workspace: string): Promise<{ text: string; source: string }> {
   if (value.includes('-----BEGIN')) return { text: value, source: `input "${Inputs.ManifestKey}"` };
@@ -90,7 +104,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     const { text, source } = await manifestKeyText(key, workspace);
     published = { mirrors: config.mirrors, trustedKeys: trustedKeysFromPem(text, source) };
   }
-  const platforms = listInput(Inputs.Platforms, env);
+  const platforms = platformsInput(env);
   const changedSince = optionalInput(Inputs.ChangedSince, env);
   return {
     workspace,

@@ -114,8 +114,8 @@ describe('the plan output', () => {
     const out = scheduleOutputs(schedule, 2, { containers: { 'linux-arm64': image, 'darwin-arm64': image }, runAttempt: 3 });
     const legs = (JSON.parse(out['matrix-1'] as string) as { include: { id: string; container: string; jobTimeout: number }[] }).include;
     expect(legs.map((l) => [l.id, l.container, l.jobTimeout])).toEqual([
-      ['jq-darwin-arm64', '', 75],
-      ['jq-linux-arm64', image, 75],
+      ['jq-darwin-arm64', '', 90],
+      ['jq-linux-arm64', image, 90],
     ]);
     expect(out.platforms).toBe('darwin-arm64,linux-arm64');
     expect(parseRunPlan(out.plan as string)).toMatchObject({ runAttempt: 3, legs: [{ id: 'jq-darwin-arm64' }, { id: 'jq-linux-arm64' }] });

@@ -6,11 +6,12 @@ import type { BuildRef, Schedule, ScheduleLeg } from './schedule';
 /**
  * Minutes a build job needs besides its build step: the fixed timeouts of its
  * other steps in `.github/workflows/release.yml` (checkout 5, smoke test 15,
- * SBOM and scan 20, the two uploads and the status record 5 together), so the
+ * SBOM and scan 20, the two uploads and the status record 5 together: 45) and
+ * 15 for the job's set-up (the runner, pulling the build container), so the
  * build step, whose timeout is the recipe's, always times out before the job
  * does and the status record is still written.
  */
-export const LEG_OVERHEAD_MINUTES = 45;
+export const LEG_OVERHEAD_MINUTES = 60;
 
 /** A leg as a build job of the workflow reads it (`matrix.<field>`): the schedule's leg and how its job runs. */
 export interface WorkflowLeg extends ScheduleLeg {
