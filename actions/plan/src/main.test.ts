@@ -46,5 +46,11 @@ describe('plan action', () => {
     });
     await expect(run({ mirrors: 'potions-mirrors.yaml' })).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining('is given without "manifest-key"') });
     await expect(run({ recipes: 'ap' })).rejects.toMatchObject({ code: 'E_SCHEDULE_UNKNOWN_RECIPE' });
+    await expect(run({ platforms: '["linux-arm64", "windows"]' })).rejects.toMatchObject({ code: 'E_SCHEDULE_OPTION', message: 'unknown platform "windows"' });
+  });
+
+  it('takes the platforms as a JSON list too, as earlier versions of the workflow passed them', async () => {
+    const r = await run({ recipes: 'other', platforms: '["linux-arm64"]' });
+    expect(r.outputs).toMatchObject({ 'matrix-count': '1', legs: '1', platforms: 'linux-arm64' });
   });
 });
