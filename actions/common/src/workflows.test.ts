@@ -77,7 +77,7 @@ describe('release.yml', () => {
       expect(steps.slice(record).some((s) => s.run !== undefined)).toBe(false);
       expect(steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@')).map((s) => s.with?.overwrite)).toEqual([true, true]);
       // The build step's timeout is the recipe's; the others are fixed and fit in the job's overhead with room for its set-up.
-      expect(steps.find((s) => s.id === 'build')!['timeout-minutes']).toBe('${{ matrix.timeout }}');
+      expect(steps.find((s) => s.id === 'build')!['timeout-minutes']).toBe('${{ matrix.buildTimeout }}');
       expect(wf.jobs[id]!['timeout-minutes']).toBe('${{ matrix.jobTimeout }}');
       const fixed = steps.filter((s) => s.id !== 'build').map((s) => Number(s['timeout-minutes']));
       expect(fixed.every((m) => m > 0)).toBe(true);

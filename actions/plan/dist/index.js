@@ -71619,10 +71619,17 @@ function parseRunPlan(text, source = 'the run plan') {
  * does and the status record is still written.
  */
 const LEG_OVERHEAD_MINUTES = 60;
-/** Each leg with the fields its build job reads besides the schedule's. */
+/** GitHub-hosted runners stop a job after 6 hours, whatever its timeout-minutes says. */
+const GITHUB_HOSTED_MAX_JOB_MINUTES = 360;
+/**
+ * Each leg with the fields its build job reads besides the schedule's. A
+ * recipe whose timeout does not fit in the longest job gets a build step cut
+ * to fit, so that it times out as a step and its status record is written.
+ */
 function workflowLeg(leg, options = {}) {
     const image = options.containers?.[leg.platform] ?? '';
-    return { ...leg, container: (0,core_src/* platformOs */.m0)(leg.platform) === 'linux' ? image : '', jobTimeout: leg.timeout + LEG_OVERHEAD_MINUTES };
+    const jobTimeout = Math.min(leg.timeout + LEG_OVERHEAD_MINUTES, options.maxJobMinutes ?? GITHUB_HOSTED_MAX_JOB_MINUTES);
+    return { ...leg, container: (0,core_src/* platformOs */.m0)(leg.platform) === 'linux' ? image : '', buildTimeout: jobTimeout - LEG_OVERHEAD_MINUTES, jobTimeout };
 }
 /**
  * The plan job's outputs for a workflow with `slots` build jobs `build-1` ...
@@ -71647,6 +71654,10 @@ function workflowLeg(leg, options = {}) {
 function scheduleOutputs(schedule, slots, options = {}) {
     if (!Number.isInteger(slots) || slots < 1)
         throw new core_src/* UserError */.yo(errors_ScheduleErrorCode.Option, `slots must be a whole number of at least 1, got ${slots}`);
+    const maxJob = options.maxJobMinutes;
+    if (maxJob !== undefined && (!Number.isInteger(maxJob) || maxJob <= LEG_OVERHEAD_MINUTES)) {
+        throw new core_src/* UserError */.yo(errors_ScheduleErrorCode.Option, `the longest job must be a whole number of minutes above ${LEG_OVERHEAD_MINUTES} (the steps besides the build), got ${maxJob}`);
+    }
     if (schedule.matrices.length > slots) {
         throw new core_src/* UserError */.yo(errors_ScheduleErrorCode.TooManyMatrices, `the schedule needs ${schedule.matrices.length} matrices (${schedule.legs} legs in ${schedule.waves.length} waves) but the workflow has ${slots} build jobs`, {
             hint: 'select fewer recipes or platforms per run, or add build jobs to the workflow',
@@ -71680,6 +71691,7 @@ const Inputs = {
     Mirrors: 'mirrors',
     ManifestKey: 'manifest-key',
     Rebuild: 'rebuild',
+    MaxJobMinutes: 'max-job-minutes',
     Slots: 'slots',
 };
 const Outputs = {
@@ -71769,6 +71781,11 @@ async function readInputs(env = process.env) {
     if (!Number.isInteger(slots) || slots < 1 || slots > MAX_SLOTS) {
         throw new core_src/* UserError */.yo('E_INPUT', `the input "${Inputs.Slots}" must be a whole number from 1 to ${MAX_SLOTS}, got "${slotsText}"`);
     }
+    const maxJobText = (0,src/* optionalInput */.$m)(Inputs.MaxJobMinutes, env) ?? '360';
+    const maxJobMinutes = Number(maxJobText);
+    if (!Number.isInteger(maxJobMinutes) || maxJobMinutes < 1) {
+        throw new core_src/* UserError */.yo('E_INPUT', `the input "${Inputs.MaxJobMinutes}" must be a whole number of minutes, got "${maxJobText}"`);
+    }
     const linuxContainer = (0,src/* optionalInput */.$m)(Inputs.LinuxContainer, env);
     if (linuxContainer !== undefined && !/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(linuxContainer)) {
         throw new core_src/* UserError */.yo('E_INPUT', `the input "${Inputs.LinuxContainer}" must name an image by digest (registry/name@sha256:<64 hex>), got "${linuxContainer}"`, {
@@ -71802,6 +71819,7 @@ async function readInputs(env = process.env) {
         ...(linuxContainer !== undefined ? { linuxContainer } : {}),
         ...(published ? { published } : {}),
         rebuild: (0,src/* booleanInput */.tE)(Inputs.Rebuild, false, env),
+        maxJobMinutes,
         slots,
     };
 }
@@ -71866,6 +71884,7 @@ async function main(env = process.env) {
     const outputs = scheduleOutputs(schedule, inputs.slots, {
         runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1') || 1,
         available: planned.available,
+        maxJobMinutes: inputs.maxJobMinutes,
         ...(linux ? { containers: { 'linux-amd64': linux, 'linux-arm64': linux } } : {}),
     });
     for (const [name, value] of Object.entries(outputs))

@@ -11,6 +11,7 @@ export const Inputs = {
   Mirrors: 'mirrors',
   ManifestKey: 'manifest-key',
   Rebuild: 'rebuild',
+  MaxJobMinutes: 'max-job-minutes',
   Slots: 'slots',
 } as const;
 

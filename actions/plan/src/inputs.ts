@@ -19,6 +19,7 @@ export interface PlanInputs {
   /** The mirrors whose published manifest is read, and the keys it must be signed by. */
   published?: { mirrors: MirrorConfig[]; trustedKeys: Verifier[] };
   rebuild: boolean;
+  maxJobMinutes: number;
   slots: number;
 }
 
@@ -85,6 +86,11 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   if (!Number.isInteger(slots) || slots < 1 || slots > MAX_SLOTS) {
     throw new UserError('E_INPUT', `the input "${Inputs.Slots}" must be a whole number from 1 to ${MAX_SLOTS}, got "${slotsText}"`);
   }
+  const maxJobText = optionalInput(Inputs.MaxJobMinutes, env) ?? '360';
+  const maxJobMinutes = Number(maxJobText);
+  if (!Number.isInteger(maxJobMinutes) || maxJobMinutes < 1) {
+    throw new UserError('E_INPUT', `the input "${Inputs.MaxJobMinutes}" must be a whole number of minutes, got "${maxJobText}"`);
+  }
   const linuxContainer = optionalInput(Inputs.LinuxContainer, env);
   if (linuxContainer !== undefined && !/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(linuxContainer)) {
     throw new UserError('E_INPUT', `the input "${Inputs.LinuxContainer}" must name an image by digest (registry/name@sha256:<64 hex>), got "${linuxContainer}"`, {
@@ -118,6 +124,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     ...(linuxContainer !== undefined ? { linuxContainer } : {}),
     ...(published ? { published } : {}),
     rebuild: booleanInput(Inputs.Rebuild, false, env),
+    maxJobMinutes,
     slots,
   };
 }

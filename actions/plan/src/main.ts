@@ -58,6 +58,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const outputs = scheduleOutputs(schedule, inputs.slots, {
     runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1') || 1,
     available: planned.available,
+    maxJobMinutes: inputs.maxJobMinutes,
     ...(linux ? { containers: { 'linux-amd64': linux, 'linux-arm64': linux } } : {}),
   });
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);

@@ -112,11 +112,17 @@ describe('the plan output', () => {
     const schedule = planSchedule({ recipes: [tinyRecipe({ name: 'jq', version: '1.7.1', timeoutMinutes: 30 })], platforms: ['linux-arm64', 'darwin-arm64'] });
     const image = `ghcr.io/acme/build-env@sha256:${'c'.repeat(64)}`;
     const out = scheduleOutputs(schedule, 2, { containers: { 'linux-arm64': image, 'darwin-arm64': image }, runAttempt: 3 });
-    const legs = (JSON.parse(out['matrix-1'] as string) as { include: { id: string; container: string; jobTimeout: number }[] }).include;
-    expect(legs.map((l) => [l.id, l.container, l.jobTimeout])).toEqual([
-      ['jq-darwin-arm64', '', 90],
-      ['jq-linux-arm64', image, 90],
+    const legs = (JSON.parse(out['matrix-1'] as string) as { include: { id: string; container: string; buildTimeout: number; jobTimeout: number }[] }).include;
+    expect(legs.map((l) => [l.id, l.container, l.buildTimeout, l.jobTimeout])).toEqual([
+      ['jq-darwin-arm64', '', 30, 90],
+      ['jq-linux-arm64', image, 30, 90],
     ]);
+    // A recipe that builds for 8 hours: on hosted runners (6 hours a job) its build step is cut to fit, so it still reports.
+    const long = planSchedule({ recipes: [tinyRecipe({ name: 'llvm', version: '19', timeoutMinutes: 480 })], platforms: ['linux-amd64'] });
+    const leg = (o: Record<string, string>) => (JSON.parse(o['matrix-1'] as string) as { include: { buildTimeout: number; jobTimeout: number }[] }).include[0];
+    expect(leg(scheduleOutputs(long, 1))).toMatchObject({ timeout: 480, buildTimeout: 300, jobTimeout: 360 });
+    expect(leg(scheduleOutputs(long, 1, { maxJobMinutes: 1440 }))).toMatchObject({ buildTimeout: 480, jobTimeout: 540 });
+    expect(() => scheduleOutputs(long, 1, { maxJobMinutes: 60 })).toThrow(expect.objectContaining({ code: 'E_SCHEDULE_OPTION' }));
     expect(out.platforms).toBe('darwin-arm64,linux-arm64');
     expect(parseRunPlan(out.plan as string)).toMatchObject({ runAttempt: 3, legs: [{ id: 'jq-darwin-arm64' }, { id: 'jq-linux-arm64' }] });
     expect(() => parseRunPlan('{"schemaVersion":1}', 'input "plan"')).toThrow(expect.objectContaining({ code: 'E_SCHEDULE_RUN_PLAN', message: expect.stringMatching(/^input "plan" is not a run plan: runAttempt/) }));

@@ -17,7 +17,7 @@ export type { RecipeSelection, Selected, Candidate } from './select';
 export { DEFAULT_RUNNERS, runnersFor } from './runners';
 export { scheduleOutputs } from './outputs';
 export { ScheduleErrorCode } from './errors';
-export { LEG_OVERHEAD_MINUTES, workflowLeg } from './outputs';
+export { LEG_OVERHEAD_MINUTES, GITHUB_HOSTED_MAX_JOB_MINUTES, workflowLeg } from './outputs';
 export type { WorkflowLeg, ScheduleOutputsOptions } from './outputs';
 export { RunPlanSchema, runPlanOf, parseRunPlan } from './run-plan';
 export type { RunPlan, RunPlanLeg } from './run-plan';

@@ -13,11 +13,16 @@ import type { BuildRef, Schedule, ScheduleLeg } from './schedule';
  */
 export const LEG_OVERHEAD_MINUTES = 60;
 
+/** GitHub-hosted runners stop a job after 6 hours, whatever its timeout-minutes says. */
+export const GITHUB_HOSTED_MAX_JOB_MINUTES = 360;
+
 /** A leg as a build job of the workflow reads it (`matrix.<field>`): the schedule's leg and how its job runs. */
 export interface WorkflowLeg extends ScheduleLeg {
   /** The job's container image (pinned by digest) on Linux; '' to run on the runner itself (always on macOS). */
   container: string;
-  /** The job's `timeout-minutes`: the build's timeout and `LEG_OVERHEAD_MINUTES`. */
+  /** The build step's `timeout-minutes`: the recipe's, within what the job can hold. */
+  buildTimeout: number;
+  /** The job's `timeout-minutes`: the build's timeout and `LEG_OVERHEAD_MINUTES`, at most `maxJobMinutes`. */
   jobTimeout: number;
 }
 
@@ -28,12 +33,19 @@ export interface ScheduleOutputsOptions {
   runAttempt?: number;
   /** What the plan was given as published (the `available` of the schedule): kept in the `plan` output for minimums of platforms. */
   available?: readonly BuildRef[];
+  /** The longest a job may run (default `GITHUB_HOSTED_MAX_JOB_MINUTES`; self-hosted runners allow more). */
+  maxJobMinutes?: number;
 }
 
-/** Each leg with the fields its build job reads besides the schedule's. */
+/**
+ * Each leg with the fields its build job reads besides the schedule's. A
+ * recipe whose timeout does not fit in the longest job gets a build step cut
+ * to fit, so that it times out as a step and its status record is written.
+ */
 export function workflowLeg(leg: ScheduleLeg, options: ScheduleOutputsOptions = {}): WorkflowLeg {
   const image = options.containers?.[leg.platform] ?? '';
-  return { ...leg, container: platformOs(leg.platform) === 'linux' ? image : '', jobTimeout: leg.timeout + LEG_OVERHEAD_MINUTES };
+  const jobTimeout = Math.min(leg.timeout + LEG_OVERHEAD_MINUTES, options.maxJobMinutes ?? GITHUB_HOSTED_MAX_JOB_MINUTES);
+  return { ...leg, container: platformOs(leg.platform) === 'linux' ? image : '', buildTimeout: jobTimeout - LEG_OVERHEAD_MINUTES, jobTimeout };
 }
 
 /**
@@ -58,6 +70,10 @@ export function workflowLeg(leg: ScheduleLeg, options: ScheduleOutputsOptions = 
  */
 export function scheduleOutputs(schedule: Schedule, slots: number, options: ScheduleOutputsOptions = {}): Record<string, string> {
   if (!Number.isInteger(slots) || slots < 1) throw new UserError(ScheduleErrorCode.Option, `slots must be a whole number of at least 1, got ${slots}`);
+  const maxJob = options.maxJobMinutes;
+  if (maxJob !== undefined && (!Number.isInteger(maxJob) || maxJob <= LEG_OVERHEAD_MINUTES)) {
+    throw new UserError(ScheduleErrorCode.Option, `the longest job must be a whole number of minutes above ${LEG_OVERHEAD_MINUTES} (the steps besides the build), got ${maxJob}`);
+  }
   if (schedule.matrices.length > slots) {
     throw new UserError(ScheduleErrorCode.TooManyMatrices, `the schedule needs ${schedule.matrices.length} matrices (${schedule.legs} legs in ${schedule.waves.length} waves) but the workflow has ${slots} build jobs`, {
       hint: 'select fewer recipes or platforms per run, or add build jobs to the workflow',
