@@ -18,4 +18,5 @@ export const Outputs = {
   Metadata: 'metadata',
   Name: 'name',
   FailedStep: 'failed-step',
+  Dependencies: 'dependencies',
 } as const;

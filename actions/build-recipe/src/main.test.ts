@@ -56,6 +56,20 @@ describeHost('build-recipe action', () => {
     expect(meta.source.url).toBe(UPSTREAM);
   });
 
+  test('a build with a dependency lists the dependency artifact beside it, as smoke-test takes it', async () => {
+    await fs.writeFile(path.join(dir, 'recipes', 'app.yml'), RECIPE.replace('name: pkg', 'name: app').replace('build_type: custom', 'build_type: custom\ndependencies: [pkg]').replace('pkg-{version}', 'pkg-1.0'));
+    try {
+      const res = await runStep({ recipe: 'app', version: '1.0', 'source-mirrors': mirror.base, cache: 'false', 'output-dir': 'out-deps' });
+      expect(res.exitCode).toBeUndefined();
+      const dependency = path.join(dir, 'out-deps', `pkg-1.0-${hostPlatform()}.tar.gz`);
+      expect(res.outputs.dependencies).toBe(`pkg=${dependency}`);
+      await expect(fs.access(dependency)).resolves.toBeUndefined();
+      expect((await runStep({ recipe: 'pkg', 'source-mirrors': mirror.base, cache: 'false', 'output-dir': 'out-deps' })).outputs.dependencies).toBe('');
+    } finally {
+      await fs.rm(path.join(dir, 'recipes', 'app.yml'));
+    }
+  });
+
   test('a failed download: status failed, the step in the annotation and summary, no credential', async () => {
     mirror.remove(UPSTREAM);
     try {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { ActionsReporter, writeSummaryTable } from '@potions/action-common';
 import { errorMessage, isUserError, type UserError } from '@potions/core';
-import { BUILD_DOWNLOAD_HINT, BuilderErrorCode, buildFromRecipeRef, findRecipe, isBuildError, loadRecipeOrThrow, type SourceTransport } from '@potions/builder';
+import { BUILD_DOWNLOAD_HINT, BuilderErrorCode, artifactFiles, buildFromRecipeRef, findRecipe, isBuildError, loadRecipeOrThrow, type PlannedRecipeBuild, type SourceTransport } from '@potions/builder';
 import { resolveVersion, versionDepsFromEnv } from '@potions/recipe';
 import { buildCacheFor } from './actions-cache';
 import { Inputs, Outputs } from './constants';
@@ -32,6 +32,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, overrides: { tr
   }
   let recipeName = inputs.recipe;
   let version = inputs.version ?? '';
+  let dependencies: PlannedRecipeBuild['dependencies'] = [];
   try {
     const result = await buildFromRecipeRef({
       ref: inputs.recipe,
@@ -47,6 +48,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, overrides: { tr
       onPlanned: (planned) => {
         recipeName = planned.name;
         version = planned.version;
+        dependencies = planned.dependencies;
       },
     });
     core.setOutput(Outputs.Artifact, result.artifact);
@@ -55,6 +57,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env, overrides: { tr
     core.setOutput(Outputs.Status, result.status);
     core.setOutput(Outputs.Metadata, result.metadataFile);
     core.setOutput(Outputs.Name, result.name);
+    // Built (or restored) beside this artifact: what a smoke test installs with it, as its dependencies input takes them.
+    core.setOutput(Outputs.Dependencies, dependencies.map((d) => `${d.name}=${artifactFiles(inputs.outputDir, d.name, d.version, result.platform).tgz}`).join('\n'));
     const notes =
       result.status === 'fallback'
         ? [`The official binary could not be had (${result.metadata.fallbackReason?.split('\n')[0] ?? 'unreachable'}); built from source_build.`]

@@ -1,185 +1,125 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { PLATFORMS } from '@potions/core';
+import { LEG_OVERHEAD_MINUTES, LEG_STEP_IDS } from '@potions/schedule';
+import { checkWorkflows, findWorkflowFiles, formatProblems } from '@potions/workflow-check';
 
-// The reusable workflows call this repository's actions as `potions/actions/<name>@v1`.
-// GitHub only finds a wrong input, output or runner name when a release runs; check them here instead.
+// Every workflow, every action.yml, the README's and the docs' workflows (the caller workflow of
+// docs/caller-workflow.md among them), checked the way GitHub would take them: uses: resolved from
+// the repository root, GitHub's schema, actionlint, and the house rules (docs/workflow-check.md).
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const workflowsDir = path.join(root, '.github', 'workflows');
+const read = (file: string) => parse(readFileSync(path.join(root, file), 'utf8')) as Workflow;
 
 interface Step {
   id?: string;
   uses?: string;
   run?: string;
+  if?: string;
   with?: Record<string, unknown>;
-  env?: Record<string, unknown>;
+  'timeout-minutes'?: number | string;
 }
 interface Job {
   needs?: string | string[];
-  'runs-on'?: string | string[];
+  if?: string;
+  permissions?: Record<string, string>;
   outputs?: Record<string, string>;
+  strategy?: { 'fail-fast'?: boolean; matrix?: unknown };
+  'timeout-minutes'?: number | string;
   steps?: Step[];
 }
 interface Workflow {
-  on: Record<string, { inputs?: Record<string, unknown>; secrets?: Record<string, unknown>; outputs?: Record<string, { value: string }> } | null>;
+  on: Record<string, { inputs?: Record<string, { type?: string; default?: unknown }>; outputs?: Record<string, { value: string }> } | null>;
   jobs: Record<string, Job>;
 }
 
-/**
- * GitHub-hosted runner labels that exist today (docs "GitHub-hosted runners", standard and arm64 images).
- * Retired ones (macos-13, ubuntu-20.04, windows-2019) are left out on purpose: a job asking for one never starts.
- */
-const HOSTED_LABELS = [
-  'ubuntu-latest',
-  'ubuntu-24.04',
-  'ubuntu-22.04',
-  'ubuntu-24.04-arm',
-  'ubuntu-22.04-arm',
-  'macos-latest',
-  'macos-26',
-  'macos-15',
-  'macos-15-intel',
-  'macos-14',
-  'windows-latest',
-  'windows-2025',
-  'windows-2022',
-  'windows-11-arm',
-];
+describe('workflows, actions and documented workflows', () => {
+  it('every one passes the checks: each uses: resolves from the root, schema, actionlint, pins, permissions, timeouts', async () => {
+    const files = await findWorkflowFiles(root);
+    expect(files).toEqual(expect.arrayContaining(['.github/workflows/release.yml', '.github/workflows/ci.yml', 'docs/caller-workflow.md', 'docs/publishing.md', 'README.md', 'plan/action.yml', 'collect/action.yml', 'leg-record/action.yml']));
+    expect(formatProblems(await checkWorkflows({ root, files }))).toBe('');
+  });
+});
 
-const workflows: { file: string; wf: Workflow }[] = readdirSync(workflowsDir)
-  .filter((f) => /\.ya?ml$/.test(f))
-  .map((file) => ({ file, wf: parse(readFileSync(path.join(workflowsDir, file), 'utf8')) as Workflow }));
+describe('release.yml', () => {
+  const wf = read('.github/workflows/release.yml');
+  const inputs = wf.on.workflow_call!.inputs!;
+  const plan = wf.jobs.plan!;
+  const planStep = plan.steps!.find((s) => s.id === 'plan')!;
+  const slots = Number(planStep.with!.slots);
+  const builds = Object.keys(wf.jobs).filter((j) => /^build-\d+$/.test(j));
 
-function actionYml(name: string): { inputs?: Record<string, { required?: boolean }>; outputs?: Record<string, unknown> } {
-  return parse(readFileSync(path.join(root, name, 'action.yml'), 'utf8'));
-}
-
-function ourAction(step: Step): string | undefined {
-  return /^potions\/actions\/([a-z0-9-]+)@v\d+$/.exec(step.uses ?? '')?.[1];
-}
-
-function ourSteps(): { file: string; job: string; action: string; step: Step }[] {
-  const out: { file: string; job: string; action: string; step: Step }[] = [];
-  for (const { file, wf } of workflows) {
-    for (const [job, def] of Object.entries(wf.jobs)) {
-      for (const step of def.steps ?? []) {
-        const action = ourAction(step);
-        if (action) out.push({ file, job, action, step });
-      }
+  it('has a build job per slot of the plan, each one matrix after the one before, skipped when unused', () => {
+    const planAction = parse(readFileSync(path.join(root, 'plan/action.yml'), 'utf8')) as { outputs: Record<string, unknown> };
+    expect(builds).toEqual(Array.from({ length: slots }, (_, i) => `build-${i + 1}`));
+    expect(Object.keys(planAction.outputs).filter((o) => /^matrix-\d+$/.test(o))).toHaveLength(slots);
+    for (const [i, id] of builds.entries()) {
+      const job = wf.jobs[id]!;
+      expect(job.needs).toEqual(i === 0 ? 'plan' : ['plan', `build-${i}`]);
+      expect(job.if).toContain(`fromJSON(needs.plan.outputs.matrix-count) >= ${i + 1}`);
+      expect(job.if).toContain('!cancelled()');
+      expect(job.strategy).toMatchObject({ 'fail-fast': false, matrix: `\${{ fromJSON(needs.plan.outputs.matrix-${i + 1}) }}` });
+      expect(plan.outputs![`matrix-${i + 1}`]).toBe(`\${{ steps.plan.outputs.matrix-${i + 1} }}`);
     }
-  }
-  return out;
-}
-
-/** Every match of `re` (with two groups) in the text of `value`. */
-function refs(value: unknown, re: RegExp): [string, string][] {
-  return [...JSON.stringify(value).matchAll(re)].map((m) => [m[1]!, m[2]!]);
-}
-
-/** The runner labels a job can ask for: a literal, or every value of a `fromJSON('{...}')[...]` map. */
-function runnerLabels(runsOn: Job['runs-on']): string[] {
-  if (runsOn === undefined) return [];
-  if (Array.isArray(runsOn)) return runsOn;
-  const map = /fromJSON\('(\{[^']*\})'\)/.exec(runsOn);
-  if (map) return Object.values(JSON.parse(map[1]!) as Record<string, string>);
-  return [runsOn];
-}
-
-describe('reusable workflows', () => {
-  const steps = ourSteps();
-
-  it('call the suite’s own actions', () => {
-    expect(steps.map((s) => s.action)).toEqual(expect.arrayContaining(['build-recipe', 'mirror-sync', 'manifest-publish']));
+    expect(wf.jobs.collect!.needs).toEqual(['plan', ...builds]);
   });
 
-  it.each(steps.map((s) => [`${s.file} ${s.job} ${s.action}`, s] as const))('%s: action exists and every input is declared', (_name, s) => {
-    expect(existsSync(path.join(root, s.action, 'action.yml'))).toBe(true);
-    const action = actionYml(s.action);
-    const declared = Object.keys(action.inputs ?? {});
-    const given = Object.keys(s.step.with ?? {});
-    expect(given.filter((k) => !declared.includes(k))).toEqual([]);
-    const required = Object.entries(action.inputs ?? {})
-      .filter(([, v]) => v.required)
-      .map(([k]) => k);
-    expect(required.filter((k) => !given.includes(k))).toEqual([]);
-  });
-
-  it.each(workflows.map((w) => [w.file, w.wf] as const))('%s: every needs.X.outputs.Y is an output of a job it needs', (_file, wf) => {
-    const wrong: string[] = [];
-    for (const [name, job] of Object.entries(wf.jobs)) {
-      const needs = job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
-      for (const [x, y] of refs(job, /needs\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)/g)) {
-        if (!needs.includes(x) || !(y in (wf.jobs[x]?.outputs ?? {}))) wrong.push(`${name}: needs.${x}.outputs.${y}`);
-      }
+  it('each leg runs the steps its status record knows, then records and uploads the record whatever happened', () => {
+    for (const id of builds) {
+      const steps = wf.jobs[id]!.steps!;
+      const ids = steps.map((s) => s.id).filter(Boolean);
+      expect(ids).toEqual([...Object.values(LEG_STEP_IDS), 'record']);
+      const record = steps.findIndex((s) => s.id === 'record');
+      expect(steps.slice(record).map((s) => s.if)).toEqual(['${{ always() }}', '${{ always() }}']);
+      expect(steps.slice(record).some((s) => s.run !== undefined)).toBe(false);
+      expect(steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@')).map((s) => s.with?.overwrite)).toEqual([true, true]);
+      // The build step's timeout is the recipe's; the others are fixed and fit in the job's overhead with room for its set-up.
+      expect(steps.find((s) => s.id === 'build')!['timeout-minutes']).toBe('${{ matrix.buildTimeout }}');
+      expect(wf.jobs[id]!['timeout-minutes']).toBe('${{ matrix.jobTimeout }}');
+      const fixed = steps.filter((s) => s.id !== 'build').map((s) => Number(s['timeout-minutes']));
+      expect(fixed.every((m) => m > 0)).toBe(true);
+      expect(fixed.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(LEG_OVERHEAD_MINUTES - 10);
+      expect(JSON.stringify(wf.jobs[id])).not.toContain('secrets.');
+      expect(wf.jobs[id]!.permissions).toEqual({ contents: 'read' });
     }
-    for (const [x, y] of refs(wf.on.workflow_call?.outputs ?? {}, /jobs\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)/g)) {
-      if (!(y in (wf.jobs[x]?.outputs ?? {}))) wrong.push(`on.workflow_call.outputs: jobs.${x}.outputs.${y}`);
+  });
+
+  it('asks for id-token: write and reads secrets in the publish job only', () => {
+    expect(Object.entries(wf.jobs).filter(([, j]) => j.permissions?.['id-token'] === 'write').map(([n]) => n)).toEqual(['publish']);
+    expect(Object.entries(wf.jobs).filter(([, j]) => JSON.stringify(j).includes('secrets.')).map(([n]) => n)).toEqual(['publish']);
+  });
+
+  it('leaves min-mirrors and min-platforms empty by default, so the configuration decides', () => {
+    // A default of 1 here overrode minMirrors of the mirrors file (the end-to-end test shows the file's 2 is honoured).
+    expect(inputs['min-mirrors']).toEqual(expect.objectContaining({ type: 'string', default: '' }));
+    expect(inputs['min-platforms']).toEqual(expect.objectContaining({ type: 'string', default: '' }));
+    const sync = wf.jobs.publish!.steps!.find((s) => s.id === 'sync')!;
+    expect(sync.with!['min-mirrors']).toBe('${{ inputs.min-mirrors }}');
+    expect(String(inputs.platforms!.default).split(',')).toEqual(expect.arrayContaining([...PLATFORMS]));
+  });
+
+  it('hands the status of each platform from the collect job to the caller', () => {
+    const outputs = wf.on.workflow_call!.outputs!;
+    for (const p of PLATFORMS) {
+      expect(wf.jobs.collect!.outputs![`status-${p}`]).toBe(`\${{ fromJSON(steps.collect.outputs.platforms)['${p}'] }}`);
+      expect(outputs[`status-${p}`]!.value).toBe(`\${{ jobs.collect.outputs.status-${p} }}`);
     }
-    expect(wrong).toEqual([]);
   });
+});
 
-  it.each(workflows.map((w) => [w.file, w.wf] as const))('%s: every steps.ID.outputs.Z is an output of that step', (_file, wf) => {
-    const wrong: string[] = [];
-    for (const [name, job] of Object.entries(wf.jobs)) {
-      const byId = new Map((job.steps ?? []).filter((s) => s.id).map((s) => [s.id!, s]));
-      for (const [id, z] of refs(job, /steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)/g)) {
-        const step = byId.get(id);
-        const action = step && ourAction(step);
-        const ok =
-          step === undefined
-            ? false
-            : action
-              ? z in (actionYml(action).outputs ?? {})
-              : step.run !== undefined
-                ? new RegExp(`\\b${z}=`).test(step.run) && step.run.includes('GITHUB_OUTPUT')
-                : true; // a third-party action: not checked here
-        if (!ok) wrong.push(`${name}: steps.${id}.outputs.${z}`);
-      }
-    }
-    expect(wrong).toEqual([]);
-  });
-
-  it.each(workflows.map((w) => [w.file, w.wf] as const))('%s: every inputs.X and secrets.X is declared', (_file, wf) => {
-    const call = wf.on.workflow_call;
-    const dispatch = (wf.on as Record<string, { inputs?: Record<string, unknown> } | null>).workflow_dispatch;
-    const inputs = Object.keys({ ...(call?.inputs ?? {}), ...(dispatch?.inputs ?? {}) });
-    const secrets = Object.keys(call?.secrets ?? {});
-    const used = (re: RegExp): string[] => [...JSON.stringify(wf.jobs).matchAll(re)].map((m) => m[1]!);
-    expect(used(/\binputs\.([A-Za-z0-9_-]+)/g).filter((x) => !inputs.includes(x))).toEqual([]);
-    // GITHUB_TOKEN is always there; everything else a called workflow gets must be declared.
-    if (call) expect(used(/\bsecrets\.([A-Za-z0-9_-]+)/g).filter((x) => x !== 'GITHUB_TOKEN' && !secrets.includes(x))).toEqual([]);
-  });
-
-  it.each(workflows.map((w) => [w.file, w.wf] as const))('%s: every runs-on label is a current GitHub-hosted runner', (_file, wf) => {
-    const labels = Object.values(wf.jobs).flatMap((j) => runnerLabels(j['runs-on']));
-    expect(labels.length).toBeGreaterThan(0);
-    expect(labels.filter((l) => !HOSTED_LABELS.includes(l))).toEqual([]);
-  });
-
-  it('release.yml builds each platform on a runner of that platform', () => {
-    const release = workflows.find((w) => w.file === 'release.yml')!.wf;
-    const runsOn = release.jobs.build!['runs-on'] as string;
-    const map = JSON.parse(/fromJSON\('(\{[^']*\})'\)/.exec(runsOn)![1]!) as Record<string, string>;
-    expect(map).toEqual({ 'darwin-x86_64': 'macos-15-intel', 'darwin-arm64': 'macos-15', 'linux-amd64': 'ubuntu-24.04', 'linux-arm64': 'ubuntu-24.04-arm' });
-    const platforms = JSON.parse((release.on.workflow_call!.inputs!.platforms as { default: string }).default) as string[];
-    expect(platforms.filter((p) => !(p in map))).toEqual([]);
-  });
-
-  it('release.yml asks for id-token: write in the publish job only, and resolves the version once', () => {
-    const text = readFileSync(path.join(workflowsDir, 'release.yml'), 'utf8');
-    const release = parse(text) as Workflow & { permissions?: Record<string, string>; jobs: Record<string, Job & { permissions?: Record<string, string> }> };
-    expect(release.permissions?.['id-token']).toBeUndefined();
-    expect(Object.entries(release.jobs).filter(([, j]) => j.permissions?.['id-token'] === 'write').map(([n]) => n)).toEqual(['publish']);
-    const build = release.jobs.build!.steps!.find((s) => s.id === 'build')!;
-    expect(build.with?.version).toBe('${{ needs.plan.outputs.version }}');
+describe('dependabot.yml', () => {
+  it('keeps the pinned third-party actions current', () => {
+    const config = parse(readFileSync(path.join(root, '.github/dependabot.yml'), 'utf8')) as { version: number; updates: { 'package-ecosystem': string; directory: string }[] };
+    expect(config.version).toBe(2);
+    expect(config.updates).toEqual([expect.objectContaining({ 'package-ecosystem': 'github-actions', directory: '/' })]);
   });
 });
 
 describe('invalidate-cache.yml', () => {
-  const wf = workflows.find((w) => w.file === 'invalidate-cache.yml')!.wf;
+  const wf = read('.github/workflows/invalidate-cache.yml');
   const step = wf.jobs.invalidate!.steps!.find((s) => s.run)!;
 
   it('deletes each key once and reports, without failing, a key that is already gone', () => {

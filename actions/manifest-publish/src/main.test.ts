@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -9,26 +8,23 @@ import { writeFakeBuild } from '@potions/manifest/testing';
 import { startLocalMirrors, type LocalMirrors } from '@potions/local-mirrors';
 import { localObjectsFromDir } from '@potions/mirrors';
 import { recordingOpenMirrors, syncConfigured } from '@potions/mirrors/testing';
+import { collectRun, parseRunPlan, planSchedule, scheduleOutputs } from '@potions/schedule';
+import { tinyRecipe } from '@potions/schedule/testing';
 import { parse } from 'yaml';
 import { readInputs } from './inputs';
 import { main } from './main';
 
 interface WorkflowStep {
   id?: string;
-  run?: string;
-  env?: Record<string, string>;
+  with?: Record<string, string>;
 }
-/** A `run:` step of .github/workflows/release.yml, by job and id. */
+/** A step of .github/workflows/release.yml, by job and id. */
 async function releaseStep(job: string, id: string): Promise<WorkflowStep> {
   const file = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../.github/workflows/release.yml');
   const wf = parse(await fs.readFile(file, 'utf8')) as { jobs: Record<string, { steps: WorkflowStep[] }> };
   const step = wf.jobs[job]!.steps.find((s) => s.id === id);
-  if (!step?.run) throw new Error(`release.yml: no run step ${job}.${id}`);
+  if (!step) throw new Error(`release.yml: no step ${job}.${id}`);
   return step;
-}
-/** Run a step's script as GitHub does (bash -eo pipefail) in `cwd` with `env`. */
-function runScript(step: WorkflowStep, cwd: string, env: Record<string, string>): void {
-  execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], { cwd, env: { PATH: process.env.PATH!, ...env }, stdio: 'pipe' });
 }
 
 describe('manifest-publish action', () => {
@@ -125,34 +121,41 @@ describe('manifest-publish action', () => {
     ).rejects.toMatchObject({ code: 'E_MANIFEST_RELEASE_INVALID', message: expect.stringContaining('input "failures"') });
   });
 
-  it('every build failed: the failure records release.yml writes are published without a sync result, keys from the credentials input', async () => {
-    // The build job's record-failure script, with the values its env: maps from the plan job and the matrix.
-    const record = await releaseStep('build', 'record-failure');
-    expect(record.env).toEqual({
-      NAME: '${{ needs.plan.outputs.name }}',
-      VERSION: '${{ needs.plan.outputs.version }}',
-      PLATFORM: '${{ matrix.platform }}',
-      FAILED_STEP: '${{ steps.build.outputs.failed-step }}',
+  it('a backfill that failed again: the failures collect hands release.yml\'s publish job are published without a sync result, keys from the credentials input', async () => {
+    // release.yml's publish step: failures are the collect job's output (inline JSON); no build, so no sync result.
+    const publish = await releaseStep('publish', 'manifest');
+    expect(publish.with).toMatchObject({ failures: '${{ needs.collect.outputs.failures }}', 'sync-result': '${{ steps.sync.outputs.result }}' });
+    // What collect makes of a run for linux-arm64 of jq 1.7.1 (published on two platforms) whose leg failed at configure.
+    const schedule = planSchedule({ recipes: [tinyRecipe({ name: 'jq', version: '1.7.1' })], platforms: ['linux-arm64'] });
+    const plan = parseRunPlan(scheduleOutputs(schedule, 8, { available: [{ name: 'jq', version: '1.7.1', platform: 'linux-amd64' }] }).plan as string);
+    const run = collectRun({
+      plan,
+      records: [
+        {
+          schemaVersion: 1,
+          leg: 'jq-linux-arm64',
+          recipe: 'jq',
+          version: '1.7.1',
+          platform: 'linux-arm64',
+          run: { id: '42', attempt: 1, url: 'https://github.com/acme/recipes/actions/runs/42/attempts/1' },
+          status: 'failure',
+          failedStep: 'build',
+          reason: 'build failed at the configure step',
+          environment: { runner: {} },
+        },
+      ],
     });
+    expect(run.artifactIds).toEqual([]);
     const wf = await fs.mkdtemp(path.join(dir, 'wf-'));
-    const runner = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/recipes', GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '1' };
-    runScript(record, wf, { ...runner, NAME: 'jq', VERSION: '1.8.0', PLATFORM: 'linux-arm64', FAILED_STEP: 'configure' });
-    runScript(record, wf, { ...runner, NAME: 'jq', VERSION: '1.8.0', PLATFORM: 'darwin-x86_64', FAILED_STEP: '' });
-    // download-artifact (merge-multiple) puts every record in failures/; nothing was built.
-    const collect = await releaseStep('publish', 'collect');
-    await fs.writeFile(path.join(wf, 'output'), '');
-    runScript(collect, wf, { GITHUB_OUTPUT: path.join(wf, 'output') });
-    expect(await fs.readFile(path.join(wf, 'output'), 'utf8')).toBe('failures=2\nfiles=0\n');
-
-    const wfDir = path.basename(wf);
+    await fs.mkdir(path.join(wf, 'potions-release'));
     const r = await runActionStep(main, {
       dir,
       inputs: {
-        artifacts: `${wfDir}/artifacts`,
-        'sync-result': '', // mirror-sync was skipped
+        artifacts: `${path.basename(wf)}/potions-release`,
+        'sync-result': '', // mirror-sync was skipped: nothing built
         mirrors: mirrorsYaml,
-        platforms: 'linux-amd64,linux-arm64,darwin-arm64,darwin-x86_64',
-        failures: `${wfDir}/failures.json`,
+        platforms: 'linux-arm64',
+        failures: JSON.stringify(run.failures),
         credentials: JSON.stringify({ 'mirror-a': { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, 'mirror-b': { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }),
       },
       env: { POTIONS_MANIFEST_KEY: key.privateKeyPem },
@@ -162,13 +165,11 @@ describe('manifest-publish action', () => {
     for (const m of local.mirrors) {
       const bytes = new Uint8Array(await (await fetch(`${m.endpoint}/potions/manifest.json`)).arrayBuffer());
       const { manifest } = await verifyManifest(bytes, { trustedKeys: trustedKeysFromPem(key.publicKeyPem) });
-      expect(manifest.packages.jq!['1.8.0']).toEqual({
-        'linux-arm64': { status: 'unavailable', reason: 'build failed at the configure step on linux-arm64 (run https://github.com/acme/recipes/actions/runs/42, attempt 1)' },
-        'darwin-x86_64': { status: 'unavailable', reason: 'build job failed outside the build step on darwin-x86_64 (run https://github.com/acme/recipes/actions/runs/42, attempt 1)' },
-        'linux-amd64': { status: 'unavailable', reason: 'not built in this release' },
-        'darwin-arm64': { status: 'unavailable', reason: 'not built in this release' },
+      expect(manifest.packages.jq!['1.7.1']!['linux-arm64']).toEqual({
+        status: 'unavailable',
+        reason: 'build failed at the configure step (run attempt 1: https://github.com/acme/recipes/actions/runs/42/attempts/1)',
       });
-      // The earlier release is kept.
+      // What was published is kept.
       expect(manifest.packages.jq!['1.7.1']!['linux-amd64']!.status).toBe('available');
     }
   });

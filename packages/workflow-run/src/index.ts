@@ -1,0 +1,12 @@
+export { runWorkflow, parseKeyValueFile } from './runner';
+export type { RunWorkflowOptions, WorkflowRun, JobRun, LegRun, StepRun, Annotation, JobResult, StandIn, StandInContext } from './runner';
+export { evaluateExpression, evaluateValue, evaluateText, evaluateCondition, toData, fromData, truthy } from './expressions';
+export type { Contexts, StatusFunctions } from './expressions';
+export { expandMatrix } from './matrix';
+export type { MatrixLeg } from './matrix';
+export { LocalArtifactStore, searchFiles } from './artifacts';
+export type { StoredArtifact } from './artifacts';
+export { startLocalCacheService } from './cache-server';
+export type { LocalCacheService } from './cache-server';
+export { localStandIns } from './stand-ins';
+export type { StandInOptions } from './stand-ins';
