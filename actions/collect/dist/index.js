@@ -29222,7 +29222,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   iU: () => (/* reexport */ isUserError)
 });
 
-// UNUSED EXPORTS: ARTIFACT_METADATA_SCHEMA_VERSION, ArtifactFileInfoSchema, ArtifactMetadataSchema, ArtifactMetadataViewSchema, BUILD_METHODS, ConsoleReporter, CoreErrorCode, DOCS_BASE_URL, PotionsError, RecordingReporter, RunpathEntrySchema, artifactMetadataPath, assertPlatform, backoffDelay, captureOutput, compareVersions, docUrl, formatLocation, hasCode, hostPlatform, isPlatform, monotonicClock, newestVersion, parseRetryAfter, platformOs, readArtifactMetadataFile, redactUrl, retry, sameVersion, silentReporter, sleep, spawnExec, systemNow, tempPathFor, urlSecrets, withHint, writeFileAtomic
+// UNUSED EXPORTS: ARTIFACT_METADATA_SCHEMA_VERSION, ArtifactFileInfoSchema, ArtifactMetadataSchema, ArtifactMetadataViewSchema, BUILD_METHODS, ConsoleReporter, CoreErrorCode, DOCS_BASE_URL, PotionsError, RecordingReporter, RunpathEntrySchema, artifactMetadataPath, assertPlatform, backoffDelay, captureOutput, compareVersions, docUrl, escapeControlChars, formatLocation, hasCode, hostPlatform, isPlatform, monotonicClock, newestVersion, parseRetryAfter, platformOs, readArtifactMetadataFile, redactUrl, retry, sameVersion, silentReporter, sleep, spawnExec, systemNow, tempPathFor, urlSecrets, withHint, writeFileAtomic
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 /**
@@ -29357,7 +29357,27 @@ function reporter_formatBytes(n) {
 ;// CONCATENATED MODULE: ../../packages/core/src/console-reporter.ts
 
 
-/** The terminal: a redrawn bar on a TTY, a line every few seconds elsewhere. */
+/**
+ * Control characters that would act on a terminal rather than show: C0 but
+ * newline and tab (a carriage return can overwrite a line, ESC starts a
+ * sequence that recolours, moves the cursor, sets the title or writes the
+ * clipboard), DEL and C1 (U+009B is a one-character CSI), and the Unicode
+ * controls that reorder or break lines (bidi overrides and isolates, U+2028/9).
+ */
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Text from outside (file names, server messages, a sync-result file) made
+ * safe for a terminal: every control character but newline and tab written
+ * as a visible `\uXXXX` escape, so a crafted name cannot drive the terminal.
+ */
+function escapeControlChars(text) {
+    return text.replace(TERMINAL_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/**
+ * The terminal: a redrawn bar on a TTY, a line every few seconds elsewhere.
+ * Everything it is given is escaped (`escapeControlChars`) and masked; only
+ * the bar's own carriage return and erase-line sequence reach the terminal raw.
+ */
 class ConsoleReporter {
     stream;
     verbose;
@@ -29376,8 +29396,12 @@ class ConsoleReporter {
             out = out.split(s).join('***');
         return out;
     }
+    /** Masked first (a secret is matched as it was given), then escaped. */
+    safe(text) {
+        return escapeControlChars(this.mask(text));
+    }
     write(line) {
-        this.stream.write(`${this.mask(line)}\n`);
+        this.stream.write(`${this.safe(line)}\n`);
     }
     debug(message) {
         if (this.verbose)
@@ -29428,7 +29452,7 @@ class ConsoleReporter {
                     if (now - last < 100)
                         return;
                     last = now;
-                    this.stream.write(`\r${this.mask(render(done, t))}\x1b[K`);
+                    this.stream.write(`\r${this.safe(render(done, t))}\x1b[K`);
                 }
                 else if (now - lastLine >= this.lineInterval) {
                     lastLine = now;

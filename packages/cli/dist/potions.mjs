@@ -76,7 +76,7 @@ var COMMAND_GROUPS = [
     name: "plan",
     args: "[options]",
     description: "Plan a release of a recipe folder: waves by dependency level, matrices of legs, the critical path (offline)",
-    load: async () => (await import("./chunks/plan-52M2OIOO.mjs")).registerPlanCommand
+    load: async () => (await import("./chunks/plan-JANBDEQR.mjs")).registerPlanCommand
   },
   {
     name: "sign",

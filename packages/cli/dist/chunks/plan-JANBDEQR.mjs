@@ -1829,7 +1829,15 @@ var ScheduleErrorCode = {
   /** A version or a "name@version@platform" that cannot be used. */
   Version: "E_SCHEDULE_VERSION",
   /** The schedule needs more matrices than the workflow has build jobs for. */
-  TooManyMatrices: "E_SCHEDULE_TOO_MANY_MATRICES"
+  TooManyMatrices: "E_SCHEDULE_TOO_MANY_MATRICES",
+  /** A run plan (the plan job's output) that is not JSON or not of this version's shape. */
+  RunPlan: "E_SCHEDULE_RUN_PLAN",
+  /** A leg's status record that cannot be read, or a value it is made from that does not fit. */
+  LegRecord: "E_SCHEDULE_LEG_RECORD",
+  /** The changed files since a ref could not be listed (the ref is unknown, or the history too shallow). */
+  Changes: "E_SCHEDULE_CHANGES",
+  /** The published manifest could not be read from any mirror, or is not signed by a trusted key. */
+  Published: "E_SCHEDULE_PUBLISHED"
 };
 
 // packages/schedule/src/runners.ts
