@@ -8,6 +8,8 @@ export const Inputs = {
   OutputDir: 'output-dir',
   RecipesDir: 'recipes-dir',
   ResolveOnly: 'resolve-only',
+  Sandbox: 'sandbox',
+  Jobs: 'jobs',
 } as const;
 
 export const Outputs = {
@@ -18,4 +20,5 @@ export const Outputs = {
   Metadata: 'metadata',
   Name: 'name',
   FailedStep: 'failed-step',
+  BuildEnvironment: 'build-environment',
 } as const;

@@ -262,16 +262,27 @@ export interface SpawnedRun {
   stderr: string;
 }
 
+/** The parent: a node process that starts `argv` without the parent-only variables and ends with its status. */
+const PARENT_SCRIPT = `
+const { spawn } = require('node:child_process');
+const [argv, drop] = JSON.parse(process.argv[1]);
+const env = { ...process.env };
+for (const k of drop) delete env[k];
+const child = spawn(argv[0], argv.slice(1), { env, stdio: 'inherit' });
+child.on('error', (e) => { console.error(String(e)); process.exit(127); });
+child.on('close', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+`;
+
 /**
- * Run `argv` as a real process under a parent process that holds `secrets.env`
- * and `secrets.parentOnly` in its environment (a shell that does not `exec`,
- * so it stays the parent); the child gets `env` and `secrets.env`, not
- * `parentOnly`. What a build step could find in `/proc/$PPID/environ`.
+ * Run `argv` as a real process under a parent process that holds
+ * `secrets.env` and `secrets.parentOnly` in its environment; the child gets
+ * `env` and `secrets.env`, not `parentOnly`. What a build step could find
+ * in `/proc/$PPID/environ`. (The parent is node, not a shell: dash drops
+ * variables whose names hold a "-", as the runner's `INPUT_OUTPUT-DIR`.)
  */
 export function runWithSecretParent(argv: readonly string[], opts: { env: Record<string, string>; cwd: string; secrets: Pick<PlantedSecrets, 'env' | 'parentOnly'> }): Promise<SpawnedRun> {
-  const unset = Object.keys(opts.secrets.parentOnly).flatMap((k) => ['-u', k]);
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', `env ${unset.join(' ')} "$@"; exit $?`, 'potions-test-parent', ...argv], {
+    const child = spawn(process.execPath, ['-e', PARENT_SCRIPT, JSON.stringify([argv, Object.keys(opts.secrets.parentOnly)])], {
       cwd: opts.cwd,
       env: { ...opts.env, ...opts.secrets.env, ...opts.secrets.parentOnly },
       stdio: ['ignore', 'pipe', 'pipe'],

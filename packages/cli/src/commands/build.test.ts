@@ -169,7 +169,7 @@ const sandboxWorks = host?.startsWith('linux') ? (await probeSandbox({ exec: spa
   let mirror: SourceMirror;
   let planted: PlantedSecrets;
   let recipe: string;
-  const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const bin = path.join(ROOT, 'packages', 'cli', 'src', 'bin.ts');
 
   beforeAll(async () => {
@@ -191,7 +191,7 @@ const sandboxWorks = host?.startsWith('linux') ? (await probeSandbox({ exec: spa
     const tmp = path.join(dir, `tmp-${name}`);
     await fs.mkdir(tmp);
     const run = await runWithSecretParent(
-      [tsx, bin, 'build', recipe, '--version', '1.0', '--source-mirror', planted.sourceMirror, '--out', out, '--no-cache', '--keep-work-dir', '--sandbox', sandbox, '--json'],
+      [process.execPath, tsx, bin, 'build', recipe, '--version', '1.0', '--source-mirror', planted.sourceMirror, '--out', out, '--no-cache', '--keep-work-dir', '--sandbox', sandbox, '--json'],
       { cwd: planted.workDir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TMPDIR: tmp }, secrets: planted },
     );
     const logs = await Promise.all((await fs.readdir(tmp)).filter((n) => n.startsWith('potions-build-')).map((n) => fs.readFile(path.join(tmp, n, 'build.log'))));
