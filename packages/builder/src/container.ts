@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { UserError, captureOutput, type Exec } from '@potions/core';
 import { BuilderErrorCode } from './errors';
 import { SANDBOX_HOSTNAME, findProgram, type IsolationSpec } from './sandbox';
@@ -106,8 +106,10 @@ export function containerExec(base: Exec, image: ContainerImage, spec: Isolation
     const name = containerName();
     const rm = image.engine === 'podman' ? ['rm', '--force', '--time=0', name] : ['rm', '--force', name];
     const stop = onInterrupt(() => spawnSync(image.enginePath, rm, { env: outer, stdio: 'ignore', timeout: 30_000 }));
+    // A read-only folder that is not there yet (no dependencies) is not mounted: the engine would refuse it.
+    const present = { ...spec, readOnly: spec.readOnly.filter((d) => existsSync(d)) };
     try {
-      return await base({ ...req, argv: containerArgv(image, spec, req, name), env: outer });
+      return await base({ ...req, argv: containerArgv(image, present, req, name), env: outer });
     } finally {
       stop();
     }

@@ -9,10 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { makeTar } from '@potions/archive/testing';
 import type { PathCacheClient } from './cache';
+import { findProgram } from './sandbox';
 
 export interface SourceMirror {
   /** `http://127.0.0.1:PORT`: give it as a source mirror base. */
@@ -294,4 +297,48 @@ export function runWithSecretParent(argv: readonly string[], opts: { env: Record
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Where test downloads and made files are kept between runs: $POTIONS_TEST_CACHE, else ~/.cache/potions-tests. */
+export function testCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.POTIONS_TEST_CACHE || path.join(os.homedir(), '.cache', 'potions-tests');
+}
+
+/** Why container builds cannot be tested here (no podman or mmdebstrap, not Linux, `POTIONS_TEST_CONTAINER=0`), or undefined. Cheap: nothing is run. */
+export function containerTestSkip(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.POTIONS_TEST_CONTAINER === '0') return 'POTIONS_TEST_CONTAINER=0';
+  if (process.platform !== 'linux') return 'container builds are tested on Linux';
+  for (const tool of ['podman', 'mmdebstrap']) {
+    if (!findProgram(tool, env.PATH)) return `${tool} is not installed (apt-get install podman mmdebstrap, as .ci/apt-packages.txt lists)`;
+  }
+  return undefined;
+}
+
+/** The image tag the tests build and build in. */
+export const TEST_BUILD_IMAGE = 'localhost/potions-build:test';
+
+/**
+ * The build image for tests, made with `build-env/build-image.sh` exactly as
+ * a user makes it (mmdebstrap from `packages.lock`, then podman), its root
+ * file system kept in `<test cache>/build-env` so that only the first run
+ * pays for it. Check `containerTestSkip` first.
+ */
+export async function testBuildImage(env: NodeJS.ProcessEnv = process.env): Promise<{ image: string; id: string }> {
+  const skip = containerTestSkip(env);
+  if (skip) throw new Error(`cannot make the test build image: ${skip}`);
+  const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../build-env/build-image.sh');
+  const run = await new Promise<SpawnedRun>((resolve, reject) => {
+    const child = spawn(script, ['--engine', 'podman', '--tag', TEST_BUILD_IMAGE, '--cache', path.join(testCacheDir(env), 'build-env')], {
+      env: { PATH: env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: env.HOME ?? os.homedir(), TMPDIR: env.TMPDIR ?? os.tmpdir() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  if (run.code !== 0) throw new Error(`build-env/build-image.sh failed (${run.code}):\n${run.stderr.slice(-4000)}`);
+  return { image: TEST_BUILD_IMAGE, id: run.stdout.trim().split('\n').pop() ?? '' };
 }
