@@ -158,7 +158,7 @@ async function checkHostTools(ctx: BuildContext, builds: readonly { job: BuildJo
 }
 
 /** How the tools of the build steps are looked for: where the steps run, with the `PATH` they get. */
-export function stepProbe(isolation: BuildIsolation, env: NodeJS.ProcessEnv): { exec: Exec; env: Record<string, string>; cwd: string; where?: string } {
+function stepProbe(isolation: BuildIsolation, env: NodeJS.ProcessEnv): { exec: Exec; env: Record<string, string>; cwd: string; where?: string } {
   const mode = isolation.environment.mode;
   const exec = isolation.execFor({ writable: [], readOnly: [], network: false });
   const probeEnv = { PATH: mode === 'host' ? (env.PATH ?? '/usr/local/bin:/usr/bin:/bin') : isolatedPath(mode, env.PATH), LANG: 'C', LC_ALL: 'C' };

@@ -86,6 +86,9 @@ export function containerArgv(
   if (!spec.network) args.push('--network=none');
   args.push('--cap-drop=all', '--security-opt=no-new-privileges', `--hostname=${SANDBOX_HOSTNAME}`, '--tmpfs=/tmp');
   if (image.engine === 'podman') args.push(...podmanUlimits(limits));
+  // docker runs containers as root whoever asks: files the steps write into the work folder would
+  // be root's, and this process could not remove them. (podman maps the container's root to the user.)
+  if (image.engine === 'docker' && process.getuid && process.getuid() !== 0) args.push(`--user=${process.getuid()}:${process.getgid?.() ?? process.getuid()}`);
   for (const dir of spec.writable) args.push('--volume', `${dir}:${dir}`);
   for (const dir of spec.readOnly) args.push('--volume', `${dir}:${dir}:ro`);
   for (const [key, value] of Object.entries(req.env)) args.push('--env', `${key}=${value}`);
