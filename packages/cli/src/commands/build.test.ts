@@ -145,6 +145,17 @@ describeLinux('potions build', () => {
     expect(`${unknown.stderr}${cross.stderr}${platform.stderr}${jobs.stderr}${many.stderr}`).not.toMatch(/\n\s+at /);
   });
 
+  test('--image that is not there: E_BUILD_CONTAINER_IMAGE before anything is downloaded, the hint naming --image and build-image.sh', async () => {
+    const before = mirror.requests.length;
+    const res = await cli(['build', path.join(SHARED, 'potions-recipes', 'tree.yml'), '--version', '2.1.0', '--source-mirror', mirror.base, '--out', path.join(dir, 'out-img'), '--no-cache', '--image', 'localhost/potions-no-such-image:1', '--json']);
+    expect(res.code).toBe(1);
+    expect(mirror.requests.length).toBe(before);
+    const doc = JSON.parse(res.stdout);
+    if (doc.code === 'E_BUILD_CONTAINER_ENGINE') return; // no podman or docker on this machine: the other refusal
+    expect(doc).toMatchObject({ ok: false, code: 'E_BUILD_CONTAINER_IMAGE', hint: expect.stringContaining('--image NAME') });
+    expect(doc.hint).toContain('build-env/build-image.sh');
+  });
+
   test('an --out path with a newline is refused before the build, the path shown quoted (it would start a new line in files that name it)', async () => {
     const out = path.join(dir, 'out\nProvides: evil');
     const res = await cli(['build', path.join(SHARED, 'potions-recipes', 'tree.yml'), '--version', '2.1.0', '--source-mirror', mirror.base, '--out', out, '--no-cache', '--json']);
