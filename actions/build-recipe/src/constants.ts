@@ -8,6 +8,8 @@ export const Inputs = {
   OutputDir: 'output-dir',
   RecipesDir: 'recipes-dir',
   ResolveOnly: 'resolve-only',
+  Sandbox: 'sandbox',
+  Jobs: 'jobs',
 } as const;
 
 export const Outputs = {
@@ -19,4 +21,5 @@ export const Outputs = {
   Name: 'name',
   FailedStep: 'failed-step',
   Dependencies: 'dependencies',
+  BuildEnvironment: 'build-environment',
 } as const;

@@ -3,8 +3,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { runAction } from '@potions/action-common';
 import { restoreEnv, runActionStep, saveEnv } from '@potions/action-common/testing';
-import { hostPlatform } from '@potions/core';
-import { TINY_RECIPE, TINY_UPSTREAM, startSourceMirror, tinySourceTarball, type SourceMirror } from '@potions/builder/testing';
+import { fileURLToPath } from 'node:url';
+import { hostPlatform, spawnExec } from '@potions/core';
+import { probeSandbox } from '@potions/builder';
+import {
+  TINY_RECIPE,
+  TINY_UPSTREAM,
+  artifactBytes,
+  leakedSecrets,
+  plantSecrets,
+  runWithSecretParent,
+  secretProbeRecipe,
+  startSourceMirror,
+  tinySourceTarball,
+  type PlantedSecrets,
+  type SourceMirror,
+} from '@potions/builder/testing';
 import { main } from './main';
 import { readInputs } from './inputs';
 
@@ -126,5 +140,88 @@ test('the inputs are read from the environment given, not from process.env', () 
     outputDir: '/w/dist',
     recipesDir: '/w/recipes',
     resolveOnly: false,
+    sandbox: 'auto',
   });
+  expect(readInputs({ ...env, INPUT_SANDBOX: 'required', INPUT_JOBS: '8' })).toMatchObject({ sandbox: 'required', jobs: 8 });
+});
+
+test('sandbox and jobs inputs out of their range are refused, naming the input and the range', () => {
+  const env = { GITHUB_WORKSPACE: '/w', INPUT_RECIPE: 'jq', INPUT_PLATFORM: 'linux-amd64' };
+  expect(() => readInputs({ ...env, INPUT_SANDBOX: 'sometimes' })).toThrow('the input "sandbox" must be one of required, auto, off, got "sometimes"');
+  for (const jobs of ['0', '100000', '2.5', 'many']) {
+    expect(() => readInputs({ ...env, INPUT_JOBS: jobs })).toThrow(`the input "jobs" must be a whole number from 1 to 1024, got "${jobs}"`);
+  }
+});
+
+/**
+ * The action's main, run as the runner runs it (a real process, here from its
+ * source through tsx; the bundle's equivalence is checked by test:dist), with
+ * secrets in the job's environment and in its parent's, credentials in the
+ * home folder and a key in the workspace's .potions: the probe recipe's build
+ * finds none of them in the sandbox.
+ */
+const sandboxWorks = hostPlatform()?.startsWith('linux') ? (await probeSandbox({ exec: spawnExec, env: process.env, platformOs: 'linux' })).ok : false;
+(sandboxWorks ? describe : describe.skip)('build-recipe: build steps cannot reach the job\'s secrets', () => {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+  let dir: string;
+  let mirror: SourceMirror;
+  let planted: PlantedSecrets;
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-action-secrets-'));
+    mirror = await startSourceMirror({ [TINY_UPSTREAM]: tinySourceTarball() });
+    planted = await plantSecrets(dir, mirror.base);
+    await fs.mkdir(path.join(planted.workDir, 'recipes'), { recursive: true });
+    await fs.writeFile(path.join(planted.workDir, 'recipes', 'probe.yml'), secretProbeRecipe(planted));
+  });
+  afterAll(async () => {
+    await mirror.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const step = async (name: string, sandbox: string): Promise<{ code: number | null; outputs: string; texts: (string | Buffer)[] }> => {
+    const out = path.join(planted.workDir, `out-${name}`);
+    const files = { GITHUB_OUTPUT: path.join(dir, `${name}.output`), GITHUB_STEP_SUMMARY: path.join(dir, `${name}.summary`) };
+    for (const f of Object.values(files)) await fs.writeFile(f, '');
+    // tsx's own entry, not the node_modules/.bin shell shim, which would drop INPUT_OUTPUT-DIR.
+    const run = await runWithSecretParent([process.execPath, path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'actions', 'build-recipe', 'src', 'index.ts')], {
+      cwd: planted.workDir,
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        TMPDIR: dir,
+        GITHUB_WORKSPACE: planted.workDir,
+        RUNNER_TEMP: dir,
+        ...files,
+        INPUT_RECIPE: 'probe',
+        'INPUT_SOURCE-MIRRORS': planted.sourceMirror,
+        INPUT_CACHE: 'false',
+        'INPUT_OUTPUT-DIR': out,
+        INPUT_SANDBOX: sandbox,
+        GITHUB_TOKEN: planted.values[0] as string,
+      },
+      secrets: planted,
+    });
+    const outputs = await fs.readFile(files.GITHUB_OUTPUT, 'utf8');
+    const summary = await fs.readFile(files.GITHUB_STEP_SUMMARY, 'utf8');
+    const bytes = await artifactBytes(out);
+    expect(bytes.length).toBeGreaterThan(0);
+    // What the job log shows: every line but the masking commands themselves.
+    const log = `${run.stdout}${run.stderr}`.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+    return { code: run.code, outputs, texts: [log, outputs, summary, ...bytes] };
+  };
+
+  test('sandbox required: built, build-environment sandbox, nothing planted anywhere in the artifact, the outputs, the summary or the log', async () => {
+    const res = await step('sandbox', 'required');
+    expect(res.code).toBe(0);
+    expect(res.outputs).toMatch(/build-environment<<.*\nsandbox\n/);
+    expect(leakedSecrets(planted, res.texts)).toEqual([]);
+  }, 120_000);
+
+  test('sandbox off (the control): the same build finds them, and the summary says the steps were not isolated', async () => {
+    const res = await step('host', 'off');
+    expect(res.code).toBe(0);
+    expect(res.outputs).toMatch(/build-environment<<.*\nhost\n/);
+    expect(res.texts[2]).toContain('The build steps ran without isolation (the build sandbox is off)');
+    expect(leakedSecrets(planted, res.texts)).toEqual(expect.arrayContaining([planted.env.POTIONS_MANIFEST_KEY, planted.parentOnly.POTIONS_PARENT_SECRET]));
+  }, 120_000);
 });

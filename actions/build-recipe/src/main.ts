@@ -2,7 +2,18 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { ActionsReporter, writeSummaryTable } from '@potions/action-common';
 import { errorMessage, isUserError, type UserError } from '@potions/core';
-import { BUILD_DOWNLOAD_HINT, BuilderErrorCode, artifactFiles, buildFromRecipeRef, findRecipe, isBuildError, loadRecipeOrThrow, type PlannedRecipeBuild, type SourceTransport } from '@potions/builder';
+import {
+  BUILD_DOWNLOAD_HINT,
+  BuilderErrorCode,
+  MAX_BUILD_JOBS,
+  artifactFiles,
+  buildFromRecipeRef,
+  findRecipe,
+  isBuildError,
+  loadRecipeOrThrow,
+  type PlannedRecipeBuild,
+  type SourceTransport,
+} from '@potions/builder';
 import { resolveVersion, versionDepsFromEnv } from '@potions/recipe';
 import { buildCacheFor } from './actions-cache';
 import { Inputs, Outputs } from './constants';
@@ -13,6 +24,10 @@ function actionHint(err: UserError): string | undefined {
   if (err.hint === BUILD_DOWNLOAD_HINT) return `check the recipe's URLs, or give a source mirror that has the file (input "${Inputs.SourceMirrors}" or POTIONS_SOURCE_MIRRORS)`;
   if (err.code === BuilderErrorCode.OutDir) return `set "${Inputs.OutputDir}" to a folder the job can write to`;
   if (err.code === BuilderErrorCode.UnknownRecipe) return `set "${Inputs.Recipe}" to a recipe file, or "${Inputs.RecipesDir}" to the folder that holds the recipes`;
+  if (err.code === BuilderErrorCode.SandboxUnavailable) {
+    return `${err.hint ?? ''}; or run the job in the build container image, or set "${Inputs.Sandbox}" to auto to build without isolation where no sandbox can be made`;
+  }
+  if (err.code === BuilderErrorCode.Jobs) return `set "${Inputs.Jobs}" from 1 to ${MAX_BUILD_JOBS}, or leave it empty for the number of CPUs`;
   return err.hint;
 }
 
@@ -42,6 +57,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env, overrides: { tr
       sourceMirrors: inputs.sourceMirrors,
       cache: buildCacheFor(inputs.cache),
       outDir: inputs.outputDir,
+      sandbox: inputs.sandbox,
+      jobs: inputs.jobs,
       reporter,
       env,
       transport: overrides.transport,
@@ -59,15 +76,33 @@ export async function main(env: NodeJS.ProcessEnv = process.env, overrides: { tr
     core.setOutput(Outputs.Name, result.name);
     // Built (or restored) beside this artifact: what a smoke test installs with it, as its dependencies input takes them.
     core.setOutput(Outputs.Dependencies, dependencies.map((d) => `${d.name}=${artifactFiles(inputs.outputDir, d.name, d.version, result.platform).tgz}`).join('\n'));
+    const environment = result.metadata.buildEnvironment;
+    core.setOutput(Outputs.BuildEnvironment, environment?.mode ?? '');
     const notes =
+      environment?.mode === 'host'
+        ? [`The build steps ran without isolation (${environment.reason ?? 'no sandbox'}): they could read the job's environment and files.`]
+        : [];
+    const fallbackNotes =
       result.status === 'fallback'
         ? [`The official binary could not be had (${result.metadata.fallbackReason?.split('\n')[0] ?? 'unreachable'}); built from source_build.`]
         : [];
     await writeSummaryTable(
       'Potions build',
-      ['recipe', 'version', 'platform', 'status', 'method', 'artifact', 'sha256', 'cache'],
-      [[result.name, result.version, result.platform, result.status, result.method, path.basename(result.artifact), result.sha256, result.cached ? 'hit' : 'miss']],
-      notes,
+      ['recipe', 'version', 'platform', 'status', 'method', 'artifact', 'sha256', 'cache', 'build steps'],
+      [
+        [
+          result.name,
+          result.version,
+          result.platform,
+          result.status,
+          result.method,
+          path.basename(result.artifact),
+          result.sha256,
+          result.cached ? 'hit' : 'miss',
+          environment?.mode ?? 'unknown',
+        ],
+      ],
+      [...fallbackNotes, ...notes],
     );
   } catch (err) {
     if (!isUserError(err)) throw err;

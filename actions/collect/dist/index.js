@@ -29222,7 +29222,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   iU: () => (/* reexport */ isUserError)
 });
 
-// UNUSED EXPORTS: ARTIFACT_METADATA_SCHEMA_VERSION, ArtifactFileInfoSchema, ArtifactMetadataSchema, ArtifactMetadataViewSchema, BUILD_METHODS, ConsoleReporter, CoreErrorCode, DOCS_BASE_URL, PotionsError, RecordingReporter, RunpathEntrySchema, artifactMetadataPath, assertPlatform, backoffDelay, captureOutput, compareVersions, docUrl, escapeControlChars, formatLocation, hasCode, hostPlatform, isPlatform, monotonicClock, newestVersion, parseRetryAfter, platformOs, readArtifactMetadataFile, redactUrl, retry, sameVersion, silentReporter, sleep, spawnExec, systemNow, tempPathFor, urlSecrets, withHint, writeFileAtomic
+// UNUSED EXPORTS: ARTIFACT_METADATA_SCHEMA_VERSION, ArtifactFileInfoSchema, ArtifactMetadataSchema, ArtifactMetadataViewSchema, BUILD_ENVIRONMENT_MODES, BUILD_METHODS, BuildEnvironmentSchema, ConsoleReporter, CoreErrorCode, DOCS_BASE_URL, PotionsError, RecordingReporter, RunpathEntrySchema, artifactMetadataPath, assertPlatform, backoffDelay, captureOutput, compareVersions, docUrl, escapeControlChars, formatLocation, hasCode, hostPlatform, isPlatform, monotonicClock, newestVersion, parseRetryAfter, platformOs, readArtifactMetadataFile, redactUrl, retry, sameVersion, silentReporter, sleep, spawnExec, systemNow, tempPathFor, urlSecrets, withHint, writeFileAtomic
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 /**
@@ -29825,6 +29825,37 @@ const SourceSchema = schemas/* looseObject */._H3({
     signature: SignatureSchema.optional(),
     git: schemas/* looseObject */._H3({ ref: schemas/* string */.YjP(), commit: schemas/* string */.YjP() }).optional(),
 });
+/** Where the build steps ran: on the host, in the build sandbox, or in a container. */
+const BUILD_ENVIRONMENT_MODES = (/* unused pure expression or super */ null && (['host', 'sandbox', 'container']));
+/**
+ * Where the build steps ran, and so what they could reach (see
+ * docs/build-environments.md): `host` (no isolation: they could read what
+ * this user can), `sandbox` (bubblewrap namespaces: only the build's folders,
+ * no other process, no network), `container` (an image pinned by its ID).
+ */
+const BuildEnvironmentSchema = schemas/* discriminatedUnion */.gMt('mode', [
+    schemas/* looseObject */._H3({
+        mode: schemas/* literal */.euz('host'),
+        /** Why the steps were not isolated (the sandbox was off, or could not be made here). */
+        reason: schemas/* string */.YjP().optional(),
+    }),
+    schemas/* looseObject */._H3({
+        mode: schemas/* literal */.euz('sandbox'),
+        /** The sandbox program's version line, e.g. `bubblewrap 0.8.0`. */
+        tool: NonEmpty,
+        network: schemas/* boolean */.zMY(),
+    }),
+    schemas/* looseObject */._H3({
+        mode: schemas/* literal */.euz('container'),
+        /** The engine's version line, e.g. `podman version 4.3.1`. */
+        engine: NonEmpty,
+        /** The image as named, e.g. `localhost/potions-build:bookworm`. */
+        image: NonEmpty,
+        /** The image ID every step ran. */
+        digest: schemas/* string */.YjP().regex(/^sha256:[0-9a-f]{64}$/, 'sha256: and 64 lower-case hex digits'),
+        network: schemas/* boolean */.zMY(),
+    }),
+]);
 /** Everything in it but `builtAt` and `durationMs` is the same for two builds of the same inputs. */
 const ArtifactMetadataSchema = schemas/* looseObject */._H3({
     name: schemas/* string */.YjP().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, 'a package name: lower-case letters, digits, ".", "_", "-"'),
@@ -29857,6 +29888,8 @@ const ArtifactMetadataSchema = schemas/* looseObject */._H3({
     /** First line of `--version` of each tool of the build type (`missing` for one that is not installed). */
     toolchain: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()),
     builder: schemas/* looseObject */._H3({ name: NonEmpty, version: NonEmpty, node: NonEmpty }),
+    /** Where the build steps ran (absent in metadata written before the build sandbox). */
+    buildEnvironment: BuildEnvironmentSchema.optional(),
     /** The timestamp of every archive entry (seconds). */
     sourceDateEpoch: schemas/* number */.aig().int().nonnegative(),
     /** `sourceDateEpoch` as an ISO date. */
@@ -33124,6 +33157,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   You: () => (/* binding */ ZodISODateTime),
   YOg: () => (/* binding */ array),
   zMY: () => (/* binding */ schemas_boolean),
+  gMt: () => (/* binding */ discriminatedUnion),
   k5n: () => (/* binding */ _enum),
   euz: () => (/* binding */ literal),
   _H3: () => (/* binding */ looseObject),
@@ -33133,7 +33167,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   YjP: () => (/* binding */ string)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, object, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, union, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, object, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, union, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(8149);
@@ -34893,11 +34927,11 @@ function discriminatorMap(def) {
 }
 const $ZodDiscriminatedUnion = 
 /*@__PURE__*/
-(/* unused pure expression or super */ null && (core.$constructor("$ZodDiscriminatedUnion", (inst, def) => {
+core_core/* $constructor */.xI("$ZodDiscriminatedUnion", (inst, def) => {
     def.inclusive = false;
     $ZodUnion.init(inst, def);
     const _super = inst._zod.parse;
-    util.defineLazyInternal(inst, "propValues", (zod) => {
+    core_util/* defineLazyInternal */.v5(inst, "propValues", (zod) => {
         const propValues = {};
         let undefinedCount = 0;
         for (const option of zod.def.options) {
@@ -34908,7 +34942,7 @@ const $ZodDiscriminatedUnion =
                 undefinedCount++;
             for (const [k, v] of Object.entries(pv)) {
                 if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
-                    util.assignProp(propValues, k, new Set());
+                    core_util/* assignProp */.Vy(propValues, k, new Set());
                 }
                 for (const val of v) {
                     propValues[k].add(val);
@@ -34921,15 +34955,15 @@ const $ZodDiscriminatedUnion =
     });
     // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it — pipes and lazies — are left to the map.
     def.options.forEach((option, i) => {
-        const propShape = util.rawShape(option._zod.def);
+        const propShape = core_util/* rawShape */.MO(option._zod.def);
         if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
             throw new Error(`Invalid discriminated union option at index "${i}"`);
         }
     });
-    const disc = util.cached(() => discriminatorMap(def));
+    const disc = core_util/* cached */.PO(() => discriminatorMap(def));
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isObject(input)) {
+        if (!core_util/* isObject */.Gv(input)) {
             payload.issues.push({
                 code: "invalid_type",
                 expected: "object",
@@ -34963,7 +34997,7 @@ const $ZodDiscriminatedUnion =
         });
         return payload;
     };
-})));
+});
 const $ZodIntersection = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodIntersection", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, ctx) => {
@@ -39249,17 +39283,17 @@ function xor(options, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodDiscriminatedUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodDiscriminatedUnion", (inst, def) => {
+const ZodDiscriminatedUnion = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDiscriminatedUnion", (inst, def) => {
     ZodUnion.init(inst, def);
-    core.$ZodDiscriminatedUnion.init(inst, def);
-})));
+    $ZodDiscriminatedUnion.init(inst, def);
+});
 function discriminatedUnion(discriminator, options, params) {
     // const [options, params] = args;
     return new ZodDiscriminatedUnion({
         type: "union",
         options: options,
         discriminator,
-        ...util.normalizeParams(params),
+        ...core_util/* normalizeParams */.A2(params),
     });
 }
 const ZodIntersection = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIntersection", (inst, def) => {

@@ -71961,7 +71961,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Rw: () => (/* reexport */ systemNow)
 });
 
-// UNUSED EXPORTS: ARTIFACT_METADATA_SCHEMA_VERSION, ArtifactFileInfoSchema, ArtifactMetadataSchema, ArtifactMetadataViewSchema, BUILD_METHODS, ConsoleReporter, CoreErrorCode, DOCS_BASE_URL, PotionsError, RecordingReporter, RunpathEntrySchema, artifactMetadataPath, backoffDelay, captureOutput, escapeControlChars, formatLocation, hostPlatform, monotonicClock, newestVersion, readArtifactMetadataFile, sameVersion, sleep, tempPathFor, urlSecrets, withHint, writeFileAtomic
+// UNUSED EXPORTS: ARTIFACT_METADATA_SCHEMA_VERSION, ArtifactFileInfoSchema, ArtifactMetadataSchema, ArtifactMetadataViewSchema, BUILD_ENVIRONMENT_MODES, BUILD_METHODS, BuildEnvironmentSchema, ConsoleReporter, CoreErrorCode, DOCS_BASE_URL, PotionsError, RecordingReporter, RunpathEntrySchema, artifactMetadataPath, backoffDelay, captureOutput, escapeControlChars, formatLocation, hostPlatform, monotonicClock, newestVersion, readArtifactMetadataFile, sameVersion, sleep, tempPathFor, urlSecrets, withHint, writeFileAtomic
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 /**
@@ -72684,6 +72684,37 @@ const SourceSchema = schemas/* looseObject */._H3({
     signature: SignatureSchema.optional(),
     git: schemas/* looseObject */._H3({ ref: schemas/* string */.YjP(), commit: schemas/* string */.YjP() }).optional(),
 });
+/** Where the build steps ran: on the host, in the build sandbox, or in a container. */
+const BUILD_ENVIRONMENT_MODES = (/* unused pure expression or super */ null && (['host', 'sandbox', 'container']));
+/**
+ * Where the build steps ran, and so what they could reach (see
+ * docs/build-environments.md): `host` (no isolation: they could read what
+ * this user can), `sandbox` (bubblewrap namespaces: only the build's folders,
+ * no other process, no network), `container` (an image pinned by its ID).
+ */
+const BuildEnvironmentSchema = schemas/* discriminatedUnion */.gMt('mode', [
+    schemas/* looseObject */._H3({
+        mode: schemas/* literal */.euz('host'),
+        /** Why the steps were not isolated (the sandbox was off, or could not be made here). */
+        reason: schemas/* string */.YjP().optional(),
+    }),
+    schemas/* looseObject */._H3({
+        mode: schemas/* literal */.euz('sandbox'),
+        /** The sandbox program's version line, e.g. `bubblewrap 0.8.0`. */
+        tool: NonEmpty,
+        network: schemas/* boolean */.zMY(),
+    }),
+    schemas/* looseObject */._H3({
+        mode: schemas/* literal */.euz('container'),
+        /** The engine's version line, e.g. `podman version 4.3.1`. */
+        engine: NonEmpty,
+        /** The image as named, e.g. `localhost/potions-build:bookworm`. */
+        image: NonEmpty,
+        /** The image ID every step ran. */
+        digest: schemas/* string */.YjP().regex(/^sha256:[0-9a-f]{64}$/, 'sha256: and 64 lower-case hex digits'),
+        network: schemas/* boolean */.zMY(),
+    }),
+]);
 /** Everything in it but `builtAt` and `durationMs` is the same for two builds of the same inputs. */
 const ArtifactMetadataSchema = schemas/* looseObject */._H3({
     name: schemas/* string */.YjP().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, 'a package name: lower-case letters, digits, ".", "_", "-"'),
@@ -72716,6 +72747,8 @@ const ArtifactMetadataSchema = schemas/* looseObject */._H3({
     /** First line of `--version` of each tool of the build type (`missing` for one that is not installed). */
     toolchain: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()),
     builder: schemas/* looseObject */._H3({ name: NonEmpty, version: NonEmpty, node: NonEmpty }),
+    /** Where the build steps ran (absent in metadata written before the build sandbox). */
+    buildEnvironment: BuildEnvironmentSchema.optional(),
     /** The timestamp of every archive entry (seconds). */
     sourceDateEpoch: schemas/* number */.aig().int().nonnegative(),
     /** `sourceDateEpoch` as an ISO date. */

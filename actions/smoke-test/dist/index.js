@@ -30027,7 +30027,7 @@ function exportCredentialsInput(name, envNames, options = {}) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _potions_action_common__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6370);
-/* harmony import */ var _main__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7003);
+/* harmony import */ var _main__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6795);
 
 
 await (0,_potions_action_common__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_main__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -30037,7 +30037,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7003:
+/***/ 6795:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30289,15 +30289,35 @@ function dirs_pathProblem(err) {
     const code = err?.code;
     return typeof code === 'string' ? PATH_PROBLEMS[code] : undefined;
 }
+/** C0 control characters and DEL. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/** Why `p` cannot be a path the builder writes into files (a newline would start a new line in a `.pc` file), or undefined. */
+function controlCharacterProblem(p) {
+    const m = CONTROL_CHARACTER.exec(p);
+    if (!m)
+        return undefined;
+    const name = m[0] === '\n' ? 'a newline' : m[0] === '\t' ? 'a tab' : `a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`;
+    return `the path holds ${name} at position ${m.index}, which the files that name it (pkg-config files, scripts, the build environment) cannot hold`;
+}
 /**
  * Make `dir` (and its parents) and check that files can be written in it.
+ * A path with a control character is refused first: builds write these
+ * paths into files.
  * A path that cannot be used (a file in the way, no permission, read-only) is
  * the user's to fix: a `UserError` with `code` that names the path and why.
  */
-async function dirs_ensureWritableDir(dir, what, code, hint) {
+async function dirs_ensureWritableDir(dir, what, code, hint, opts = {}) {
     const fail = (reason, cause) => {
-        throw new UserError(code, `cannot use ${dir} as the ${what}: ${reason}`, { hint, cause });
+        // Quoted only when it holds a control character, which would break the line.
+        const shown = controlCharacterProblem(dir) ? JSON.stringify(dir) : dir;
+        throw new UserError(code, `cannot use ${shown} as the ${what}: ${reason}`, { hint, cause });
     };
+    const control = controlCharacterProblem(dir);
+    if (control)
+        fail(control);
+    if (opts.noWhitespace && /\s/.test(dir)) {
+        fail('the path holds a space, and build flags that name folders in it ($CFLAGS, $CPPFLAGS, $LDFLAGS) are lists of words separated by spaces');
+    }
     let isDir;
     try {
         isDir = (await fs.stat(dir)).isDirectory();
@@ -30400,6 +30420,14 @@ const errors_BuilderErrorCode = {
     BinaryRelpath: 'E_BUILD_BINARY_RELPATH',
     /** A program's library search path cannot be set (no room in the file, and no patchelf). */
     Runpath: 'E_BUILD_RUNPATH',
+    /** Build steps must run in the sandbox, and no sandbox can be made on this machine. */
+    SandboxUnavailable: 'E_BUILD_SANDBOX_UNAVAILABLE',
+    /** No container engine, or one that cannot start a container here. */
+    ContainerEngine: 'E_BUILD_CONTAINER_ENGINE',
+    /** The container image to build in is not in the engine's image store. */
+    ContainerImage: 'E_BUILD_CONTAINER_IMAGE',
+    /** The number of parallel jobs is out of range. */
+    Jobs: 'E_BUILD_JOBS',
     /** A bug: the builder made metadata that does not follow its own schema. */
     MetadataSchema: 'E_BUILD_METADATA_SCHEMA',
 };
@@ -59306,6 +59334,10 @@ const errors_ArchiveErrorCode = {
     Unpackable: 'E_ARCHIVE_UNPACKABLE',
     /** A relocation file list names a file it must not touch. */
     Relocation: 'E_ARCHIVE_RELOCATION',
+    /** An entry's name (or link target) is longer than the file system takes. */
+    NameTooLong: 'E_ARCHIVE_NAME_TOO_LONG',
+    /** A folder to install into cannot be written into the files that name it (a control character, or a character the file format cannot hold). */
+    InstallPath: 'E_ARCHIVE_INSTALL_PATH',
 };
 function errors_archiveError(code, message, options) {
     return new core_src/* UserError */.yo(code, message, {
@@ -59314,9 +59346,17 @@ function errors_archiveError(code, message, options) {
         location: options?.file ? { file: options.file } : undefined,
     });
 }
-/** `entry "a/b": why`: every refusal names the entry as the archive spells it. */
+/** Longer entry names are shown shortened, with their length: a message stays readable. */
+const SHOWN_NAME_CHARS = 120;
+/** An entry name as a message shows it: quoted, shortened past 120 characters. */
+function shownEntryName(entryPath) {
+    if (entryPath.length <= SHOWN_NAME_CHARS)
+        return JSON.stringify(entryPath);
+    return `${JSON.stringify(`${entryPath.slice(0, 60)}…${entryPath.slice(-20)}`)} (${entryPath.length} characters)`;
+}
+/** `entry "a/b": why`: every refusal names the entry as the archive spells it (shortened when very long). */
 function entryError(code, archive, entryPath, why) {
-    return errors_archiveError(code, `refusing archive entry ${JSON.stringify(entryPath)}: ${why}`, { file: archive });
+    return errors_archiveError(code, `refusing archive entry ${shownEntryName(entryPath)}: ${why}`, { file: archive });
 }
 
 ;// CONCATENATED MODULE: ../../packages/archive/src/decompress.ts
@@ -59931,6 +59971,33 @@ function symlink_check_symlinkEscape(linkPath, target, linkTargetOf) {
 
 
 const CREATE_FLAGS = external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_EXCL | (external_node_fs_.constants.O_NOFOLLOW ?? 0);
+/** The longest name of one file or folder (NAME_MAX: Linux, macOS), in bytes. */
+const MAX_NAME_BYTES = 255;
+/** The longest whole path the system takes (PATH_MAX with its NUL: 4096 on Linux, 1024 on macOS), in bytes. */
+const MAX_PATH_BYTES = process.platform === 'darwin' ? 1024 : 4096;
+/**
+ * Why `rel` (below `root`) cannot exist on this file system, if it cannot:
+ * checked before anything is created, so that a hostile or broken name is a
+ * refusal that names the entry, never a raw ENAMETOOLONG.
+ */
+function nameTooLong(root, parts) {
+    const longest = parts.reduce((a, p) => Math.max(a, Buffer.byteLength(p)), 0);
+    if (longest > MAX_NAME_BYTES)
+        return `name too long: a name in it has ${longest} bytes; the limit is ${MAX_NAME_BYTES} bytes per name`;
+    const total = Buffer.byteLength(external_node_path_default().join(root, ...parts));
+    if (total >= MAX_PATH_BYTES)
+        return `path too long: it would be ${total} bytes with the folder it is extracted into; the limit is ${MAX_PATH_BYTES} bytes for a whole path here`;
+    return undefined;
+}
+/**
+ * Modes as extracted: the permission bits only (setuid, setgid and sticky
+ * dropped), never writable by group or others (as umask 022 gives), and the
+ * owner can always read and write (and enter folders). What is already
+ * private stays so: 0600 stays 0600.
+ */
+function normalizedMode(mode, kind) {
+    return (mode & 0o755) | (kind === 'dir' ? 0o700 : 0o600);
+}
 /**
  * Writes entries into a fresh, empty folder that only it writes to, so that it
  * knows everything on disk below `root`:
@@ -59942,8 +60009,10 @@ const CREATE_FLAGS = external_node_fs_.constants.O_WRONLY | external_node_fs_.co
  * - files are created with O_CREAT|O_EXCL|O_NOFOLLOW;
  * - hard links may only point at a regular file written earlier;
  * - devices, FIFOs and sockets are refused;
- * - setuid/setgid/sticky bits are dropped, the owner can always read and
- *   write files and enter folders; folder modes and times are applied last.
+ * - modes are normalised (`normalizedMode`): no setuid/setgid/sticky bit, no
+ *   group or world write, the owner can always read and write files and enter
+ *   folders; folder modes and times are applied last;
+ * - a name or path longer than the file system takes is refused up front.
  */
 class SafeTreeWriter {
     root;
@@ -60011,7 +60080,7 @@ class SafeTreeWriter {
         const byDepth = [...this.dirs].sort(([a], [b]) => b.split('/').length - a.split('/').length);
         for (const [rel, meta] of byDepth) {
             const abs = this.abs(rel);
-            await external_node_fs_.promises.chmod(abs, (meta.mode & 0o777) | 0o700);
+            await external_node_fs_.promises.chmod(abs, normalizedMode(meta.mode, 'dir'));
             if (meta.mtime)
                 await external_node_fs_.promises.utimes(abs, meta.mtime, meta.mtime);
         }
@@ -60022,7 +60091,11 @@ class SafeTreeWriter {
             throw this.refuse(errors_ArchiveErrorCode.UnsafeEntry, e, n.why);
         if (n.parts.length <= this.stripComponents)
             return undefined;
-        return n.parts.slice(this.stripComponents).join('/');
+        const parts = n.parts.slice(this.stripComponents);
+        const tooLong = nameTooLong(this.root, parts);
+        if (tooLong)
+            throw this.refuse(errors_ArchiveErrorCode.NameTooLong, e, tooLong);
+        return parts.join('/');
     }
     refuse(code, e, why) {
         return entryError(code, this.archive, e.path, why);
@@ -60082,7 +60155,7 @@ class SafeTreeWriter {
                 while (off < chunk.length)
                     off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
             }
-            await fh.chmod((e.mode & 0o777) | 0o600);
+            await fh.chmod(normalizedMode(e.mode, 'file'));
             if (e.mtime)
                 await fh.utimes(e.mtime, e.mtime);
         }
@@ -60123,6 +60196,9 @@ class SafeTreeWriter {
     }
     async addSymlink(e, rel) {
         const target = e.linkpath ?? '';
+        const tooLong = nameTooLong('', target.split('/'));
+        if (tooLong)
+            throw this.refuse(errors_ArchiveErrorCode.NameTooLong, e, `its link target: ${tooLong}`);
         const targetOf = (p) => (p === rel ? target : this.links.get(p)?.target);
         // Checked now for an early, clear refusal, and again in finish() once every link is known.
         const why = symlink_check_symlinkEscape(rel, target, targetOf);
@@ -60134,12 +60210,18 @@ class SafeTreeWriter {
         this.kinds.set(rel, 'symlink');
         this.links.set(rel, { target, raw: e.path, mtime: e.mtime });
     }
-    /** EEXIST here means two names that the file system folds together (case, Unicode). */
+    /**
+     * EEXIST here means two names that the file system folds together (case,
+     * Unicode); ENAMETOOLONG, a file system with shorter limits than checked.
+     */
     async guardCollision(entryPath, op) {
         try {
             return await op();
         }
         catch (err) {
+            if (err.code === 'ENAMETOOLONG') {
+                throw entryError(errors_ArchiveErrorCode.NameTooLong, this.archive, entryPath, 'name too long for this file system');
+            }
             if (err.code === 'EEXIST') {
                 throw entryError(errors_ArchiveErrorCode.UnsafeEntry, this.archive, entryPath, 'it collides with another entry on this file system (names that differ only in case or Unicode form?)');
             }
@@ -60720,27 +60802,62 @@ async function relocate_replacePrefixInTextFiles(dir, fromPrefix, placeholder = 
  * that holds it. Returns the files rewritten. A listed path that leaves
  * `dir`, goes through a symbolic link or is not a regular file is refused:
  * the list comes from metadata that travelled with the artifact.
+ *
+ * The folder is written as each file's format needs it (`installedSpelling`):
+ * pkg-config files get it escaped. A folder that a file cannot hold (a
+ * control character anywhere, `$` in a pkg-config file) is refused before any
+ * file changes (`E_ARCHIVE_INSTALL_PATH`).
  */
 async function relocate_relocateInstalled(dir, placeholder, newPrefix, files) {
-    const to = Buffer.from(checkPrefix(newPrefix, 'newPrefix'));
+    const prefix = checkPrefix(newPrefix, 'newPrefix');
+    assertNoControlCharacter(prefix);
     if (placeholder === '')
         throw errors_archiveError(errors_ArchiveErrorCode.Relocation, 'the placeholder must not be empty');
     const from = Buffer.from(placeholder);
-    const rewritten = [];
+    const targets = [];
     if (files === undefined) {
         for (const rel of await regularFiles(dir)) {
             const file = external_node_path_default().join(dir, rel);
-            if (isRelocatableText(rel, await readStart(file, TEXT_SNIFF_BYTES)) && (await rewrite(file, from, to)))
-                rewritten.push(rel);
+            if (isRelocatableText(rel, await readStart(file, TEXT_SNIFF_BYTES)) && (await fileContains(file, from)))
+                targets.push({ rel, file });
         }
-        return rewritten;
     }
-    for (const rel of files) {
-        const file = await checkListedFile(dir, rel);
-        if (await rewrite(file, from, to))
-            rewritten.push(rel);
+    else {
+        for (const rel of files)
+            targets.push({ rel, file: await checkListedFile(dir, rel) });
     }
+    // Every spelling first: a folder one file cannot hold changes no file.
+    const planned = targets.map((t) => ({ ...t, to: Buffer.from(installedSpelling(t.rel, prefix)) }));
+    const rewritten = [];
+    for (const t of planned)
+        if (await rewrite(t.file, from, t.to))
+            rewritten.push(t.rel);
     return rewritten;
+}
+/** C0 control characters and DEL: a newline in a folder name would start a new line in every file that names it. */
+const relocate_CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+function assertNoControlCharacter(prefix) {
+    const m = relocate_CONTROL_CHARACTER.exec(prefix);
+    if (!m)
+        return;
+    const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw errors_archiveError(errors_ArchiveErrorCode.InstallPath, `cannot install into ${JSON.stringify(prefix)}: its path holds a control character (${code}) at position ${m.index}, which the installed text files (pkg-config files, scripts) cannot hold`, { hint: 'install into a folder whose path has no newline, tab or other control character' });
+}
+/** pkg-config splits `Cflags`/`Libs` into words like a shell: these need a backslash (as meson writes them). */
+const PKG_CONFIG_SPECIAL = /[ \\"'#]/g;
+/**
+ * How `prefix` is written into the file `rel`: escaped for pkg-config files
+ * (`/my tools` becomes `/my\ tools`, which pkg-config and pkgconf give back
+ * as one shell word), as it is elsewhere. `$` is refused in pkg-config files:
+ * pkg-config reads `$$` as `$`, pkgconf keeps both.
+ */
+function installedSpelling(rel, prefix) {
+    if (!rel.endsWith('.pc'))
+        return prefix;
+    if (prefix.includes('$')) {
+        throw errors_archiveError(errors_ArchiveErrorCode.InstallPath, `cannot install into ${JSON.stringify(prefix)}: ${rel} is a pkg-config file, which cannot hold a "$" in a path (pkg-config and pkgconf read "$$" differently)`, { hint: 'install into a folder whose path has no "$"' });
+    }
+    return prefix.replace(PKG_CONFIG_SPECIAL, '\\$&');
 }
 function checkPrefix(prefix, name) {
     const p = prefix.replace(/\/+$/, '');
@@ -60828,7 +60945,7 @@ async function rewrite(file, from, to) {
 /** Streamed search, so that large binaries are not read whole. */
 async function fileContains(file, needle) {
     let tail = Buffer.alloc(0);
-    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+    for await (const chunk of (0,external_node_fs_.createReadStream)(file, { highWaterMark: 1024 * 1024 })) {
         const window = Buffer.concat([tail, chunk]);
         if (window.includes(needle))
             return true;
@@ -60847,6 +60964,146 @@ async function fileContains(file, needle) {
 
 
 
+;// CONCATENATED MODULE: ../../packages/builder/src/sandbox.ts
+/**
+ * The build sandbox on Linux: every build step runs under bubblewrap in its
+ * own user, PID, mount, IPC, UTS, cgroup and network namespaces, with no
+ * capabilities, a clean environment, a fresh `/proc` and `/dev`, a `/tmp` of
+ * its own, the system's programs and libraries read-only, and only the
+ * build's own folders bound. No other process is visible, so neither the
+ * environment nor the command line of Potions or of its callers (signing
+ * keys, mirror credentials) can be read; no file of the home folder or of the
+ * work folder's `.potions` exists in there. See docs/build-environments.md.
+ *
+ * An `Exec` wrapper: the steps are planned and run as without it.
+ */
+
+
+
+/** The system's programs and libraries: bound read-only (or recreated as the symbolic links they are). */
+const sandbox_SANDBOX_SYSTEM_DIRS = (/* unused pure expression or super */ null && (['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32']));
+/**
+ * What toolchains read from `/etc`, bound read-only when present; nothing
+ * else of `/etc` exists in the sandbox (not `shadow`, `ssh/`, `ssl/private`,
+ * `npmrc`, `pip.conf`, `gitconfig`: credentials live there).
+ */
+const SANDBOX_ETC_FILES = (/* unused pure expression or super */ null && ([
+    'alternatives', // cc, c++, ld, awk… are symbolic links through here on Debian
+    'ld.so.cache',
+    'ld.so.conf',
+    'ld.so.conf.d',
+    'passwd', // user and group names (id, whoami, tar); no password is in them
+    'group',
+    'nsswitch.conf',
+    'host.conf',
+    'hosts', // localhost, for test suites that talk to themselves
+    'protocols',
+    'services',
+    'os-release',
+    'debian_version',
+    'localtime',
+    'timezone',
+    'shells',
+    'perl', // Debian's perl configuration
+    'python3',
+    'mime.types',
+    'magic', // file(1)
+    'magic.mime',
+    'xml', // catalogs of documentation builds
+    'sgml',
+    'terminfo',
+    'locale.alias',
+]));
+/** The host name inside (`uname -n` leaks into some builds: the same everywhere). */
+const sandbox_SANDBOX_HOSTNAME = 'potions-build';
+/** The system part of the mount table: the same for every step of every build on this machine. */
+function systemMounts() {
+    const args = [];
+    for (const dir of sandbox_SANDBOX_SYSTEM_DIRS) {
+        let st;
+        try {
+            st = lstatSync(dir);
+        }
+        catch {
+            continue;
+        }
+        // Merged /usr: /bin -> usr/bin stays a link, so paths resolve as on the host.
+        if (st.isSymbolicLink())
+            args.push('--symlink', readlinkSync(dir), dir);
+        else if (st.isDirectory())
+            args.push('--ro-bind', dir, dir);
+    }
+    for (const name of SANDBOX_ETC_FILES) {
+        const p = path.join('/etc', name);
+        if (existsSync(p))
+            args.push('--ro-bind', p, p);
+    }
+    args.push('--symlink', '../proc/self/mounts', '/etc/mtab');
+    return args;
+}
+/**
+ * The bubblewrap command line for one step: namespaces, the system
+ * read-only, the spec's folders, the environment as `--setenv` (bwrap itself
+ * starts with an empty one, so `/proc/1/environ` inside holds nothing), and
+ * the step's folder and argument vector.
+ */
+function bubblewrapArgv(bwrap, spec, req) {
+    const args = [bwrap, '--unshare-all'];
+    if (spec.network)
+        args.push('--share-net');
+    args.push('--die-with-parent', '--new-session', '--clearenv', '--cap-drop', 'ALL', '--hostname', sandbox_SANDBOX_HOSTNAME);
+    args.push(...systemMounts(), '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
+    for (const dir of spec.writable)
+        args.push('--bind', dir, dir);
+    for (const dir of spec.readOnly)
+        args.push('--ro-bind-try', dir, dir);
+    for (const [key, value] of Object.entries(req.env))
+        args.push('--setenv', key, value);
+    args.push('--chdir', req.cwd, '--', ...req.argv);
+    return args;
+}
+/** Every step through bubblewrap (`bwrap` is its absolute path): see the file comment. */
+function sandbox_bubblewrapExec(base, bwrap, spec) {
+    return (req) => base({ ...req, argv: bubblewrapArgv(bwrap, spec, req), env: {} });
+}
+/** The absolute path of a program on `PATH`, or undefined. */
+function sandbox_findProgram(name, pathVar) {
+    for (const dir of (pathVar ?? '/usr/local/bin:/usr/bin:/bin').split(':')) {
+        if (!dir || !path.isAbsolute(dir))
+            continue;
+        const candidate = path.join(dir, name);
+        if (existsSync(candidate))
+            return candidate;
+    }
+    return undefined;
+}
+/**
+ * Can a sandbox be made here? bubblewrap must be installed and able to make
+ * its namespaces (user namespaces may be off for unprivileged users, or
+ * refused inside some containers): one `/bin/true` in the same sandbox a
+ * step gets tells.
+ */
+async function sandbox_probeSandbox(opts) {
+    if (opts.platformOs !== 'linux')
+        return { ok: false, reason: 'there is no bubblewrap on macOS' };
+    const bwrap = sandbox_findProgram('bwrap', opts.env.PATH);
+    if (!bwrap)
+        return { ok: false, reason: 'bubblewrap (bwrap) is not installed' };
+    const version = (await captureOutput(opts.exec, [bwrap, '--version'], {}, '/'))?.trim() ?? 'bubblewrap';
+    const spec = { writable: [], readOnly: [], network: false };
+    const chunks = [];
+    try {
+        const res = await opts.exec({ argv: bubblewrapArgv(bwrap, spec, { argv: ['true'], cwd: '/', env: { PATH: '/usr/bin:/bin' } }), cwd: '/', env: {}, timeoutMs: 20_000, onOutput: (c) => chunks.push(c) });
+        if (res.exitCode === 0)
+            return { ok: true, bwrap, version };
+        const said = Buffer.concat(chunks).toString('utf8').trim().split('\n').pop() ?? '';
+        return { ok: false, reason: `bubblewrap cannot make its namespaces here${said ? ` (${said})` : ''}` };
+    }
+    catch (err) {
+        return { ok: false, reason: `bubblewrap cannot run: ${err.message}` };
+    }
+}
+
 ;// CONCATENATED MODULE: ../../packages/builder/src/host-tools.ts
 /**
  * The programs a build runs on this machine, in one table: which build types,
@@ -60856,6 +61113,7 @@ async function fileContains(file, needle) {
  * downloaded), the toolchain recorded in the metadata and the cache key, and
  * the host report `potions doctor` prints.
  */
+
 
 
 
@@ -60887,6 +61145,7 @@ const host_tools_HOST_TOOLS = [
         uses: [{ by: 'foreign-arch-smoke-test' }],
     },
     { tool: 'bubblewrap', version: ['bwrap', '--version'], install: { debian: 'apt-get install bubblewrap' }, uses: [{ by: 'sandbox' }] },
+    { tool: 'podman', version: ['podman', '--version'], install: { debian: 'apt-get install podman', macos: 'brew install podman' }, uses: [{ by: 'container' }] },
     { tool: 'patchelf', version: ['patchelf', '--version'], install: { debian: 'apt-get install patchelf', macos: 'brew install patchelf' }, uses: [{ by: 'runpath-without-room' }] },
 ];
 function compressionOf(job) {
@@ -60940,10 +61199,16 @@ async function probeHostTool(tool, opts) {
 function host_tools_installCommand(tool, host) {
     return host && platformOs(host) === 'darwin' ? tool.install.macos : tool.install.debian;
 }
+/** Tools the build steps run (the toolchain), as opposed to those Potions runs itself (unpacking, packing, git). */
+function runByBuildSteps(tool) {
+    return tool.uses.some((u) => u.by === 'build-type' || u.by === 'recorded' || u.by === 'no-configure');
+}
 /**
  * Check that every tool `needs` lists runs here, before anything is
  * downloaded or built; one `UserError` lists every missing tool with its
- * install command. Returns each tool's version line.
+ * install command. The toolchain is looked for with `steps` (where the
+ * build steps run: the sandbox, a container image), the rest on the host.
+ * Returns each tool's version line.
  */
 async function host_tools_assertHostTools(needs, opts) {
     const found = new Map();
@@ -60958,7 +61223,7 @@ async function host_tools_assertHostTools(needs, opts) {
             }
             if (found.has(tool.tool))
                 continue;
-            const line = await probeHostTool(tool, opts);
+            const line = await probeHostTool(tool, opts.steps && runByBuildSteps(tool) ? { ...opts.steps, host: opts.host } : opts);
             if (line === undefined)
                 missing.set(tool.tool, { tool, subjects: [need.subject] });
             else
@@ -60968,7 +61233,8 @@ async function host_tools_assertHostTools(needs, opts) {
     if (missing.size > 0) {
         const rows = [...missing.values()].map(({ tool, subjects }) => {
             const install = host_tools_installCommand(tool, opts.host);
-            return `  ${tool.tool} (needed by ${subjects.join(', ')}): ${install ?? 'not available for this kind of machine'}`;
+            const where = opts.steps?.where && runByBuildSteps(tool) ? ` ${opts.steps.where}` : '';
+            return `  ${tool.tool}${where} (needed by ${subjects.join(', ')}): ${install ?? 'not available for this kind of machine'}`;
         });
         throw new UserError(BuilderErrorCode.HostToolsMissing, `${missing.size === 1 ? 'a program this build needs is' : `${missing.size} programs this build needs are`} not installed on this machine:\n${rows.join('\n')}`, { hint: 'install them (the commands above) and build again' });
     }
@@ -61012,12 +61278,14 @@ function describeUse(use, host) {
             return `smoke tests of ${other} artifacts on this machine`;
         }
         case 'sandbox':
-            return 'a build sandbox (not used by the builder yet)';
+            return 'the build sandbox (Linux): build steps isolated from the secrets of Potions and its callers';
+        case 'container':
+            return 'builds in a container image (the container option)';
         case 'runpath-without-room':
             return 'setting an ELF RUNPATH that does not fit in place (rare: the builder links with room for it)';
     }
 }
-const OPTIONAL_USES = new Set(['recorded', 'foreign-arch-smoke-test', 'sandbox', 'runpath-without-room']);
+const OPTIONAL_USES = new Set(['recorded', 'foreign-arch-smoke-test', 'sandbox', 'container', 'runpath-without-room']);
 /**
  * What this machine has and lacks, tool by tool, for `potions doctor`: found
  * (with its version line) or missing, who needs it, and its install command.
@@ -61029,6 +61297,7 @@ async function hostToolReport(opts) {
     for (const tool of host_tools_HOST_TOOLS) {
         const version = await probeHostTool(tool, { exec: opts.exec, env, cwd: opts.cwd ?? process.cwd(), host });
         const install = host_tools_installCommand(tool, host);
+        const sandbox = tool.tool === 'bubblewrap' && version !== undefined ? await probeSandbox({ exec: opts.exec, env: opts.env, platformOs: host ? platformOs(host) : 'linux' }) : undefined;
         rows.push({
             tool: tool.tool,
             found: version !== undefined,
@@ -61036,9 +61305,2588 @@ async function hostToolReport(opts) {
             neededBy: tool.uses.map((u) => describeUse(u, host)),
             optional: tool.uses.every((u) => OPTIONAL_USES.has(u.by)),
             ...(install ? { install } : {}),
+            ...(sandbox ? { usable: sandbox.ok, ...(sandbox.ok ? {} : { note: sandbox.reason }) } : {}),
         });
     }
     return rows;
+}
+
+;// CONCATENATED MODULE: ../../packages/builder/src/work-dirs.ts
+/**
+ * The temporary work folders of builds (`<work root>/potions-build-NAME-XXXXXX`):
+ * each records its owner (process ID, start, host); the folders of a build in
+ * progress are removed when the process is interrupted (SIGINT, SIGTERM, SIGHUP),
+ * and folders left by a process that could not clean up (`kill -9`, a power
+ * cut) are swept by the next build: older than a day, and their owner gone.
+ */
+
+
+
+const WORK_DIR_PREFIX = 'potions-build-';
+/** The owner record inside each work folder. */
+const OWNER_FILE = '.potions-owner.json';
+/** A folder whose owner is gone is removed once it is this old. */
+const STALE_AFTER_MS = (/* unused pure expression or super */ null && (24 * 60 * 60 * 1000));
+/** The start time of a process (Linux, field 22 of /proc/PID/stat), or undefined elsewhere. */
+function processStart(pid) {
+    try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // The command name (field 2) is in parentheses and may hold spaces: count from its end.
+        return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Make a work folder for `name` in `root` and record this process as its owner. */
+async function work_dirs_makeWorkDir(root, name, now) {
+    const dir = await fs.mkdtemp(path.join(root, `${WORK_DIR_PREFIX}${name}-`));
+    const owner = { pid: process.pid, startedAt: now().getTime(), host: os.hostname(), processStart: processStart('self') };
+    await fs.writeFile(path.join(dir, OWNER_FILE), `${JSON.stringify(owner)}\n`);
+    return dir;
+}
+/** Is the process that made the folder still running? Unknown owners (another host) count as alive. */
+function ownerAlive(owner) {
+    if (owner.host !== os.hostname())
+        return true;
+    try {
+        process.kill(owner.pid, 0);
+    }
+    catch (err) {
+        // EPERM: it exists, as another user.
+        return err.code === 'EPERM';
+    }
+    const start = processStart(owner.pid);
+    return owner.processStart === undefined || start === undefined || start === owner.processStart;
+}
+async function readOwner(dir) {
+    try {
+        const doc = JSON.parse(await fs.readFile(path.join(dir, OWNER_FILE), 'utf8'));
+        return typeof doc.pid === 'number' && typeof doc.startedAt === 'number' && typeof doc.host === 'string' ? doc : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Remove the work folders in `root` that no build will come back to: older
+ * than a day (by the owner record, else the folder's time) and whose owner is
+ * gone (or unrecorded: made before owners were recorded). Returns the folders
+ * removed; one that cannot be removed is left and said.
+ */
+async function work_dirs_sweepStaleWorkDirs(root, opts) {
+    let names;
+    try {
+        names = await fs.readdir(root);
+    }
+    catch {
+        return [];
+    }
+    const removed = [];
+    const nowMs = opts.now().getTime();
+    for (const name of names.filter((n) => n.startsWith(WORK_DIR_PREFIX))) {
+        const dir = path.join(root, name);
+        const st = await fs.lstat(dir).catch(() => undefined);
+        if (!st?.isDirectory())
+            continue;
+        const owner = await readOwner(dir);
+        const age = nowMs - (owner?.startedAt ?? st.mtimeMs);
+        if (age < STALE_AFTER_MS || (owner && ownerAlive(owner)))
+            continue;
+        try {
+            await fs.rm(dir, { recursive: true, force: true });
+            removed.push(dir);
+        }
+        catch (err) {
+            opts.reporter.warn(`cannot remove the stale build folder ${dir}: ${err.message}`);
+        }
+    }
+    if (removed.length > 0)
+        opts.reporter.info(`removed ${removed.length} build folder${removed.length === 1 ? '' : 's'} left by interrupted builds in ${root}`);
+    return removed;
+}
+const SIGNALS = (/* unused pure expression or super */ null && (['SIGINT', 'SIGTERM', 'SIGHUP']));
+/** What to undo when the process is interrupted: remove a folder, stop a container. Synchronous: the process is ending. */
+const cleanups = new Set();
+function onSignal(signal) {
+    for (const cleanup of [...cleanups].reverse()) {
+        try {
+            cleanup();
+        }
+        catch {
+            // The process is ending: do what can be done.
+        }
+    }
+    cleanups.clear();
+    for (const s of SIGNALS)
+        process.removeListener(s, onSignal);
+    // End the way the signal would have ended it (exit status 128+N), unless the program handles it itself.
+    if (process.listenerCount(signal) === 0)
+        process.kill(process.pid, signal);
+}
+/**
+ * Run `cleanup` if the process is interrupted before the returned function
+ * is called (which unregisters it). The signal handlers are installed only
+ * while something is registered.
+ */
+function work_dirs_onInterrupt(cleanup) {
+    if (cleanups.size === 0)
+        for (const s of SIGNALS)
+            process.on(s, onSignal);
+    cleanups.add(cleanup);
+    return () => {
+        cleanups.delete(cleanup);
+        if (cleanups.size === 0)
+            for (const s of SIGNALS)
+                process.removeListener(s, onSignal);
+    };
+}
+/** Remove `dir` if the process is interrupted; returns the function that stops watching. */
+function work_dirs_removeOnInterrupt(dir) {
+    return work_dirs_onInterrupt(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+;// CONCATENATED MODULE: ../../packages/builder/src/container.ts
+/**
+ * Build steps inside a container image (podman, or docker): the same steps
+ * as on the host, each one a `run --rm` of the image pinned by its ID, with
+ * only the build's folders mounted, no network, no capabilities and none of
+ * this process's environment. See docs/build-environments.md.
+ */
+
+
+
+
+
+
+
+const CONTAINER_ENGINES = (/* unused pure expression or super */ null && (['podman', 'docker']));
+/** The default image: what `build-env/build-image.sh` tags. */
+const DEFAULT_BUILD_IMAGE = 'localhost/potions-build:bookworm';
+/**
+ * What the engine process itself gets of this environment: where its
+ * storage and runtime folders are, nothing else. The container never sees
+ * even this (its own PID namespace, its own environment).
+ */
+const ENGINE_ENV = (/* unused pure expression or super */ null && (['PATH', 'HOME', 'USER', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'TMPDIR', 'DOCKER_HOST', 'CONTAINER_HOST', 'CONTAINERS_CONF', 'CONTAINERS_STORAGE_CONF']));
+function engineEnv(env) {
+    const out = {};
+    for (const key of ENGINE_ENV) {
+        const v = env[key];
+        if (v !== undefined)
+            out[key] = v;
+    }
+    return out;
+}
+/**
+ * The `--ulimit`s for podman: this process's own limits. podman asks the
+ * OCI runtime for 1048576 open files and processes by default, which runc
+ * cannot set where the hard limits are lower (a CI container, a VM with
+ * `nofile` 20000): "error setting rlimit ... operation not permitted". podman
+ * 4 runs conmon with at most 32768 processes, hence that cap.
+ */
+function podmanUlimits(limitsText) {
+    const hard = (name) => {
+        const line = limitsText?.split('\n').find((l) => l.startsWith(name));
+        const cols = line?.slice(name.length).trim().split(/\s+/);
+        const v = cols?.[1];
+        return v === undefined ? undefined : v === 'unlimited' ? Number.POSITIVE_INFINITY : Number(v);
+    };
+    const files = Math.min(hard('Max open files') ?? 1024, 1_048_576);
+    const procs = Math.min(hard('Max processes') ?? 4096, 32_768);
+    return ['--ulimit', `nofile=${files}:${files}`, '--ulimit', `nproc=${procs}:${procs}`];
+}
+function ownLimits() {
+    try {
+        return readFileSync('/proc/self/limits', 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The `run` command line of one step, in a container called `name`. */
+function containerArgv(image, spec, req, name, limits = ownLimits()) {
+    const args = [image.enginePath, 'run', '--rm', `--name=${name}`, '--pull=never', '--log-driver=none'];
+    if (!spec.network)
+        args.push('--network=none');
+    args.push('--cap-drop=all', '--security-opt=no-new-privileges', `--hostname=${SANDBOX_HOSTNAME}`, '--tmpfs=/tmp');
+    if (image.engine === 'podman')
+        args.push(...podmanUlimits(limits));
+    // docker runs containers as root whoever asks: files the steps write into the work folder would
+    // be root's, and this process could not remove them. (podman maps the container's root to the user.)
+    if (image.engine === 'docker' && process.getuid && process.getuid() !== 0)
+        args.push(`--user=${process.getuid()}:${process.getgid?.() ?? process.getuid()}`);
+    for (const dir of spec.writable)
+        args.push('--volume', `${dir}:${dir}`);
+    for (const dir of spec.readOnly)
+        args.push('--volume', `${dir}:${dir}:ro`);
+    for (const [key, value] of Object.entries(req.env))
+        args.push('--env', `${key}=${value}`);
+    args.push('--workdir', req.cwd, image.digest, ...req.argv);
+    return args;
+}
+const containerName = () => `potions-build-${randomBytes(6).toString('hex')}`;
+/**
+ * Every step in a fresh container of `image` (see the file comment). The
+ * container runs under the engine, not as a child of this process: if the
+ * process is interrupted, the step's container is removed with it.
+ */
+function container_containerExec(base, image, spec, env) {
+    const outer = engineEnv(env);
+    return async (req) => {
+        const name = containerName();
+        const rm = image.engine === 'podman' ? ['rm', '--force', '--time=0', name] : ['rm', '--force', name];
+        const stop = onInterrupt(() => spawnSync(image.enginePath, rm, { env: outer, stdio: 'ignore', timeout: 30_000 }));
+        // A read-only folder that is not there yet (no dependencies) is not mounted: the engine would refuse it.
+        const present = { ...spec, readOnly: spec.readOnly.filter((d) => existsSync(d)) };
+        try {
+            return await base({ ...req, argv: containerArgv(image, present, req, name), env: outer });
+        }
+        finally {
+            stop();
+        }
+    };
+}
+/**
+ * Find the engine and the image, before the build: the image's ID (what
+ * every step runs), the engine's version, and one `true` in it, so that an
+ * engine that cannot start containers here fails now, not at configure.
+ */
+async function container_resolveContainerImage(opts) {
+    const engines = opts.engine ? [opts.engine] : CONTAINER_ENGINES;
+    const found = engines.map((e) => ({ engine: e, path: findProgram(e, opts.env.PATH) })).find((e) => e.path);
+    if (!found?.path) {
+        throw new UserError(BuilderErrorCode.ContainerEngine, `no container engine is installed here (looked for ${engines.join(' and ')} on PATH)`, {
+            hint: 'install podman (apt-get install podman) or docker, or build without a container',
+        });
+    }
+    const env = engineEnv(opts.env);
+    const run = (argv) => captureOutput(opts.exec, [found.path, ...argv], env, '/');
+    const id = (await run(['image', 'inspect', '--format', '{{.Id}}', opts.image]))?.trim();
+    if (!id) {
+        throw new UserError(BuilderErrorCode.ContainerImage, `there is no container image ${opts.image} in ${found.engine}'s image store`, {
+            hint: 'make the build image with build-env/build-image.sh (see docs/build-environments.md), or name an image that is there',
+        });
+    }
+    const digest = id.startsWith('sha256:') ? id : `sha256:${id}`;
+    const image = {
+        engine: found.engine,
+        enginePath: found.path,
+        engineVersion: (await run(['--version']))?.trim().split('\n')[0] ?? found.engine,
+        image: opts.image,
+        digest,
+    };
+    const chunks = [];
+    const probe = await opts.exec({
+        argv: containerArgv(image, { writable: [], readOnly: [], network: false }, { argv: ['true'], cwd: '/', env: {} }, containerName()),
+        cwd: '/',
+        env,
+        timeoutMs: 120_000,
+        onOutput: (c) => chunks.push(c),
+    }).catch((err) => ({ exitCode: null, tail: err.message }));
+    if (probe.exitCode !== 0) {
+        const said = (Buffer.concat(chunks).toString('utf8') || probe.tail).trim().split('\n').slice(-3).join(' ');
+        throw new UserError(BuilderErrorCode.ContainerEngine, `${found.engine} cannot start a container of ${opts.image} here: ${said || `exit ${probe.exitCode}`}`, {
+            hint: `check that "${found.engine} run --rm ${opts.image} true" works on this machine`,
+        });
+    }
+    return image;
+}
+
+;// CONCATENATED MODULE: ../../packages/builder/src/isolation.ts
+/**
+ * Where build steps run: on the host, in the build sandbox (bubblewrap), or
+ * in a container image. Chosen once, before anything is downloaded, and
+ * recorded in the artifact's metadata (`buildEnvironment`) and cache key.
+ * See docs/build-environments.md for what each mode guarantees.
+ */
+
+
+
+
+const SANDBOX_MODES = (/* unused pure expression or super */ null && (['required', 'auto', 'off']));
+/** What build steps on the host can reach, said plainly (the output and docs/build-environments.md). */
+const HOST_MODE_EXPOSURE = 'they run as this user, with its network and files, and can read the environment and command line of every process of this user (Potions itself and whatever started it: signing keys, mirror credentials)';
+/**
+ * Decide where the steps run, before the build: a container when one is
+ * asked for (the image must be there and start), else the sandbox unless it
+ * is off (with `required`, a machine that cannot make one is an error now),
+ * else the host. What is and is not isolated is said on `reporter`.
+ */
+async function isolation_resolveIsolation(opts) {
+    const { exec, reporter } = opts;
+    if (opts.container) {
+        const image = await resolveContainerImage({ exec, env: opts.env, image: opts.container.image, engine: opts.container.engine });
+        reporter.info(`build steps run in the container image ${image.image} (${image.digest}, ${image.engineVersion}): only the build's folders are mounted, no network, none of this process's environment`);
+        return {
+            environment: { mode: 'container', engine: image.engineVersion, image: image.image, digest: image.digest, network: false },
+            execFor: (spec) => containerExec(exec, image, spec, opts.env),
+            cacheTag: `container:${image.digest}`,
+        };
+    }
+    const mode = opts.sandbox ?? 'auto';
+    if (mode === 'off') {
+        reporter.warn(`the build sandbox is off: build steps run on this machine without isolation; ${HOST_MODE_EXPOSURE}`, { title: 'build steps not isolated' });
+        return hostIsolation(exec, 'the build sandbox is off');
+    }
+    const os = opts.host ? platformOs(opts.host) : process.platform === 'darwin' ? 'darwin' : 'linux';
+    const probe = await probeSandbox({ exec, env: opts.env, platformOs: os });
+    if (probe.ok) {
+        reporter.info(`build steps run in a bubblewrap sandbox (${probe.version}): no other process, no network, only the build's folders and the system's programs`);
+        return {
+            environment: { mode: 'sandbox', tool: probe.version, network: false },
+            execFor: (spec) => bubblewrapExec(exec, probe.bwrap, spec),
+            cacheTag: 'sandbox',
+        };
+    }
+    if (mode === 'required') {
+        throw new UserError(BuilderErrorCode.SandboxUnavailable, `build steps must run in the build sandbox, and none can be made on this machine: ${probe.reason}`, {
+            hint: os === 'darwin'
+                ? 'build on Linux, or in a container, to isolate the build steps'
+                : 'install bubblewrap (apt-get install bubblewrap) and allow user namespaces, or build in a container',
+        });
+    }
+    reporter.warn(`no build sandbox on this machine (${probe.reason}): build steps run without isolation; ${HOST_MODE_EXPOSURE}`, { title: 'build steps not isolated' });
+    return hostIsolation(exec, probe.reason);
+}
+function hostIsolation(exec, reason) {
+    return { environment: { mode: 'host', reason }, execFor: () => exec, cacheTag: 'host' };
+}
+
+;// CONCATENATED MODULE: ../../packages/inspect/src/errors.ts
+
+/**
+ * Every error code this package throws, in one place, so that callers (the
+ * CLI, the actions, the builder) can compare by `code`.
+ */
+const errors_InspectErrorCode = {
+    /** A file that says it is ELF or Mach-O but whose headers point outside it or make no sense. */
+    Malformed: 'E_INSPECT_MALFORMED',
+    /** The artifact to smoke-test cannot be read. */
+    ArtifactUnreadable: 'E_INSPECT_ARTIFACT',
+    /** `setElfRunpath`: no RUNPATH/RPATH entry to rewrite, or the new string does not fit in the old one's bytes. */
+    RunpathNoRoom: 'E_INSPECT_RUNPATH_NO_ROOM',
+};
+const HINTS = {
+    E_INSPECT_MALFORMED: 'the file is truncated or damaged; rebuild the artifact, or remove the file if it is not meant to be a program or library',
+    E_INSPECT_ARTIFACT: 'check the path: it should be an artifact file such as hello-2.10-linux-amd64.tar.gz',
+    E_INSPECT_RUNPATH_NO_ROOM: 'link the file with a placeholder search path at least as long as the final one (e.g. -Wl,-rpath,<long placeholder>) so that it can be rewritten in place',
+};
+function errors_inspectError(code, message, file, options) {
+    return new core_src/* UserError */.yo(code, message, {
+        cause: options?.cause,
+        hint: options?.hint ?? HINTS[code],
+        location: file ? { file } : undefined,
+    });
+}
+
+;// CONCATENATED MODULE: ../../packages/inspect/src/byte-view.ts
+
+/**
+ * Bounds-checked reads over the bytes of one file. Every offset and length
+ * taken from a header goes through here, so that a truncated or hostile file
+ * gives E_INSPECT_MALFORMED (naming the file and the field) instead of a
+ * RangeError, garbage, or an allocation sized by the attacker.
+ */
+class ByteView {
+    bytes;
+    littleEndian;
+    file;
+    format;
+    length;
+    dv;
+    constructor(bytes, littleEndian, 
+    /** For messages: the file, and what kind of file it claims to be (`ELF`, `Mach-O`). */
+    file, format) {
+        this.bytes = bytes;
+        this.littleEndian = littleEndian;
+        this.file = file;
+        this.format = format;
+        this.length = bytes.length;
+        this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    /** The same bytes read with another byte order (a fat Mach-O header is big-endian, its slices may not be). */
+    withEndian(littleEndian) {
+        return new ByteView(this.bytes, littleEndian, this.file, this.format);
+    }
+    /** A view of `size` bytes at `offset` (a slice of a fat file), checked to lie inside this one. */
+    slice(offset, size, what) {
+        this.check(offset, size, what);
+        return new ByteView(this.bytes.subarray(offset, offset + size), this.littleEndian, this.file, this.format);
+    }
+    malformed(why) {
+        const name = this.file ?? 'the file';
+        return errors_inspectError(errors_InspectErrorCode.Malformed, `${name} is not a valid ${this.format} file: ${why}`, this.file);
+    }
+    /** Throws unless `size` bytes at `offset` lie inside the file. */
+    check(offset, size, what) {
+        if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || offset < 0 || size < 0 || offset + size > this.length) {
+            throw this.malformed(`${what} (offset ${offset}, ${size} bytes) lies outside the file (${this.length} bytes)`);
+        }
+    }
+    u8(offset, what) {
+        this.check(offset, 1, what);
+        return this.dv.getUint8(offset);
+    }
+    u16(offset, what) {
+        this.check(offset, 2, what);
+        return this.dv.getUint16(offset, this.littleEndian);
+    }
+    u32(offset, what) {
+        this.check(offset, 4, what);
+        return this.dv.getUint32(offset, this.littleEndian);
+    }
+    /** A 64-bit field as a number; past 2^53 it cannot be an offset or size inside a file, so it is malformed. */
+    u64(offset, what) {
+        const v = this.u64big(offset, what);
+        if (v > BigInt(Number.MAX_SAFE_INTEGER))
+            throw this.malformed(`${what} is ${v}, far past any file size`);
+        return Number(v);
+    }
+    u64big(offset, what) {
+        this.check(offset, 8, what);
+        return this.dv.getBigUint64(offset, this.littleEndian);
+    }
+    /** A word of the file's size class (ELFCLASS32 or 64). */
+    word(offset, bits, what) {
+        return bits === 64 ? this.u64(offset, what) : this.u32(offset, what);
+    }
+    /** A NUL-terminated string starting at `offset` that must end before `limit`. */
+    cstring(offset, limit, what) {
+        const end = Math.min(limit, this.length);
+        if (!Number.isSafeInteger(offset) || offset < 0 || offset >= end) {
+            throw this.malformed(`${what} starts at offset ${offset}, outside its table (which ends at ${end})`);
+        }
+        const nul = this.bytes.subarray(offset, end).indexOf(0);
+        if (nul < 0)
+            throw this.malformed(`${what} at offset ${offset} has no terminating NUL before offset ${end}`);
+        return Buffer.from(this.bytes.subarray(offset, offset + nul)).toString('utf8');
+    }
+    /** A fixed-size, NUL-padded name (Mach-O segment names). */
+    fixedString(offset, size, what) {
+        this.check(offset, size, what);
+        const raw = this.bytes.subarray(offset, offset + size);
+        const nul = raw.indexOf(0);
+        return Buffer.from(nul < 0 ? raw : raw.subarray(0, nul)).toString('utf8');
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/inspect/src/elf.ts
+/**
+ * ELF reader, written here on purpose: no well-kept npm library reads
+ * DT_NEEDED, DT_RPATH/DT_RUNPATH and PT_INTERP from both word sizes and both
+ * byte orders without running `readelf`/`ldd` (which the smoke test must not
+ * need, and which would trust the file more than we do). It reads what the
+ * dynamic loader reads: the ELF header, the program headers (PT_INTERP,
+ * PT_DYNAMIC, PT_LOAD), the dynamic array and the strings it names, and
+ * nothing that only linkers use. Every offset goes through `ByteView`, so a
+ * truncated or hostile file is E_INSPECT_MALFORMED, never a crash.
+ *
+ * Reference: the System V gABI, chapter 4 and 5 (ELF header, program header,
+ * dynamic section), and glibc's elf/elf.h for the constants.
+ */
+
+
+const PT_LOAD = 1;
+const PT_DYNAMIC = 2;
+const PT_INTERP = 3;
+const elf_DT = {
+    NULL: 0,
+    NEEDED: 1,
+    HASH: 4,
+    STRTAB: 5,
+    SYMTAB: 6,
+    STRSZ: 10,
+    SYMENT: 11,
+    SONAME: 14,
+    RPATH: 15,
+    RUNPATH: 29,
+    GNU_HASH: 0x6ffffef5,
+    CONFIG: 0x6ffffefa,
+    DEPAUDIT: 0x6ffffefb,
+    AUDIT: 0x6ffffefc,
+    FLAGS_1: 0x6ffffffb,
+    VERDEF: 0x6ffffffc,
+    VERDEFNUM: 0x6ffffffd,
+    VERNEED: 0x6ffffffe,
+    VERNEEDNUM: 0x6fffffff,
+    AUXILIARY: 0x7ffffffd,
+    FILTER: 0x7fffffff,
+};
+const DF_1_PIE = 0x08000000;
+const PN_XNUM = 0xffff;
+function elf_isElfMagic(bytes) {
+    return bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
+}
+/** Read the header, program headers, dynamic array and string table; throws E_INSPECT_MALFORMED. */
+function elf_readElfLayout(bytes, file) {
+    let view = new ByteView(bytes, true, file, 'ELF');
+    if (!elf_isElfMagic(bytes))
+        throw view.malformed('it does not start with the ELF magic bytes');
+    const cls = view.u8(4, 'EI_CLASS');
+    const data = view.u8(5, 'EI_DATA');
+    if (cls !== 1 && cls !== 2)
+        throw view.malformed(`EI_CLASS is ${cls} (expected 1 for 32-bit or 2 for 64-bit)`);
+    if (data !== 1 && data !== 2)
+        throw view.malformed(`EI_DATA is ${data} (expected 1 for little-endian or 2 for big-endian)`);
+    view = view.withEndian(data === 1);
+    const bits = cls === 2 ? 64 : 32;
+    const w = bits === 64 ? 8 : 4;
+    const type = view.u16(16, 'e_type');
+    const machine = view.u16(18, 'e_machine');
+    const phoff = view.word(24 + w, bits, 'e_phoff');
+    const shoff = view.word(24 + 2 * w, bits, 'e_shoff');
+    const tail = 24 + 3 * w + 4; // after e_flags
+    const phentsize = view.u16(tail + 2, 'e_phentsize');
+    let phnum = view.u16(tail + 4, 'e_phnum');
+    const shentsize = view.u16(tail + 6, 'e_shentsize');
+    const shnum = view.u16(tail + 8, 'e_shnum');
+    if (phnum === PN_XNUM && shoff > 0) {
+        // More than 65534 program headers: the real count is in section 0's sh_info.
+        phnum = view.u32(shoff + (bits === 64 ? 44 : 28), 'sh_info of section 0 (program header count)');
+    }
+    const segments = [];
+    if (phnum > 0) {
+        const minEnt = bits === 64 ? 56 : 32;
+        if (phentsize < minEnt)
+            throw view.malformed(`e_phentsize is ${phentsize} (at least ${minEnt} expected)`);
+        view.check(phoff, phnum * phentsize, `the program header table (${phnum} entries)`);
+        for (let i = 0; i < phnum; i++) {
+            const at = phoff + i * phentsize;
+            const what = `program header ${i}`;
+            segments.push(bits === 64
+                ? { type: view.u32(at, what), offset: view.u64(at + 8, what), vaddr: view.u64(at + 16, what), filesz: view.u64(at + 32, what) }
+                : { type: view.u32(at, what), offset: view.u32(at + 4, what), vaddr: view.u32(at + 8, what), filesz: view.u32(at + 16, what) });
+        }
+    }
+    const layout = { view, bits, type, machine, segments, shoff, shentsize, shnum };
+    const dyn = segments.find((s) => s.type === PT_DYNAMIC);
+    if (dyn) {
+        view.check(dyn.offset, dyn.filesz, 'the PT_DYNAMIC segment');
+        const entsize = bits === 64 ? 16 : 8;
+        const slots = Math.floor(dyn.filesz / entsize);
+        const entries = [];
+        for (let i = 0; i < slots; i++) {
+            const at = dyn.offset + i * entsize;
+            const entry = readDyn(view, bits, at);
+            if (entry.tag === elf_DT.NULL)
+                break;
+            entries.push(entry);
+        }
+        layout.dynamic = { offset: dyn.offset, entsize, slots, entries };
+        const strtab = entries.find((e) => e.tag === elf_DT.STRTAB);
+        if (strtab) {
+            const size = entries.find((e) => e.tag === elf_DT.STRSZ)?.value;
+            const offset = elf_vaddrToOffset(layout, strtab.value, 'DT_STRTAB');
+            const room = segmentRoom(layout, strtab.value);
+            layout.strtab = { offset, size: size === undefined ? room : Math.min(size, room) };
+            view.check(offset, layout.strtab.size, 'the dynamic string table (DT_STRTAB, DT_STRSZ)');
+        }
+    }
+    return layout;
+}
+function readDyn(view, bits, at) {
+    if (bits === 32)
+        return { tag: view.u32(at, 'a dynamic entry'), value: view.u32(at + 4, 'a dynamic entry'), at };
+    const tag = view.u64big(at, 'a dynamic entry');
+    const value = view.u64big(at + 8, 'a dynamic entry');
+    return {
+        // Defined tags fit in 32 bits; anything larger is a tag we do not know (-1).
+        tag: tag > 0xffffffffn ? -1 : Number(tag),
+        value: value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.NaN : Number(value),
+        at,
+    };
+}
+/** The PT_LOAD segment that holds `vaddr` in its file bytes. */
+function loadSegment(layout, vaddr) {
+    return layout.segments.find((s) => s.type === PT_LOAD && vaddr >= s.vaddr && vaddr < s.vaddr + s.filesz);
+}
+/** A virtual address (as dynamic entries hold) as a file offset, through the PT_LOAD segments. */
+function elf_vaddrToOffset(layout, vaddr, what) {
+    const seg = loadSegment(layout, vaddr);
+    if (!seg)
+        throw layout.view.malformed(`${what} (address 0x${vaddr.toString(16)}) is not inside any loaded segment`);
+    return vaddr - seg.vaddr + seg.offset;
+}
+/** Bytes from `vaddr` to the end of its segment's file bytes. */
+function segmentRoom(layout, vaddr) {
+    const seg = loadSegment(layout, vaddr);
+    return seg ? seg.vaddr + seg.filesz - vaddr : 0;
+}
+/** A string of the dynamic string table, by its `d_val` offset. */
+function elf_dynString(layout, strOffset, what) {
+    const tab = layout.strtab;
+    if (!tab)
+        throw layout.view.malformed(`${what} names a string but the file has no DT_STRTAB`);
+    if (!(strOffset < tab.size))
+        throw layout.view.malformed(`${what} points at string ${strOffset}, past the string table (${tab.size} bytes)`);
+    return layout.view.cstring(tab.offset + strOffset, tab.offset + tab.size, what);
+}
+const ARCH = {
+    2: 'sparc',
+    3: 'i386',
+    8: 'mips',
+    20: 'powerpc',
+    21: 'powerpc64',
+    22: 's390',
+    40: 'arm',
+    43: 'sparc64',
+    62: 'x86_64',
+    183: 'aarch64',
+    243: 'riscv',
+    258: 'loongarch64',
+};
+/** The usual name of an architecture (as `uname -m` and Debian triplets spell it). */
+function elfArch(machine, bits, endian) {
+    const base = ARCH[machine];
+    if (!base)
+        return `machine-${machine}`;
+    if (machine === 243)
+        return `riscv${bits}`;
+    if (machine === 8)
+        return `${bits === 64 ? 'mips64' : 'mips'}${endian === 'little' ? 'el' : ''}`;
+    if (machine === 21 && endian === 'little')
+        return 'powerpc64le';
+    if (machine === 22 && bits === 64)
+        return 's390x';
+    return base;
+}
+const elf_TYPES = { 1: 'relocatable', 2: 'executable', 3: 'shared-object', 4: 'core' };
+const splitPath = (s) => s.split(':');
+/** Parse an ELF file's identity and dynamic dependencies. Malformed: UserError E_INSPECT_MALFORMED naming the file. */
+function parseElf(bytes, file) {
+    const layout = elf_readElfLayout(bytes, file);
+    const endian = layout.view.littleEndian ? 'little' : 'big';
+    const interp = layout.segments.find((s) => s.type === PT_INTERP);
+    const info = {
+        bits: layout.bits,
+        endian,
+        machine: layout.machine,
+        arch: elfArch(layout.machine, layout.bits, endian),
+        type: elf_TYPES[layout.type] ?? 'other',
+        pie: false,
+        needed: [],
+        dynamic: layout.dynamic !== undefined,
+    };
+    if (interp)
+        info.interpreter = layout.view.cstring(interp.offset, interp.offset + interp.filesz, 'PT_INTERP');
+    let flags1 = 0;
+    for (const e of layout.dynamic?.entries ?? []) {
+        if (e.tag === elf_DT.NEEDED)
+            info.needed.push(elf_dynString(layout, e.value, 'DT_NEEDED'));
+        else if (e.tag === elf_DT.SONAME)
+            info.soname = elf_dynString(layout, e.value, 'DT_SONAME');
+        else if (e.tag === elf_DT.RPATH)
+            info.rpath = splitPath(elf_dynString(layout, e.value, 'DT_RPATH'));
+        else if (e.tag === elf_DT.RUNPATH)
+            info.runpath = splitPath(elf_dynString(layout, e.value, 'DT_RUNPATH'));
+        else if (e.tag === elf_DT.FLAGS_1)
+            flags1 = e.value;
+    }
+    info.pie = info.type === 'shared-object' && ((flags1 & DF_1_PIE) !== 0 || (info.interpreter !== undefined && info.soname === undefined));
+    return info;
+}
+/** Read at most `n` bytes from the start of a file. */
+async function elf_readHead(file, n) {
+    const fh = await external_node_fs_.promises.open(file, 'r');
+    try {
+        const buf = Buffer.alloc(n);
+        const { bytesRead } = await fh.read(buf, 0, n, 0);
+        return buf.subarray(0, bytesRead);
+    }
+    finally {
+        await fh.close();
+    }
+}
+/** Parse a file when it is ELF; undefined when it is not (by its first four bytes). */
+async function elf_readElfFile(file) {
+    if (!elf_isElfMagic(await elf_readHead(file, 4)))
+        return undefined;
+    return parseElf(await fs.readFile(file), file);
+}
+
+;// CONCATENATED MODULE: ../../packages/inspect/src/elf-runpath.ts
+/**
+ * Rewrite an ELF file's library search path in place, without patchelf: the
+ * new string goes into the bytes of the old one in the dynamic string table,
+ * so no section moves and nothing else in the file changes. That is only
+ * safe when nothing else points into those bytes (linkers merge string tails,
+ * and a symbol or version name may end inside the old path), so every string
+ * reference the loader can see is checked first: dynamic entries, dynamic
+ * symbol names, version needs and definitions.
+ */
+
+
+
+
+/** Dynamic tags whose value is an offset into the dynamic string table. */
+const STRING_TAGS = new Set([elf_DT.NEEDED, elf_DT.SONAME, elf_DT.RPATH, elf_DT.RUNPATH, elf_DT.AUXILIARY, elf_DT.FILTER, elf_DT.CONFIG, elf_DT.DEPAUDIT, elf_DT.AUDIT]);
+const SHT_DYNSYM = 11;
+function dynValue(layout, tag) {
+    return layout.dynamic?.entries.find((e) => e.tag === tag)?.value;
+}
+/** How many dynamic symbols the loader sees: DT_HASH's nchain, else the DT_GNU_HASH chains, else the section table. */
+function dynamicSymbolCount(layout) {
+    const { view } = layout;
+    const hash = dynValue(layout, DT.HASH);
+    if (hash !== undefined)
+        return view.u32(vaddrToOffset(layout, hash, 'DT_HASH') + 4, 'DT_HASH nchain');
+    const gnu = dynValue(layout, DT.GNU_HASH);
+    if (gnu !== undefined) {
+        const at = vaddrToOffset(layout, gnu, 'DT_GNU_HASH');
+        const nbuckets = view.u32(at, 'DT_GNU_HASH nbuckets');
+        const symoffset = view.u32(at + 4, 'DT_GNU_HASH symoffset');
+        const bloomSize = view.u32(at + 8, 'DT_GNU_HASH bloom size');
+        const buckets = at + 16 + bloomSize * (layout.bits / 8);
+        view.check(buckets, nbuckets * 4, 'the DT_GNU_HASH buckets');
+        let last = 0;
+        for (let i = 0; i < nbuckets; i++)
+            last = Math.max(last, view.u32(buckets + i * 4, 'a DT_GNU_HASH bucket'));
+        if (last < symoffset)
+            return symoffset;
+        const chains = buckets + nbuckets * 4;
+        // Walk the last bucket's chain to its end marker (low bit set); bounded by the file size.
+        for (let i = last;; i++) {
+            if ((view.u32(chains + (i - symoffset) * 4, 'a DT_GNU_HASH chain') & 1) === 1)
+                return i + 1;
+        }
+    }
+    for (let i = 0; i < layout.shnum; i++) {
+        const at = layout.shoff + i * layout.shentsize;
+        if (view.u32(at + 4, 'a section header') !== SHT_DYNSYM)
+            continue;
+        const size = layout.bits === 64 ? view.u64(at + 32, 'sh_size') : view.u32(at + 20, 'sh_size');
+        const entsize = layout.bits === 64 ? view.u64(at + 56, 'sh_entsize') : view.u32(at + 36, 'sh_entsize');
+        return entsize > 0 ? Math.floor(size / entsize) : undefined;
+    }
+    return undefined;
+}
+/** Every dynamic-string-table offset referenced by something other than `except`; undefined when that cannot be told. */
+function stringReferences(layout, except) {
+    const { view } = layout;
+    const refs = [];
+    for (const e of layout.dynamic?.entries ?? [])
+        if (STRING_TAGS.has(e.tag) && !except.has(e))
+            refs.push(e.value);
+    const symtab = dynValue(layout, DT.SYMTAB);
+    if (symtab !== undefined) {
+        const count = dynamicSymbolCount(layout);
+        if (count === undefined)
+            return undefined;
+        const syment = dynValue(layout, DT.SYMENT) ?? (layout.bits === 64 ? 24 : 16);
+        const base = vaddrToOffset(layout, symtab, 'DT_SYMTAB');
+        view.check(base, count * syment, 'the dynamic symbol table');
+        for (let i = 0; i < count; i++)
+            refs.push(view.u32(base + i * syment, 'a symbol name'));
+    }
+    const verneed = dynValue(layout, DT.VERNEED);
+    if (verneed !== undefined) {
+        let at = vaddrToOffset(layout, verneed, 'DT_VERNEED');
+        for (let n = dynValue(layout, DT.VERNEEDNUM) ?? 0; n > 0; n--) {
+            refs.push(view.u32(at + 4, 'vn_file'));
+            let aux = at + view.u32(at + 8, 'vn_aux');
+            for (let k = view.u16(at + 2, 'vn_cnt'); k > 0; k--) {
+                refs.push(view.u32(aux + 8, 'vna_name'));
+                const next = view.u32(aux + 12, 'vna_next');
+                if (next === 0)
+                    break;
+                aux += next;
+            }
+            const next = view.u32(at + 12, 'vn_next');
+            if (next === 0)
+                break;
+            at += next;
+        }
+    }
+    const verdef = dynValue(layout, DT.VERDEF);
+    if (verdef !== undefined) {
+        let at = vaddrToOffset(layout, verdef, 'DT_VERDEF');
+        for (let n = dynValue(layout, DT.VERDEFNUM) ?? 0; n > 0; n--) {
+            let aux = at + view.u32(at + 12, 'vd_aux');
+            for (let k = view.u16(at + 6, 'vd_cnt'); k > 0; k--) {
+                refs.push(view.u32(aux, 'vda_name'));
+                const next = view.u32(aux + 4, 'vda_next');
+                if (next === 0)
+                    break;
+                aux += next;
+            }
+            const next = view.u32(at + 16, 'vd_next');
+            if (next === 0)
+                break;
+            at += next;
+        }
+    }
+    return refs;
+}
+function elf_runpath_byteLength(s) {
+    return Buffer.byteLength(s, 'utf8');
+}
+/** Drop dynamic entries by moving the later ones up; the freed slots at the end become DT_NULL. */
+function removeEntries(bytes, layout, drop) {
+    const dyn = layout.dynamic;
+    const keep = dyn.entries.filter((e) => !drop.has(e));
+    const copies = keep.map((e) => bytes.slice(e.at, e.at + dyn.entsize));
+    const used = dyn.entries.length + (dyn.entries.length < dyn.slots ? 1 : 0); // the entries and their DT_NULL
+    bytes.fill(0, dyn.offset, dyn.offset + used * dyn.entsize);
+    copies.forEach((c, i) => bytes.set(c, dyn.offset + i * dyn.entsize));
+}
+/**
+ * In place (temp copy + rename, mode kept): rewrite the existing DT_RUNPATH (else DT_RPATH, turned into
+ * DT_RUNPATH) string in .dynstr when the new string fits in the old one's bytes and no other entry shares
+ * them; '' removes the entry. No entry, or no room: UserError E_INSPECT_RUNPATH_NO_ROOM naming the file,
+ * the old and the new length.
+ *
+ * Afterwards the file has exactly one search path (DT_RUNPATH = `runpath`) or, for '', none: a second
+ * DT_RPATH/DT_RUNPATH entry is removed too, since it would come back into force. Old bytes are zeroed, so
+ * no build path stays in the file. A symbolic link is followed and its target rewritten.
+ */
+async function elf_runpath_setElfRunpath(file, runpath) {
+    const target = await fs.realpath(file);
+    const bytes = new Uint8Array(await fs.readFile(target));
+    if (!isElfMagic(bytes))
+        throw inspectError(InspectErrorCode.Malformed, `${file} is not an ELF file, so it has no RUNPATH to set`, file);
+    const layout = readElfLayout(bytes, file);
+    const entries = layout.dynamic?.entries ?? [];
+    const paths = entries.filter((e) => e.tag === DT.RUNPATH || e.tag === DT.RPATH);
+    const main = paths.find((e) => e.tag === DT.RUNPATH) ?? paths[0];
+    const newLength = elf_runpath_byteLength(runpath);
+    if (!main) {
+        if (runpath === '')
+            return {};
+        throw inspectError(InspectErrorCode.RunpathNoRoom, `${file} has no DT_RUNPATH or DT_RPATH entry to rewrite (old length 0, new length ${newLength}): a search path cannot be added in place`, file);
+    }
+    const previous = dynString(layout, main.value, main.tag === DT.RUNPATH ? 'DT_RUNPATH' : 'DT_RPATH');
+    const oldLength = elf_runpath_byteLength(previous);
+    if (newLength > oldLength) {
+        throw inspectError(InspectErrorCode.RunpathNoRoom, `${file}: the new RUNPATH (${newLength} bytes: ${JSON.stringify(runpath)}) does not fit in the bytes of the old one (${oldLength} bytes: ${JSON.stringify(previous)})`, file);
+    }
+    const refs = stringReferences(layout, new Set(paths));
+    if (!refs) {
+        throw inspectError(InspectErrorCode.RunpathNoRoom, `${file}: the number of dynamic symbols cannot be told (no DT_HASH, DT_GNU_HASH or .dynsym section), so it is not safe to rewrite the old RUNPATH's bytes (old length ${oldLength}, new length ${newLength})`, file);
+    }
+    const shared = (offset, length) => refs.some((r) => r >= offset && r < offset + length);
+    if (shared(main.value, oldLength)) {
+        throw inspectError(InspectErrorCode.RunpathNoRoom, `${file}: the bytes of the old RUNPATH (${oldLength} bytes: ${JSON.stringify(previous)}) are shared with another string in the dynamic string table, so the new one (${newLength} bytes) has no room of its own`, file);
+    }
+    const tab = layout.strtab;
+    // Zero every old search-path string nobody else uses, then write the new one.
+    for (const e of paths) {
+        const len = elf_runpath_byteLength(dynString(layout, e.value, 'a search path'));
+        if (e === main || !shared(e.value, len))
+            bytes.fill(0, tab.offset + e.value, tab.offset + e.value + len);
+    }
+    if (runpath === '') {
+        removeEntries(bytes, layout, new Set(paths));
+    }
+    else {
+        bytes.set(Buffer.from(runpath, 'utf8'), tab.offset + main.value);
+        elf_runpath_writeTag(bytes, layout, main, DT.RUNPATH);
+        removeEntries(bytes, layout, new Set(paths.filter((e) => e !== main)));
+    }
+    await replaceFile(target, bytes);
+    return { previous };
+}
+function elf_runpath_writeTag(bytes, layout, entry, tag) {
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const le = layout.view.littleEndian;
+    if (layout.bits === 64)
+        dv.setBigUint64(entry.at, BigInt(tag), le);
+    else
+        dv.setUint32(entry.at, tag, le);
+}
+/** Write beside the file, keep its mode, flush, rename over it. */
+async function replaceFile(target, bytes) {
+    const { mode } = await fs.stat(target);
+    const tmp = tempPathFor(target);
+    try {
+        const fh = await fs.open(tmp, 'wx', 0o600);
+        try {
+            await fh.writeFile(bytes);
+            await fh.chmod(mode & 0o7777);
+            await fh.sync();
+        }
+        finally {
+            await fh.close();
+        }
+        await fs.rename(tmp, target);
+    }
+    catch (err) {
+        await fs.rm(tmp, { force: true });
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/inspect/src/ar.ts
+/**
+ * The members of a Unix `ar` archive (static libraries: `libz.a`), so that the
+ * objects inside can be checked against the platform like any other code. Both
+ * variants: GNU (`/` symbol table, `//` long names, `name/`) and BSD (`#1/<n>`
+ * names stored before the data). Bounded like every other reader here.
+ */
+
+const AR_MAGIC = '!<arch>\n';
+const HEADER = 60;
+function isArArchive(bytes) {
+    return bytes.length >= 8 && Buffer.from(bytes.subarray(0, 8)).toString('latin1') === AR_MAGIC;
+}
+function field(view, at, size) {
+    return Buffer.from(view.bytes.subarray(at, at + size)).toString('latin1').trimEnd();
+}
+/** The data members (symbol tables and the long-name table left out), at most `limit` of them. */
+function arMembers(bytes, file, limit = 100_000) {
+    const view = new ByteView(bytes, true, file, 'ar archive');
+    if (!isArArchive(bytes))
+        throw view.malformed('it does not start with "!<arch>"');
+    const members = [];
+    let longNames = '';
+    let at = 8;
+    while (at + HEADER <= bytes.length && members.length < limit) {
+        const what = `the member header at offset ${at}`;
+        view.check(at, HEADER, what);
+        if (bytes[at + 58] !== 0x60 || bytes[at + 59] !== 0x0a)
+            throw view.malformed(`${what} does not end with "\`\\n"`);
+        const rawName = field(view, at, 16);
+        const sizeText = field(view, at + 48, 10);
+        if (!/^\d+$/.test(sizeText))
+            throw view.malformed(`${what} has size ${JSON.stringify(sizeText)}`);
+        let size = Number(sizeText);
+        let offset = at + HEADER;
+        view.check(offset, size, `member ${JSON.stringify(rawName)}`);
+        const next = offset + size + ((offset + size) % 2);
+        let name = rawName;
+        if (rawName === '//') {
+            longNames = Buffer.from(bytes.subarray(offset, offset + size)).toString('latin1');
+            at = next;
+            continue;
+        }
+        if (rawName === '/' || rawName === '/SYM64/' || rawName.startsWith('__.SYMDEF')) {
+            at = next;
+            continue;
+        }
+        const bsd = /^#1\/(\d+)$/.exec(rawName);
+        const gnuLong = /^\/(\d+)$/.exec(rawName);
+        if (bsd) {
+            const n = Number(bsd[1]);
+            if (n > size)
+                throw view.malformed(`member name length ${n} is longer than the member (${size} bytes)`);
+            name = view.fixedString(offset, n, 'a member name');
+            offset += n;
+            size -= n;
+            if (name.startsWith('__.SYMDEF')) {
+                at = next;
+                continue;
+            }
+        }
+        else if (gnuLong) {
+            const start = Number(gnuLong[1]);
+            const end = longNames.indexOf('/\n', start);
+            name = end > start ? longNames.slice(start, end) : rawName;
+        }
+        else if (name.endsWith('/')) {
+            name = name.slice(0, -1);
+        }
+        members.push({ name, offset, size });
+        at = next;
+    }
+    return members;
+}
+
+;// CONCATENATED MODULE: ../../packages/inspect/src/macho.ts
+/**
+ * Mach-O reader, written here on purpose: no well-kept npm library reads the
+ * load commands (LC_LOAD_DYLIB and its weak, re-export, lazy and upward
+ * forms, LC_ID_DYLIB, LC_RPATH, LC_BUILD_VERSION / LC_VERSION_MIN_*) of thin
+ * and universal files without running `otool` (which is macOS-only and which
+ * the smoke test must not need). It reads the mach header, the load commands
+ * and, for a universal ("fat") file, every slice. Every offset goes through
+ * `ByteView`, so a truncated or hostile file is E_INSPECT_MALFORMED.
+ *
+ * Reference: <mach-o/loader.h> and <mach-o/fat.h> (Apple's cctools / LLVM's
+ * BinaryFormat/MachO.h for the constants).
+ */
+
+
+const CPU_ARCH_ABI64 = 0x01000000;
+const CPU_TYPE_X86 = 7;
+const CPU_TYPE_X86_64 = CPU_TYPE_X86 | CPU_ARCH_ABI64;
+const CPU_TYPE_ARM = 12;
+const CPU_TYPE_ARM64 = CPU_TYPE_ARM | CPU_ARCH_ABI64;
+const MH_MAGIC = 0xfeedface;
+const MH_MAGIC_64 = 0xfeedfacf;
+const FAT_MAGIC = 0xcafebabe;
+const FAT_MAGIC_64 = 0xcafebabf;
+/** Java class files share 0xcafebabe; their next word (the class version, 45 and up) is never a plausible slice count. */
+const MAX_FAT_ARCHS = 30;
+const LC_REQ_DYLD = 0x80000000;
+/** Command numbers as unsigned 32-bit values (`>>> 0`: JavaScript's `|` gives a signed result). */
+const LC = {
+    LOAD_DYLIB: 0xc,
+    ID_DYLIB: 0xd,
+    LOAD_DYLINKER: 0xe,
+    LOAD_WEAK_DYLIB: (0x18 | LC_REQ_DYLD) >>> 0,
+    RPATH: (0x1c | LC_REQ_DYLD) >>> 0,
+    REEXPORT_DYLIB: (0x1f | LC_REQ_DYLD) >>> 0,
+    LAZY_LOAD_DYLIB: 0x20,
+    LOAD_UPWARD_DYLIB: (0x23 | LC_REQ_DYLD) >>> 0,
+    VERSION_MIN_MACOSX: 0x24,
+    VERSION_MIN_IPHONEOS: 0x25,
+    VERSION_MIN_TVOS: 0x2f,
+    VERSION_MIN_WATCHOS: 0x30,
+    BUILD_VERSION: 0x32,
+};
+const DYLIB_KINDS = new Map([
+    [LC.LOAD_DYLIB, 'load'],
+    [LC.LOAD_WEAK_DYLIB, 'weak'],
+    [LC.REEXPORT_DYLIB, 'reexport'],
+    [LC.LAZY_LOAD_DYLIB, 'lazy'],
+    [LC.LOAD_UPWARD_DYLIB, 'upward'],
+]);
+const FILETYPES = {
+    1: 'object',
+    2: 'executable',
+    6: 'dylib',
+    7: 'dylinker',
+    8: 'bundle',
+    10: 'dsym',
+    11: 'kext',
+};
+/** LC_BUILD_VERSION platform numbers. */
+const OS_PLATFORMS = {
+    1: 'macos',
+    2: 'ios',
+    3: 'tvos',
+    4: 'watchos',
+    5: 'bridgeos',
+    6: 'maccatalyst',
+    7: 'ios-simulator',
+    8: 'tvos-simulator',
+    9: 'watchos-simulator',
+    10: 'driverkit',
+    11: 'visionos',
+    12: 'visionos-simulator',
+};
+const VERSION_MIN_OS = new Map([
+    [LC.VERSION_MIN_MACOSX, 'macos'],
+    [LC.VERSION_MIN_IPHONEOS, 'ios'],
+    [LC.VERSION_MIN_TVOS, 'tvos'],
+    [LC.VERSION_MIN_WATCHOS, 'watchos'],
+]);
+function machOMagic(bytes) {
+    if (bytes.length < 8)
+        return undefined;
+    const be = new DataView(bytes.buffer, bytes.byteOffset, 8);
+    const magicBE = be.getUint32(0, false);
+    const magicLE = be.getUint32(0, true);
+    if (magicBE === MH_MAGIC || magicBE === MH_MAGIC_64 || magicLE === MH_MAGIC || magicLE === MH_MAGIC_64)
+        return 'thin';
+    if (magicBE === FAT_MAGIC || magicBE === FAT_MAGIC_64) {
+        const n = be.getUint32(4, false);
+        return n >= 1 && n <= MAX_FAT_ARCHS ? 'fat' : undefined;
+    }
+    return undefined;
+}
+/** The usual name of a CPU type and subtype (as `lipo -archs` prints them). */
+function machOArch(cputype, cpusubtype) {
+    const sub = cpusubtype & 0x00ffffff;
+    switch (cputype) {
+        case CPU_TYPE_X86_64:
+            return sub === 8 ? 'x86_64h' : 'x86_64';
+        case CPU_TYPE_ARM64:
+            return sub === 2 ? 'arm64e' : 'arm64';
+        case CPU_TYPE_ARM | 0x02000000:
+            return 'arm64_32';
+        case CPU_TYPE_X86:
+            return 'i386';
+        case CPU_TYPE_ARM:
+            return 'arm';
+        case 18:
+            return 'ppc';
+        case 18 | CPU_ARCH_ABI64:
+            return 'ppc64';
+        default:
+            return `cpu-${cputype}`;
+    }
+}
+/** `xxxx.yy.zz` packed in nibbles, as Mach-O stores versions; `.0` patch levels dropped. */
+function versionString(v) {
+    const major = v >>> 16;
+    const minor = (v >>> 8) & 0xff;
+    const patch = v & 0xff;
+    return patch ? `${major}.${minor}.${patch}` : `${major}.${minor}`;
+}
+/** A string inside a load command: `offset` from the command start, ending before the command does. */
+function lcString(view, cmd, cmdsize, field) {
+    const offset = view.u32(cmd + 8, field);
+    if (offset < 12 || offset >= cmdsize)
+        throw view.malformed(`${field} string offset ${offset} is outside its load command (${cmdsize} bytes)`);
+    return view.cstring(cmd + offset, cmd + cmdsize, field);
+}
+function parseSlice(view, offset) {
+    const magicLE = view.withEndian(true).u32(0, 'the mach header magic');
+    const le = magicLE === MH_MAGIC || magicLE === MH_MAGIC_64;
+    const v = view.withEndian(le);
+    const magic = v.u32(0, 'the mach header magic');
+    if (magic !== MH_MAGIC && magic !== MH_MAGIC_64)
+        throw v.malformed(`slice at offset ${offset} does not start with a mach header`);
+    const bits = magic === MH_MAGIC_64 ? 64 : 32;
+    const cputype = v.u32(4, 'cputype') | 0;
+    const cpusubtype = v.u32(8, 'cpusubtype') | 0;
+    const filetype = v.u32(12, 'filetype');
+    const ncmds = v.u32(16, 'ncmds');
+    const sizeofcmds = v.u32(20, 'sizeofcmds');
+    const start = bits === 64 ? 32 : 28;
+    v.check(start, sizeofcmds, 'the load commands (sizeofcmds)');
+    if (ncmds > sizeofcmds / 8)
+        throw v.malformed(`ncmds is ${ncmds}, more than ${sizeofcmds} bytes of load commands can hold`);
+    const slice = {
+        cputype,
+        cpusubtype,
+        arch: machOArch(cputype, cpusubtype),
+        bits,
+        endian: le ? 'little' : 'big',
+        filetype: FILETYPES[filetype] ?? 'other',
+        dylibs: [],
+        rpaths: [],
+        offset,
+    };
+    const end = start + sizeofcmds;
+    let at = start;
+    for (let i = 0; i < ncmds; i++) {
+        const what = `load command ${i}`;
+        const cmd = v.u32(at, what);
+        const cmdsize = v.u32(at + 4, what);
+        if (cmdsize < 8 || at + cmdsize > end)
+            throw v.malformed(`${what} has size ${cmdsize}, outside the load commands (${sizeofcmds} bytes)`);
+        const kind = DYLIB_KINDS.get(cmd);
+        if (kind)
+            slice.dylibs.push({ name: lcString(v, at, cmdsize, `${what} (dylib name)`), kind });
+        else if (cmd === LC.ID_DYLIB)
+            slice.id = lcString(v, at, cmdsize, `${what} (LC_ID_DYLIB)`);
+        else if (cmd === LC.RPATH)
+            slice.rpaths.push(lcString(v, at, cmdsize, `${what} (LC_RPATH)`));
+        else if (cmd === LC.LOAD_DYLINKER)
+            slice.dylinker = lcString(v, at, cmdsize, `${what} (LC_LOAD_DYLINKER)`);
+        else if (cmd === LC.BUILD_VERSION) {
+            v.check(at, 24, `${what} (LC_BUILD_VERSION)`);
+            const platform = v.u32(at + 8, 'platform');
+            slice.minOs = { os: OS_PLATFORMS[platform] ?? `platform-${platform}`, version: versionString(v.u32(at + 12, 'minos')) };
+        }
+        else if (VERSION_MIN_OS.has(cmd) && !slice.minOs) {
+            v.check(at, 16, `${what} (LC_VERSION_MIN)`);
+            slice.minOs = { os: VERSION_MIN_OS.get(cmd), version: versionString(v.u32(at + 8, 'version')) };
+        }
+        at += cmdsize;
+    }
+    return slice;
+}
+function archiveSlice(cputype, cpusubtype) {
+    const bits = (cputype & CPU_ARCH_ABI64) !== 0 ? 64 : 32;
+    const endian = cputype === 18 || cputype === (18 | CPU_ARCH_ABI64) ? 'big' : 'little';
+    return { cputype, cpusubtype, arch: machOArch(cputype, cpusubtype), bits, endian, filetype: 'archive', dylibs: [], rpaths: [] };
+}
+/** Parse a thin or universal Mach-O file. Malformed: UserError E_INSPECT_MALFORMED naming the file. */
+function parseMachO(bytes, file) {
+    const view = new ByteView(bytes, false, file, 'Mach-O');
+    const kind = machOMagic(bytes);
+    if (!kind)
+        throw view.malformed('it does not start with a Mach-O or universal magic number');
+    if (kind === 'thin')
+        return { fat: false, slices: [parseSlice(view, 0)] };
+    const is64 = view.u32(0, 'the fat magic') === FAT_MAGIC_64;
+    const n = view.u32(4, 'nfat_arch');
+    const entry = is64 ? 32 : 20;
+    view.check(8, n * entry, `the universal header (${n} slices)`);
+    const slices = [];
+    for (let i = 0; i < n; i++) {
+        const at = 8 + i * entry;
+        const what = `universal slice ${i}`;
+        const offset = is64 ? view.u64(at + 8, what) : view.u32(at + 8, what);
+        const size = is64 ? view.u64(at + 16, what) : view.u32(at + 12, what);
+        const declared = view.u32(at, what) | 0;
+        const bytesOf = view.slice(offset, size, what);
+        if (isArArchive(bytesOf.bytes)) {
+            const cpusubtype = view.u32(at + 4, what) | 0;
+            slices.push({ ...archiveSlice(declared, cpusubtype), offset });
+            continue;
+        }
+        const slice = parseSlice(bytesOf, offset);
+        if (declared !== slice.cputype) {
+            throw view.malformed(`${what} is declared as ${machOArch(declared, 0)} but holds ${slice.arch}`);
+        }
+        slices.push(slice);
+    }
+    return { fat: true, slices };
+}
+
+;// CONCATENATED MODULE: ../../packages/inspect/src/identify.ts
+/**
+ * What a file is, read from its own bytes (never from its name, `file` or
+ * `ldd`): ELF, Mach-O (thin or universal), an `ar` static library, a `#!`
+ * script, or something else; and which of the Potions platforms it is code for.
+ */
+
+
+
+
+/** The platform an ELF file runs on, if it is one of ours. */
+function elfPlatform(info) {
+    if (info.bits !== 64 || info.endian !== 'little')
+        return undefined;
+    if (info.arch === 'x86_64')
+        return 'linux-amd64';
+    if (info.arch === 'aarch64')
+        return 'linux-arm64';
+    return undefined;
+}
+/** The platform a Mach-O slice runs on: the CPU, and macOS (not iOS...) when the slice says which OS. */
+function machOPlatform(slice) {
+    if (slice.minOs && slice.minOs.os !== 'macos')
+        return undefined;
+    if (slice.cputype === CPU_TYPE_X86_64)
+        return 'darwin-x86_64';
+    if (slice.cputype === CPU_TYPE_ARM64)
+        return 'darwin-arm64';
+    return undefined;
+}
+const ELF_TYPES = {
+    executable: 'executable',
+    'shared-object': 'shared library',
+    relocatable: 'relocatable object',
+    core: 'core dump',
+    other: 'file of unknown type',
+};
+function describeElf(info) {
+    const type = info.pie ? 'PIE executable' : ELF_TYPES[info.type];
+    const linking = info.type === 'executable' || info.pie ? (info.interpreter ? '' : ', statically linked') : '';
+    return `ELF ${info.bits}-bit ${info.endian === 'little' ? 'LSB' : 'MSB'} ${info.arch} ${type}${linking}`;
+}
+function elfKind(info) {
+    if (info.type === 'executable' || info.pie)
+        return 'executable';
+    if (info.type === 'shared-object')
+        return 'library';
+    if (info.type === 'relocatable')
+        return 'object';
+    return 'other';
+}
+const MACHO_KINDS = {
+    executable: 'executable',
+    dylib: 'library',
+    bundle: 'library',
+    object: 'object',
+    archive: 'static-library',
+    dylinker: 'other',
+    dsym: 'other',
+    kext: 'other',
+    other: 'other',
+};
+const minOsText = (s) => (s.minOs ? ` (${s.minOs.os === 'macos' ? 'macOS' : s.minOs.os} ${s.minOs.version}+)` : '');
+function describeMachO(info) {
+    const first = info.slices[0];
+    if (!info.fat)
+        return `Mach-O ${first.bits}-bit ${first.arch} ${first.filetype}${minOsText(first)}`;
+    const types = [...new Set(info.slices.map((s) => s.filetype))].join('/');
+    return `Mach-O universal (${info.slices.map((s) => `${s.arch}${minOsText(s)}`).join(', ')}) ${types}`;
+}
+/** The slice a platform's loader would pick, if the file has one. */
+function sliceFor(info, platform) {
+    return info.slices.find((s) => machOPlatform(s) === platform);
+}
+function archiveIdentity(bytes, file) {
+    const counts = new Map();
+    for (const m of arMembers(bytes, file)) {
+        const data = bytes.subarray(m.offset, m.offset + m.size);
+        let description;
+        let platforms;
+        if (elf_isElfMagic(data)) {
+            const elf = parseElf(data, `${file}(${m.name})`);
+            description = describeElf(elf);
+            platforms = [elfPlatform(elf)].filter((p) => p !== undefined);
+        }
+        else if (machOMagic(data)) {
+            const macho = parseMachO(data, `${file}(${m.name})`);
+            description = describeMachO(macho);
+            platforms = [...new Set(macho.slices.map(machOPlatform).filter((p) => p !== undefined))];
+        }
+        else {
+            continue; // LLVM bitcode, text: not machine code we can check
+        }
+        const seen = counts.get(description);
+        if (seen)
+            seen.count += 1;
+        else
+            counts.set(description, { description, platforms, count: 1 });
+    }
+    const objects = [...counts.values()];
+    const common = objects.length === 0 ? [] : objects.map((o) => o.platforms).reduce((a, b) => a.filter((p) => b.includes(p)));
+    const description = objects.length === 0
+        ? 'ar archive without machine-code objects'
+        : `ar archive of ${objects.map((o) => `${o.count} × ${o.description}`).join(', ')}`;
+    return { kind: 'static-library', format: 'ar', description, platforms: common, code: objects.length > 0, objects };
+}
+/** `#!interpreter [argument]`, as the kernel reads it (the first line, at most 256 bytes). */
+function parseShebang(head) {
+    if (head[0] !== 0x23 || head[1] !== 0x21)
+        return undefined;
+    const end = head.indexOf(0x0a);
+    const line = Buffer.from(head.subarray(2, end < 0 ? head.length : end)).toString('utf8').trim();
+    const m = /^(\S+)(?:\s+(.*))?$/.exec(line);
+    if (!m)
+        return undefined;
+    return m[2] ? { interpreter: m[1], argument: m[2].trim() } : { interpreter: m[1] };
+}
+/** Read a file and say what it is. Malformed ELF/Mach-O/ar: UserError E_INSPECT_MALFORMED naming `name`. */
+async function identifyFile(file, name = file) {
+    const head = await elf_readHead(file, 256);
+    if (elf_isElfMagic(head)) {
+        const elf = parseElf(await external_node_fs_.promises.readFile(file), name);
+        const platform = elfPlatform(elf);
+        return { kind: elfKind(elf), format: 'elf', description: describeElf(elf), platforms: platform ? [platform] : [], code: true, elf };
+    }
+    if (machOMagic(head)) {
+        const macho = parseMachO(await external_node_fs_.promises.readFile(file), name);
+        const first = macho.slices[0];
+        const platforms = [...new Set(macho.slices.map(machOPlatform).filter((p) => p !== undefined))];
+        return { kind: MACHO_KINDS[first.filetype], format: 'mach-o', description: describeMachO(macho), platforms, code: true, macho };
+    }
+    if (isArArchive(head))
+        return archiveIdentity(await external_node_fs_.promises.readFile(file), name);
+    const shebang = parseShebang(head);
+    if (shebang)
+        return { kind: 'script', format: 'script', description: `script (${shebang.interpreter}${shebang.argument ? ` ${shebang.argument}` : ''})`, platforms: [], code: false, shebang };
+    return { kind: 'other', format: 'data', description: 'data', platforms: [], code: false };
+}
+
+;// CONCATENATED MODULE: ../../packages/inspect/src/allow-list.ts
+/**
+ * What a user's machine can be trusted to have, per platform, and the places
+ * an artifact must never point to. docs/inspect.md explains each entry.
+ */
+
+/** glibc 2.17 to 2.40: every library the `libc6` package installs (some empty stubs since 2.34, still present). */
+const GLIBC = [
+    'libc.so.6',
+    'libm.so.6',
+    'libmvec.so.1',
+    'libpthread.so.0',
+    'libdl.so.2',
+    'librt.so.1',
+    'libutil.so.1',
+    'libresolv.so.2',
+    'libanl.so.1',
+    'libBrokenLocale.so.1',
+    'libnsl.so.1',
+    'libthread_db.so.1',
+    'libc_malloc_debug.so.0',
+    'libmemusage.so',
+    'libpcprofile.so',
+    'libnss_files.so.2',
+    'libnss_dns.so.2',
+    'libnss_compat.so.2',
+    'libnss_hesiod.so.2',
+];
+/**
+ * GCC's runtime: on every glibc distribution (Debian's libgcc-s1 is
+ * Essential, libstdc++6 is in every standard install, as on Ubuntu, Fedora,
+ * RHEL and the GitHub runners). Allowed, and reported as their own group so
+ * that the SBOM lists them. A program that needs a newer libstdc++ than the
+ * user has still fails at run time: that is the build's baseline to pick.
+ */
+const GCC_RUNTIME = ['libgcc_s.so.1', 'libstdc++.so.6'];
+/** libcrypt.so.1 left glibc for libxcrypt (2.38), which every distribution installs in its base system. */
+const LIBXCRYPT = ['libcrypt.so.1'];
+/** The dynamic loader each Linux platform's programs must ask for (PT_INTERP), and its DT_NEEDED name. */
+const LINUX_LOADERS = {
+    'linux-amd64': { paths: ['/lib64/ld-linux-x86-64.so.2', '/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'], name: 'ld-linux-x86-64.so.2' },
+    'linux-arm64': { paths: ['/lib/ld-linux-aarch64.so.1', '/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1'], name: 'ld-linux-aarch64.so.1' },
+};
+/** Folders the loader searches by default, harmless in a search path. */
+const LINUX_SYSTEM_DIRS = ['/lib', '/usr/lib', '/lib64', '/usr/lib64', '/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu'];
+/** The group of a DT_NEEDED name a Linux system provides, or undefined. */
+function linuxSystemLibrary(platform, name) {
+    if (GLIBC.includes(name) || /^libnss_[a-z]+\.so\.2$/.test(name))
+        return 'glibc';
+    if (platform === 'linux-amd64' || platform === 'linux-arm64') {
+        if (LINUX_LOADERS[platform].name === name)
+            return 'loader';
+    }
+    if (GCC_RUNTIME.includes(name))
+        return 'gcc-runtime';
+    if (LIBXCRYPT.includes(name))
+        return 'libxcrypt';
+    return undefined;
+}
+function isLinuxSystemDir(dir) {
+    return LINUX_SYSTEM_DIRS.includes(external_node_path_default().posix.normalize(dir).replace(/\/+$/, ''));
+}
+/** `/usr/lib/**.dylib` (libSystem, libc++, libiconv, the Swift runtime...) and `/System/Library/` (frameworks). */
+function isDarwinSystemPath(raw) {
+    const p = external_node_path_default().posix.normalize(raw);
+    return (p.startsWith('/usr/lib/') && (p.endsWith('.dylib') || p === '/usr/lib/dyld')) || p.startsWith('/System/Library/');
+}
+/** Folders dyld may be pointed at that hold only system libraries. */
+function isDarwinSystemDir(dir) {
+    const d = external_node_path_default().posix.normalize(dir).replace(/\/+$/, '');
+    return d === '/usr/lib' || d.startsWith('/usr/lib/') || d.startsWith('/System/Library/');
+}
+/** The fixed prefix builds install into (`@potions/builder`'s DEFAULT_PREFIX_ROOT). */
+const DEFAULT_BUILD_PREFIX = '/opt/potions';
+/** Places that exist on a build machine and not on a user's (or not with the same content). */
+function forbiddenPrefixes(buildPrefix = DEFAULT_BUILD_PREFIX) {
+    return [
+        { prefix: buildPrefix.replace(/\/+$/, ''), why: 'the build prefix' },
+        { prefix: '/opt/homebrew', why: "Homebrew's prefix" },
+        { prefix: '/usr/local', why: '/usr/local (Homebrew on Intel Macs, software built by hand)' },
+        { prefix: '/opt/hostedtoolcache', why: "the CI runner's tool cache" },
+        { prefix: '/home', why: 'a home folder' },
+        { prefix: '/Users', why: 'a home folder' },
+        { prefix: '/root', why: "root's home folder" },
+        { prefix: '/github', why: "a GitHub Actions container's work folder" },
+        { prefix: '/__w', why: "a GitHub Actions container's work folder" },
+        { prefix: '/tmp', why: 'a temporary folder' },
+        { prefix: '/var/tmp', why: 'a temporary folder' },
+        { prefix: '/private/tmp', why: 'a temporary folder' },
+        { prefix: '/var/folders', why: 'a temporary folder' },
+        { prefix: '/private/var/folders', why: 'a temporary folder' },
+        { prefix: '/dev/shm', why: 'a temporary folder' },
+    ];
+}
+/** The forbidden place a path lies in, if any (normalised; whole components: `/usr/localx` is not `/usr/local`). */
+function forbiddenPlace(raw, forbidden) {
+    const p = external_node_path_default().posix.normalize(raw);
+    return forbidden.find((f) => p === f.prefix || p.startsWith(`${f.prefix}/`));
+}
+
+;// CONCATENATED MODULE: ../../packages/inspect/src/resolve.ts
+/**
+ * Resolve every runtime dependency of one file the way the platform's loader
+ * would, inside the extracted artifact: ELF (PT_INTERP, DT_NEEDED through
+ * DT_RUNPATH / DT_RPATH with `$ORIGIN`) and Mach-O (LC_LOAD_DYLIB and its
+ * variants through `@rpath`, `@loader_path`, `@executable_path`; LC_RPATH;
+ * LC_ID_DYLIB). Whatever is not in the artifact must be on the platform's
+ * allow-list; a path into a build machine's places fails.
+ */
+
+
+
+const inside = (p, dir) => p === dir || p.startsWith(`${dir}${(external_node_path_default()).sep}`);
+function placeOf(abs, ctx) {
+    if (inside(abs, ctx.root))
+        return { where: 'artifact', rel: external_node_path_default().relative(ctx.root, abs).split((external_node_path_default()).sep).join('/') || '.' };
+    for (const s of ctx.siblings) {
+        if (inside(abs, s.dir))
+            return { where: 'dependency', rel: [s.name, ...external_node_path_default().relative(s.dir, abs).split((external_node_path_default()).sep)].filter(Boolean).join('/') };
+    }
+    return { where: 'outside' };
+}
+/** The regular file at `abs` (symbolic links followed, staying inside the artifact or a dependency), if any. */
+async function fileAt(abs, ctx) {
+    let real;
+    try {
+        real = await external_node_fs_.promises.realpath(abs);
+        if (!(await external_node_fs_.promises.stat(real)).isFile())
+            return undefined;
+    }
+    catch {
+        return undefined;
+    }
+    const place = placeOf(real, ctx);
+    return place.where === 'outside' || placeOf(abs, ctx).where === 'outside' ? undefined : place;
+}
+async function isDir(abs) {
+    return (await external_node_fs_.promises.stat(abs).catch(() => undefined))?.isDirectory() ?? false;
+}
+const error = (dep) => ({ ...dep, severity: 'error' });
+const warning = (dep) => ({ ...dep, severity: 'warning' });
+function forbiddenDep(kind, name, place) {
+    return error({ kind, name, resolution: 'forbidden', detail: `points into ${place.why} (${place.prefix}), which users do not have` });
+}
+/** Classify a folder given as an absolute path after expansion. */
+async function searchDir(kind, name, abs, ctx) {
+    const place = placeOf(abs, ctx);
+    if (place.where === 'outside') {
+        return {
+            dep: warning({
+                kind,
+                name,
+                resolution: 'outside',
+                detail: 'leaves the artifact: only useful when a dependency is installed beside it, and none given is there',
+            }),
+        };
+    }
+    const resolution = place.where;
+    if (!(await isDir(abs)))
+        return { dep: warning({ kind, name, resolution, path: place.rel, detail: 'the folder is not in the artifact' }) };
+    return { dep: { kind, name, resolution, path: place.rel }, dir: abs };
+}
+async function absoluteSearchDir(kind, name, ctx, system) {
+    const bad = forbiddenPlace(name, ctx.forbidden);
+    if (bad)
+        return { dep: forbiddenDep(kind, name, bad) };
+    if (system(name))
+        return { dep: { kind, name, resolution: 'system', path: name }, dir: name };
+    return { dep: warning({ kind, name, resolution: 'outside', detail: 'an absolute folder outside the artifact, which users will not have' }) };
+}
+// ---- ELF ----
+const ORIGIN = /\$(ORIGIN\b|\{ORIGIN\})/;
+const ORIGIN_ALL = new RegExp(ORIGIN.source, 'g');
+async function elfSearchDir(kind, entry, origin, ctx, ignored) {
+    let r;
+    if (entry === '') {
+        r = { dep: error({ kind, name: entry, resolution: 'unsupported', detail: 'an empty entry makes the loader search the working directory' }) };
+    }
+    else if (ORIGIN.test(entry)) {
+        const abs = external_node_path_default().resolve(entry.replace(ORIGIN_ALL, origin));
+        r = await searchDir(kind, entry, abs, ctx);
+    }
+    else if (entry.includes('$')) {
+        r = { dep: warning({ kind, name: entry, resolution: 'unsupported', detail: 'uses $LIB or $PLATFORM, which depend on the machine; not checked' }) };
+    }
+    else if (external_node_path_default().posix.isAbsolute(entry)) {
+        r = await absoluteSearchDir(kind, entry, ctx, isLinuxSystemDir);
+    }
+    else {
+        r = { dep: error({ kind, name: entry, resolution: 'unsupported', detail: 'a relative folder is searched from the working directory, not from the file' }) };
+    }
+    if (ignored) {
+        r.dep.detail = [r.dep.detail, 'ignored by the loader: DT_RUNPATH takes precedence'].filter(Boolean).join('; ');
+        return { dep: r.dep };
+    }
+    return r;
+}
+function elfInterpreter(interp, ctx) {
+    const kind = 'interpreter';
+    const bad = forbiddenPlace(interp, ctx.forbidden);
+    if (bad)
+        return forbiddenDep(kind, interp, bad);
+    const loaders = ctx.platform === 'linux-amd64' || ctx.platform === 'linux-arm64' ? LINUX_LOADERS[ctx.platform].paths : [];
+    if (loaders.includes(interp))
+        return { kind, name: interp, resolution: 'system', path: interp, group: 'loader' };
+    const musl = /ld-musl/.test(interp) ? ' (a musl program: glibc systems do not have this loader)' : '';
+    return error({ kind, name: interp, resolution: 'outside', detail: `not the ${ctx.platform} glibc loader (${loaders.join(' or ')})${musl}` });
+}
+async function elfNeeded(name, dirs, searched, ctx) {
+    const kind = 'needed';
+    if (name.includes('/')) {
+        const bad = forbiddenPlace(name, ctx.forbidden);
+        if (bad)
+            return forbiddenDep(kind, name, bad);
+        if (!name.startsWith('/'))
+            return error({ kind, name, resolution: 'unsupported', detail: 'a relative path is opened from the working directory' });
+        const loaders = ctx.platform === 'linux-amd64' || ctx.platform === 'linux-arm64' ? LINUX_LOADERS[ctx.platform].paths : [];
+        if (loaders.includes(name))
+            return { kind, name, resolution: 'system', path: name, group: 'loader' };
+        return error({ kind, name, resolution: 'outside', detail: 'an absolute path outside the artifact' });
+    }
+    for (const { entry, dir } of dirs) {
+        const found = await fileAt(external_node_path_default().join(dir, name), ctx);
+        if (found)
+            return { kind, name, resolution: found.where, path: found.rel, via: entry };
+    }
+    const group = linuxSystemLibrary(ctx.platform, name);
+    if (group)
+        return { kind, name, resolution: 'system', path: name, group };
+    return error({
+        kind,
+        name,
+        resolution: 'missing',
+        detail: `not in the artifact (${searched.length ? `searched ${searched.join(', ')}` : 'the file has no RUNPATH'}) and not a system library`,
+    });
+}
+async function resolveElf(rel, elf, ctx) {
+    const origin = external_node_path_default().dirname(external_node_path_default().join(ctx.root, rel));
+    const deps = [];
+    if (elf.interpreter !== undefined)
+        deps.push(elfInterpreter(elf.interpreter, ctx));
+    const dirs = [];
+    const searched = (elf.runpath ?? elf.rpath ?? []).filter((e) => e !== '');
+    for (const [kind, entries] of [
+        ['rpath', elf.rpath],
+        ['runpath', elf.runpath],
+    ]) {
+        for (const entry of entries ?? []) {
+            const r = await elfSearchDir(kind, entry, origin, ctx, kind === 'rpath' && elf.runpath !== undefined);
+            deps.push(r.dep);
+            if (r.dir)
+                dirs.push({ entry, dir: r.dir });
+        }
+    }
+    // A library also gets the DT_RPATH of the programs that load it (DT_RPATH is inherited, DT_RUNPATH is not).
+    if (elf.type === 'shared-object' && !elf.pie) {
+        for (const p of ctx.elfRpathPrograms) {
+            const pOrigin = external_node_path_default().dirname(external_node_path_default().join(ctx.root, p.rel));
+            for (const entry of p.rpath) {
+                const r = await elfSearchDir('rpath', entry, pOrigin, ctx, false);
+                if (!r.dir)
+                    continue;
+                const inherited = `${entry} (RPATH of ${p.rel})`;
+                dirs.push({ entry: inherited, dir: r.dir });
+                searched.push(inherited);
+            }
+        }
+    }
+    for (const name of elf.needed)
+        deps.push(await elfNeeded(name, dirs, searched, ctx));
+    return deps;
+}
+// ---- Mach-O ----
+const resolve_DYLIB_KINDS = {
+    load: 'dylib',
+    weak: 'weak-dylib',
+    reexport: 'reexport-dylib',
+    lazy: 'lazy-dylib',
+    upward: 'upward-dylib',
+};
+/** `@loader_path/x` or `@executable_path/x` as absolute candidates; undefined when `p` has neither. */
+function expandAt(p, frame) {
+    if (p.startsWith('@loader_path'))
+        return [underFolder(frame.loader, p.slice('@loader_path'.length))];
+    if (p.startsWith('@executable_path'))
+        return frame.executables.map((e) => underFolder(e, p.slice('@executable_path'.length)));
+    return undefined;
+}
+/**
+ * `folder` + `rest` (`/../lib/x.dylib`, or empty), normalised. Deliberately not
+ * `path.resolve(folder, '.' + rest)`: ncc's asset relocator takes that shape for
+ * a file next to the bundle, rewrites it to a constant path and copies the
+ * action's folder into its dist.
+ */
+function underFolder(folder, rest) {
+    return external_node_path_default().normalize(folder + (rest === '' || rest.startsWith('/') ? rest : `/${rest}`));
+}
+async function machORpath(entry, frame, ctx) {
+    const kind = 'lc-rpath';
+    const expanded = expandAt(entry, frame);
+    if (expanded) {
+        if (expanded.length === 0) {
+            return { dep: warning({ kind, name: entry, resolution: 'unsupported', detail: 'the artifact has no program to take @executable_path from; not checked' }), dirs: [] };
+        }
+        const results = await Promise.all(expanded.map((abs) => searchDir(kind, entry, abs, ctx)));
+        const usable = results.filter((r) => r.dir !== undefined);
+        return { dep: (usable[0] ?? results[0]).dep, dirs: usable.map((r) => r.dir) };
+    }
+    if (entry.startsWith('/')) {
+        const r = await absoluteSearchDir(kind, entry, ctx, isDarwinSystemDir);
+        return { dep: r.dep, dirs: r.dir ? [r.dir] : [] };
+    }
+    return { dep: error({ kind, name: entry, resolution: 'unsupported', detail: 'a relative rpath is searched from the working directory' }), dirs: [] };
+}
+async function machODylib(dylib, rpaths, frame, ctx) {
+    const kind = resolve_DYLIB_KINDS[dylib.kind];
+    const name = dylib.name;
+    const weak = dylib.kind === 'weak';
+    const notFound = (detail) => weak ? warning({ kind, name, resolution: 'missing', detail: `${detail} (a weak link: the program runs without it)` }) : error({ kind, name, resolution: 'missing', detail });
+    const bad = forbiddenPlace(name, ctx.forbidden);
+    if (bad)
+        return forbiddenDep(kind, name, bad);
+    if (name.startsWith('@rpath/')) {
+        const rest = name.slice('@rpath/'.length);
+        for (const { entry, dir } of rpaths) {
+            const candidate = external_node_path_default().join(dir, rest);
+            if (isDarwinSystemDir(dir)) {
+                if (isDarwinSystemPath(candidate))
+                    return { kind, name, resolution: 'system', path: candidate, via: entry, group: 'macos' };
+                continue;
+            }
+            const found = await fileAt(candidate, ctx);
+            if (found)
+                return { kind, name, resolution: found.where, path: found.rel, via: entry };
+        }
+        return notFound(`not found through any rpath (${rpaths.map((r) => r.entry).join(', ') || 'the file and its programs have no LC_RPATH'})`);
+    }
+    const expanded = expandAt(name, frame);
+    if (expanded) {
+        for (const abs of expanded) {
+            const found = await fileAt(abs, ctx);
+            if (found)
+                return { kind, name, resolution: found.where, path: found.rel };
+        }
+        return notFound(expanded.length ? 'not in the artifact' : 'the artifact has no program to take @executable_path from');
+    }
+    if (name.startsWith('/')) {
+        if (isDarwinSystemPath(name))
+            return { kind, name, resolution: 'system', path: name, group: 'macos' };
+        return notFound('not in /usr/lib or /System/Library, and an absolute path cannot point into the artifact');
+    }
+    return error({ kind, name, resolution: 'unsupported', detail: 'a bare name is looked up in DYLD_FALLBACK_LIBRARY_PATH (~/lib, /usr/local/lib): use @rpath/' });
+}
+function installName(id, rel, ctx) {
+    const kind = 'install-name';
+    const bad = forbiddenPlace(id, ctx.forbidden);
+    if (bad)
+        return { ...forbiddenDep(kind, id, bad), detail: `points into ${bad.why} (${bad.prefix}): whatever links this library would look for it there` };
+    if (/^@(rpath|loader_path|executable_path)\//.test(id))
+        return { kind, name: id, resolution: 'artifact', path: rel };
+    return warning({ kind, name: id, resolution: 'outside', detail: 'an absolute install name: whatever links this library looks for it there (use @rpath/<name>)' });
+}
+async function resolveMachO(rel, slice, ctx) {
+    const loader = external_node_path_default().dirname(external_node_path_default().join(ctx.root, rel));
+    const isProgram = slice.filetype === 'executable';
+    const frame = { loader, executables: isProgram ? [loader] : ctx.programs.map((p) => external_node_path_default().dirname(external_node_path_default().join(ctx.root, p.rel))) };
+    const deps = [];
+    if (slice.dylinker !== undefined) {
+        deps.push(slice.dylinker === '/usr/lib/dyld'
+            ? { kind: 'dylinker', name: slice.dylinker, resolution: 'system', path: slice.dylinker, group: 'macos' }
+            : error({ kind: 'dylinker', name: slice.dylinker, resolution: 'outside', detail: 'not /usr/lib/dyld' }));
+    }
+    if (slice.id !== undefined)
+        deps.push(installName(slice.id, rel, ctx));
+    const rpaths = [];
+    for (const entry of slice.rpaths) {
+        const r = await machORpath(entry, frame, ctx);
+        deps.push(r.dep);
+        rpaths.push(...r.dirs.map((dir) => ({ entry, dir })));
+    }
+    // dyld also searches the rpaths of the programs that load a library.
+    if (!isProgram) {
+        for (const p of ctx.programs) {
+            const pFrame = { loader: external_node_path_default().dirname(external_node_path_default().join(ctx.root, p.rel)), executables: [external_node_path_default().dirname(external_node_path_default().join(ctx.root, p.rel))] };
+            for (const entry of p.slice.rpaths) {
+                for (const dir of (await machORpath(entry, pFrame, ctx)).dirs)
+                    rpaths.push({ entry: `${entry} (of ${p.rel})`, dir });
+            }
+        }
+    }
+    for (const d of slice.dylibs)
+        deps.push(await machODylib(d, rpaths, frame, ctx));
+    return deps;
+}
+// ---- scripts ----
+const SYSTEM_INTERPRETER = /^\/(usr\/)?s?bin\/[^/]+$/;
+async function resolveShebang(interpreter, executable, ctx) {
+    const kind = 'shebang';
+    const problem = executable ? error : warning;
+    const bad = forbiddenPlace(interpreter, ctx.forbidden);
+    if (bad)
+        return { ...forbiddenDep(kind, interpreter, bad), severity: executable ? 'error' : 'warning' };
+    const place = placeOf(interpreter, ctx);
+    if (place.where !== 'outside') {
+        const found = await fileAt(interpreter, ctx);
+        return found ? { kind, name: interpreter, resolution: found.where, path: found.rel } : problem({ kind, name: interpreter, resolution: 'missing', detail: 'not in the artifact' });
+    }
+    if (SYSTEM_INTERPRETER.test(interpreter))
+        return { kind, name: interpreter, resolution: 'system', path: interpreter };
+    return problem({ kind, name: interpreter, resolution: 'outside', detail: 'not in /bin, /usr/bin or the artifact' });
+}
+/** Dependencies listed but not resolved: the file is not for the claimed platform. */
+function uncheckedElf(elf) {
+    return [
+        ...(elf.interpreter ? [{ kind: 'interpreter', name: elf.interpreter, resolution: 'unchecked' }] : []),
+        ...elf.needed.map((name) => ({ kind: 'needed', name, resolution: 'unchecked' })),
+    ];
+}
+function uncheckedMachO(slice) {
+    return slice.dylibs.map((d) => ({ kind: resolve_DYLIB_KINDS[d.kind], name: d.name, resolution: 'unchecked' }));
+}
+
+;// CONCATENATED MODULE: ../../packages/inspect/src/run.ts
+/**
+ * Run the recipe's smoke-test commands in the extracted artifact, as a user
+ * would: from its folder, its `bin` first on PATH, stdin /dev/null, an
+ * environment with none of the build's variables, a timeout. Natively when
+ * the host runs the platform; linux-arm64 on x86-64 (and the reverse) through
+ * qemu-user-static, called explicitly; otherwise not at all, and the report
+ * says so.
+ */
+
+
+
+const QEMU = {
+    'linux-amd64': { 'linux-arm64': { program: 'qemu-aarch64-static', sysroot: '/usr/aarch64-linux-gnu', loader: 'lib/ld-linux-aarch64.so.1' } },
+    'linux-arm64': { 'linux-amd64': { program: 'qemu-x86_64-static', sysroot: '/usr/x86_64-linux-gnu', loader: 'lib/ld-linux-x86-64.so.2' } },
+};
+const defaultExists = async (p) => external_node_fs_.promises.access(p, external_node_fs_.constants.F_OK).then(() => true, () => false);
+async function onPath(program, searchPath, exists) {
+    for (const dir of searchPath.split((external_node_path_default()).delimiter).filter(Boolean)) {
+        const candidate = external_node_path_default().join(dir, program);
+        if (await exists(candidate))
+            return candidate;
+    }
+    return undefined;
+}
+/** Decide how to run `platform`'s programs on `host`. */
+async function runnerFor(platform, host, probe) {
+    const exists = probe.exists ?? defaultExists;
+    if (host === platform)
+        return { kind: 'native', command: [] };
+    // Apple silicon runs x86-64 programs through Rosetta 2.
+    if (host === 'darwin-arm64' && platform === 'darwin-x86_64')
+        return { kind: 'rosetta', command: [] };
+    const q = host ? QEMU[host]?.[platform] : undefined;
+    if (q) {
+        const program = await onPath(q.program, probe.searchPath, exists);
+        if (!program) {
+            return { kind: 'none', reason: `${platform} programs need ${q.program} on this ${host} machine, and it is not installed (Debian: qemu-user-static)` };
+        }
+        if (!(await exists(external_node_path_default().join(q.sysroot, q.loader)))) {
+            return { kind: 'none', reason: `${q.program} needs the ${platform} C library in ${q.sysroot}, which is not installed (Debian: libc6-${platform === 'linux-arm64' ? 'arm64' : 'amd64'}-cross)` };
+        }
+        return { kind: 'qemu', command: [program, '-L', q.sysroot] };
+    }
+    return { kind: 'none', reason: `${platform} programs cannot run on this ${host ?? `${process.platform}/${process.arch}`} machine` };
+}
+/** How much output is kept to match `expect` against, and how much goes in the report. */
+const OUTPUT_KEEP = 1024 * 1024;
+const OUTPUT_REPORT = 4000;
+/** Host folders on the commands' PATH after the artifact's `bin` (no /usr/local: it is a build machine's). */
+const HOST_PATH = ['/usr/bin', '/bin', '/usr/sbin', '/sbin'];
+async function isExecutableFile(p) {
+    try {
+        const st = await external_node_fs_.promises.stat(p);
+        return st.isFile() && (st.mode & 0o111) !== 0;
+    }
+    catch {
+        return false;
+    }
+}
+/** The program `argv[0]` names: a path in the artifact, a program in its bin, or one of the host's. */
+async function run_findProgram(cmd, root) {
+    if (cmd.includes('/')) {
+        const abs = external_node_path_default().isAbsolute(cmd) ? cmd : external_node_path_default().resolve(root, cmd);
+        const inArtifact = abs.startsWith(`${root}${(external_node_path_default()).sep}`);
+        return (await isExecutableFile(abs)) ? { abs, inArtifact } : undefined;
+    }
+    const dirs = [[external_node_path_default().join(root, 'bin'), true], ...HOST_PATH.map((d) => [d, false])];
+    for (const [dir, inArtifact] of dirs) {
+        const abs = external_node_path_default().join(dir, cmd);
+        if (await isExecutableFile(abs))
+            return { abs, inArtifact };
+    }
+    return undefined;
+}
+/**
+ * Every ELF program of the artifact goes through the emulator, whatever it says it is for: the emulated
+ * machine is the claimed platform's, so a program built for another one fails there as it would for a
+ * user. Scripts and the host's programs run as they are.
+ */
+async function needsEmulator(abs) {
+    return elf_isElfMagic(await elf_readHead(abs, 4));
+}
+async function runOne(test, opts, env) {
+    const base = { argv: [...test.argv], default: test.default === true, expectedExitCode: test.exitCode, ...(test.expect !== undefined ? { expect: test.expect } : {}) };
+    const fail = (error) => ({ ...base, ok: false, exitCode: null, timedOut: false, output: '', error });
+    const [cmd, ...args] = test.argv;
+    if (!cmd)
+        return fail('the command is empty');
+    const program = await run_findProgram(cmd, opts.root);
+    if (!program)
+        return fail(`${cmd} is not an executable file in the artifact${cmd.includes('/') ? '' : `'s bin or in ${HOST_PATH.join(', ')}`}`);
+    const emulate = opts.runner.kind === 'qemu' && program.inArtifact && (await needsEmulator(program.abs));
+    const argv = emulate ? [...opts.runner.command, program.abs, ...args] : [program.abs, ...args];
+    const kept = [];
+    let keptBytes = 0;
+    const res = await opts.exec({
+        argv,
+        cwd: opts.root,
+        env,
+        timeoutMs: opts.timeoutMs,
+        onOutput: (chunk) => {
+            if (keptBytes >= OUTPUT_KEEP)
+                return;
+            kept.push(chunk);
+            keptBytes += chunk.length;
+        },
+    });
+    const output = Buffer.concat(kept).toString('utf8');
+    const report = {
+        ...base,
+        program: program.inArtifact ? external_node_path_default().relative(opts.root, program.abs).split((external_node_path_default()).sep).join('/') : program.abs,
+        runner: emulate ? 'qemu' : opts.runner.kind === 'rosetta' ? 'rosetta' : 'native',
+        ok: false,
+        exitCode: res.exitCode,
+        timedOut: res.timedOut,
+        output: output.length > OUTPUT_REPORT ? `${output.slice(0, OUTPUT_REPORT)}\n[... ${output.length - OUTPUT_REPORT} more characters]` : output,
+        ...(res.signal ? { signal: res.signal } : {}),
+    };
+    if (res.timedOut)
+        return { ...report, error: `timed out after ${opts.timeoutMs / 1000} s` };
+    if (res.signal)
+        return { ...report, error: `killed by ${res.signal}` };
+    if (res.exitCode !== test.exitCode)
+        return { ...report, error: `exit status ${res.exitCode}, expected ${test.exitCode}` };
+    // Matched without the final newline(s), so that `^version 1.2$` matches a one-line answer.
+    if (test.expect !== undefined && !new RegExp(test.expect).test(output.replace(/\n+$/, ''))) {
+        return { ...report, error: `the output does not match /${test.expect}/` };
+    }
+    return { ...report, ok: true };
+}
+/** Run each command in turn; every result is reported, a failure does not stop the rest. */
+async function runCommands(opts) {
+    const home = external_node_path_default().join(opts.scratch, 'home');
+    const tmp = external_node_path_default().join(opts.scratch, 'tmp');
+    await external_node_fs_.promises.mkdir(home, { recursive: true });
+    await external_node_fs_.promises.mkdir(tmp, { recursive: true });
+    // Nothing from the build or the caller's environment: no CC, PREFIX, LD_LIBRARY_PATH, DYLD_*, PKG_CONFIG_PATH...
+    const env = { PATH: [external_node_path_default().join(opts.root, 'bin'), ...HOST_PATH].join((external_node_path_default()).delimiter), HOME: home, TMPDIR: tmp, LANG: 'C', LC_ALL: 'C', TERM: 'dumb' };
+    const commands = [];
+    for (const test of opts.tests) {
+        try {
+            commands.push(await runOne(test, opts, env));
+        }
+        catch (err) {
+            commands.push({
+                argv: [...test.argv],
+                default: test.default === true,
+                expectedExitCode: test.exitCode,
+                ok: false,
+                exitCode: null,
+                timedOut: false,
+                output: '',
+                error: `could not start: ${err.message}`,
+            });
+        }
+    }
+    return { ran: true, runner: { kind: opts.runner.kind, command: opts.runner.command }, commands };
+}
+
+;// CONCATENATED MODULE: ../../packages/inspect/src/smoke-test.ts
+/**
+ * The smoke test of one artifact: extract it into a fresh folder as a user
+ * would, identify every file by its bytes, check that the code is for the
+ * claimed platform and that every runtime dependency resolves inside the
+ * artifact or on the platform's allow-list, run the recipe's commands where
+ * the host can, and return one report.
+ */
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+/** `<name>-<version>-<platform>.tar.gz` → name and version (the builder's artifact names; any of the four platforms). */
+function artifactNameParts(file, platform, name) {
+    const base = external_node_path_default().basename(file).replace(/\.(tar\.(gz|zst|xz|bz2)|tgz|zip)$/, '');
+    // The claimed platform first; any other platform's name too (a file claimed for another platform still names its package).
+    const suffix = [`-${platform}`, ...core_src/* PLATFORMS */.P4.map((p) => `-${p}`)].find((s) => base.endsWith(s));
+    if (!suffix)
+        return undefined;
+    const stem = base.slice(0, -suffix.length);
+    if (name !== undefined)
+        return stem.startsWith(`${name}-`) && stem.length > name.length + 1 ? { name, version: stem.slice(name.length + 1) } : undefined;
+    const dash = stem.lastIndexOf('-');
+    return dash > 0 && dash < stem.length - 1 ? { name: stem.slice(0, dash), version: stem.slice(dash + 1) } : undefined;
+}
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The commands to run: the recipe's, else the main binary with `--version` expecting the version. */
+async function smokeCommands(root, recipe, name, version) {
+    if (recipe && recipe.smokeTests.length > 0)
+        return { tests: [...recipe.smokeTests] };
+    if (!name)
+        return { tests: [], reason: 'no smoke_test commands, and no package name to find its main binary by' };
+    if (!version)
+        return { tests: [], reason: 'no smoke_test commands, and no version for the default `--version` check' };
+    // binary_relpath names the program inside the upstream download; it is used when the artifact has that file.
+    const rel = recipe?.binaryRelpath;
+    const relIsFile = rel !== undefined && rel !== '.' && (await external_node_fs_.promises.stat(external_node_path_default().join(root, rel)).catch(() => undefined))?.isFile();
+    const main = relIsFile ? rel : `bin/${name}`;
+    if (!(await external_node_fs_.promises.stat(external_node_path_default().join(root, main)).catch(() => undefined))?.isFile()) {
+        // A library package (zlib) has no program to ask: the static checks decide, and the report says so.
+        return { tests: [], reason: `no smoke_test commands, and no main program ${main} to run with --version` };
+    }
+    return { tests: [{ argv: [main, '--version'], expect: escapeRegExp(version), exitCode: 0, default: true }] };
+}
+async function smoke_test_sha256File(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/** Every regular file and symbolic link under `root`, artifact-relative and sorted. */
+async function walk(root, rel = '') {
+    const out = [];
+    const entries = await external_node_fs_.promises.readdir(external_node_path_default().join(root, rel), { withFileTypes: true });
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory())
+            out.push(...(await walk(root, r)));
+        else if (e.isFile() || e.isSymbolicLink())
+            out.push({ rel: r, link: e.isSymbolicLink() });
+    }
+    return out;
+}
+async function install(artifact, dir) {
+    await extract_extractArchive(artifact, dir);
+    // As `potions fetch` installs: text files get their real location where the builder left the placeholder.
+    await relocate_relocateInstalled(dir, relocate_PREFIX_PLACEHOLDER, dir);
+}
+const PLATFORM_WORDS = {
+    'linux-amd64': 'x86_64 ELF',
+    'linux-arm64': 'aarch64 ELF',
+    'darwin-x86_64': 'x86_64 Mach-O',
+    'darwin-arm64': 'arm64 Mach-O',
+};
+async function identifyAll(root) {
+    const out = [];
+    for (const { rel, link } of await walk(root)) {
+        const abs = external_node_path_default().join(root, rel);
+        if (link) {
+            const target = await external_node_fs_.promises.readlink(abs);
+            const st = await external_node_fs_.promises.stat(abs).catch(() => undefined);
+            out.push({ rel, abs, executable: false, link: { target, dangling: st === undefined } });
+            continue;
+        }
+        const executable = ((await external_node_fs_.promises.stat(abs)).mode & 0o111) !== 0;
+        try {
+            out.push({ rel, abs, executable, identity: await identifyFile(abs, rel) });
+        }
+        catch (err) {
+            if (!(0,core_src/* isUserError */.iU)(err))
+                throw err;
+            out.push({ rel, abs, executable, malformed: err.message });
+        }
+    }
+    return out;
+}
+async function fileReport(f, ctx) {
+    if (f.link) {
+        return { path: f.rel, kind: 'symlink', format: 'symlink', description: `symbolic link to ${f.link.target}`, platforms: [], executable: false, dependencies: [] };
+    }
+    if (!f.identity) {
+        return { path: f.rel, kind: 'other', format: 'data', description: `malformed: ${f.malformed ?? ''}`, platforms: [], matches: false, executable: f.executable, dependencies: [] };
+    }
+    const id = f.identity;
+    const report = { path: f.rel, kind: id.kind, format: id.format, description: id.description, platforms: id.platforms, executable: f.executable, dependencies: [] };
+    if (id.code)
+        report.matches = id.platforms.includes(ctx.platform);
+    let deps = [];
+    if (id.elf)
+        deps = report.matches ? await resolveElf(f.rel, id.elf, ctx) : uncheckedElf(id.elf);
+    else if (id.macho) {
+        const slice = sliceFor(id.macho, ctx.platform);
+        if (slice) {
+            if (slice.minOs)
+                report.minOs = slice.minOs;
+            deps = await resolveMachO(f.rel, slice, ctx);
+        }
+        else
+            deps = uncheckedMachO(id.macho.slices[0]);
+    }
+    else if (id.shebang)
+        deps = [await resolveShebang(id.shebang.interpreter, f.executable, ctx)];
+    report.dependencies = deps;
+    return report;
+}
+function problemsOf(files, identified, platform) {
+    const problems = [];
+    for (const [i, f] of files.entries()) {
+        const src = identified[i];
+        if (src.malformed)
+            problems.push({ file: f.path, severity: 'error', message: src.malformed });
+        if (src.link?.dangling)
+            problems.push({ file: f.path, severity: 'warning', message: `${f.path} is a symbolic link to ${src.link.target}, which is not in the artifact` });
+        if (f.matches === false && !src.malformed) {
+            problems.push({ file: f.path, severity: 'error', message: `${f.path} is ${f.description}, not ${platform} code (${PLATFORM_WORDS[platform]})` });
+        }
+        for (const d of f.dependencies) {
+            if (d.severity)
+                problems.push({ file: f.path, severity: d.severity, message: `${f.path}: ${d.kind} ${d.name}: ${d.detail ?? d.resolution}` });
+        }
+    }
+    return problems;
+}
+function systemLibraries(files) {
+    const uses = new Map();
+    for (const f of files) {
+        for (const d of f.dependencies) {
+            if (d.resolution !== 'system' || !d.group || d.kind === 'lc-rpath' || d.kind === 'rpath' || d.kind === 'runpath')
+                continue;
+            const key = d.path ?? d.name;
+            const use = uses.get(key) ?? { name: key, group: d.group, files: [] };
+            if (!use.files.includes(f.path))
+                use.files.push(f.path);
+            uses.set(key, use);
+        }
+    }
+    return [...uses.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+/** Mach-O programs of the artifact for the platform: their folders are `@executable_path`, their rpaths are inherited. */
+function machOPrograms(identified, platform) {
+    const out = [];
+    for (const f of identified) {
+        const slice = f.identity?.macho ? sliceFor(f.identity.macho, platform) : undefined;
+        if (slice?.filetype === 'executable')
+            out.push({ rel: f.rel, slice });
+    }
+    return out;
+}
+/** ELF programs of the artifact for the platform whose DT_RPATH (without DT_RUNPATH) their libraries inherit. */
+function elfRpathPrograms(identified, platform) {
+    const out = [];
+    for (const f of identified) {
+        const elf = f.identity?.elf;
+        if (!elf || f.identity?.kind !== 'executable' || !f.identity.platforms.includes(platform))
+            continue;
+        if (elf.rpath && !elf.runpath)
+            out.push({ rel: f.rel, rpath: elf.rpath });
+    }
+    return out;
+}
+/** Smoke-test one artifact; see the module comment. Never throws for what it finds: that goes in the report. */
+async function smokeTestArtifact(options) {
+    const reporter = options.reporter ?? core_src/* silentReporter */.P$;
+    const host = 'host' in options ? options.host : (0,core_src/* hostPlatform */.ol)();
+    const parts = artifactNameParts(options.artifact, options.platform, options.recipe?.name ?? options.name);
+    const name = options.recipe?.name ?? options.name ?? parts?.name;
+    const version = options.version ?? parts?.version;
+    for (const file of [options.artifact, ...(options.dependencies ?? []).map((d) => d.artifact)]) {
+        let why;
+        try {
+            if (!(await external_node_fs_.promises.stat(file)).isFile())
+                why = 'it is not a file';
+        }
+        catch (err) {
+            why = (0,core_src/* hasCode */.up)(err, 'ENOENT') ? 'there is no such file' : (0,core_src/* errorMessage */.gJ)(err);
+        }
+        if (why)
+            throw errors_inspectError(errors_InspectErrorCode.ArtifactUnreadable, `cannot smoke-test ${file}: ${why}`, file);
+    }
+    const sha256 = await smoke_test_sha256File(options.artifact);
+    const work = await external_node_fs_.promises.mkdtemp(external_node_path_default().join(options.workDir ?? external_node_os_default().tmpdir(), 'potions-smoke-'));
+    try {
+        const root = external_node_path_default().join(work, 'install', name ?? 'artifact');
+        reporter.info(`extracting ${external_node_path_default().basename(options.artifact)} into a fresh folder`);
+        await install(options.artifact, root);
+        const siblings = [];
+        for (const dep of options.dependencies ?? []) {
+            const dir = external_node_path_default().join(work, 'install', dep.name);
+            await install(dep.artifact, dir);
+            siblings.push({ name: dep.name, dir: await external_node_fs_.promises.realpath(dir) });
+        }
+        const realRoot = await external_node_fs_.promises.realpath(root);
+        const identified = await identifyAll(realRoot);
+        const ctx = {
+            root: realRoot,
+            platform: options.platform,
+            siblings,
+            forbidden: forbiddenPrefixes(options.buildPrefix ?? DEFAULT_BUILD_PREFIX),
+            programs: machOPrograms(identified, options.platform),
+            elfRpathPrograms: elfRpathPrograms(identified, options.platform),
+        };
+        const files = [];
+        for (const f of identified)
+            files.push(await fileReport(f, ctx));
+        const problems = problemsOf(files, identified, options.platform);
+        const { tests, reason: noTests } = await smokeCommands(realRoot, options.recipe, name, version);
+        const runner = noTests
+            ? { kind: 'none', reason: noTests }
+            : await runnerFor(options.platform, host, { searchPath: options.searchPath ?? process.env.PATH ?? '' });
+        let run;
+        if (runner.kind === 'none') {
+            run = { ran: false, reason: `${runner.reason}: the commands were not run, only the static checks were made`, commands: tests.map((t) => ({ argv: [...t.argv], default: t.default === true, expectedExitCode: t.exitCode, ok: false, exitCode: null, timedOut: false, output: '', error: 'not run', ...(t.expect !== undefined ? { expect: t.expect } : {}) })) };
+            problems.push({ severity: options.requireRun ? 'error' : 'warning', message: run.reason });
+        }
+        else {
+            reporter.info(`running ${tests.length} command(s)${runner.kind === 'native' ? '' : ` through ${runner.kind}`}`);
+            run = await runCommands({
+                root: realRoot,
+                platform: options.platform,
+                tests,
+                runner,
+                exec: options.exec ?? core_src/* spawnExec */.bd,
+                scratch: external_node_path_default().join(work, 'scratch'),
+                timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            });
+            for (const c of run.commands)
+                if (!c.ok)
+                    problems.push({ severity: 'error', message: `${c.argv.join(' ')}: ${c.error ?? 'failed'}` });
+        }
+        const count = (s) => problems.filter((p) => p.severity === s).length;
+        return {
+            schemaVersion: 1,
+            artifact: options.artifact,
+            sha256,
+            ...(name ? { name } : {}),
+            ...(version ? { version } : {}),
+            platform: options.platform,
+            ...(host ? { host } : {}),
+            ok: count('error') === 0,
+            summary: {
+                files: files.length,
+                code: files.filter((f) => f.matches !== undefined).length,
+                executables: files.filter((f) => f.kind === 'executable').length,
+                libraries: files.filter((f) => f.kind === 'library' || f.kind === 'static-library').length,
+                errors: count('error'),
+                warnings: count('warning'),
+            },
+            systemLibraries: systemLibraries(files),
+            files,
+            problems,
+            run,
+        };
+    }
+    finally {
+        await external_node_fs_.promises.rm(work, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/inspect/src/report.ts
+const dependencyWhere = (d) => [d.path ?? '', d.via ? `via ${d.via}` : '', d.group ? `(${d.group})` : ''].filter(Boolean).join(' ');
+const verdict = (d) => (d.severity ? `${d.severity.toUpperCase()}: ${d.detail ?? d.resolution}` : d.detail ? `ok (${d.detail})` : 'ok');
+/**
+ * The report as tables for people: the files that are code or scripts, then
+ * one table of dependencies per such file, then the commands. Data files are
+ * counted, not listed.
+ */
+function reportTables(report) {
+    const shown = report.files.filter((f) => f.format !== 'data' || f.matches !== undefined);
+    const tables = [
+        {
+            title: `${report.files.length} file(s), ${shown.length} of them code, scripts or links, checked for ${report.platform}`,
+            headers: ['FILE', 'KIND', 'WHAT IT IS', 'PLATFORM'],
+            rows: shown.map((f) => [f.path, f.kind, f.description, f.matches === undefined ? '' : f.matches ? 'ok' : `NOT ${report.platform}`]),
+        },
+    ];
+    for (const f of shown) {
+        if (f.dependencies.length === 0)
+            continue;
+        tables.push({
+            title: f.path,
+            headers: ['DEPENDENCY', 'KIND', 'RESOLVED', 'WHERE', 'RESULT'],
+            rows: f.dependencies.map((d) => [d.name, d.kind, d.resolution, dependencyWhere(d), verdict(d)]),
+        });
+    }
+    tables.push({
+        title: report.run.ran
+            ? `commands (${report.run.runner?.kind ?? 'native'}${report.run.runner?.kind === 'qemu' ? `: ${report.run.runner.command.join(' ')}` : ''})`
+            : `commands NOT RUN: ${report.run.reason ?? 'no reason given'}`,
+        headers: ['COMMAND', 'EXIT', 'RESULT', 'OUTPUT'],
+        rows: report.run.commands.map((c) => [
+            c.argv.join(' '),
+            c.timedOut ? 'timeout' : c.signal ? c.signal : String(c.exitCode),
+            c.ok ? 'ok' : `FAILED: ${c.error ?? ''}`,
+            (c.output.split('\n').find((l) => l.trim() !== '') ?? '').slice(0, 80),
+        ]),
+    });
+    return tables;
+}
+
+;// CONCATENATED MODULE: ../../packages/inspect/src/index.ts
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ../../packages/builder/src/runpath.ts
+/**
+ * Library search paths relative to the program. Two halves:
+ *
+ * - at link time, every build type is told to link with `linkTimeRunpath`
+ *   (`$ORIGIN/../lib` and the dependencies' folders beside the artifact), each
+ *   in the words of its build system (see `environment.ts`, `build-steps.ts`);
+ * - after install, `fixRunpaths` reads every ELF file of the staged prefix
+ *   in-process (`@potions/inspect`) and rewrites its RUNPATH to exactly the
+ *   folders its DT_NEEDED libraries are in, dropping paths into the work
+ *   folder or the fixed prefix. The link-time path is the room: the rewrite is
+ *   in place and never needs patchelf. patchelf is used only when a link gave
+ *   a file no room (it ignored every flag) and patchelf is installed.
+ *
+ * Mach-O files (macOS) get `@rpath` install names and an `@loader_path` rpath
+ * with `install_name_tool`, on macOS only.
+ */
+
+
+
+
+
+
+const LIB_DIRS = (/* unused pure expression or super */ null && (['lib', 'lib64']));
+/**
+ * The search path every program and library is linked with: its artifact's
+ * `lib`, then each dependency's `lib` as installed beside it
+ * (`<root>/<name>` next to `<root>/<dependency>`). From `bin/` and `lib/`
+ * alike, `$ORIGIN/../lib` is the artifact's `lib`.
+ */
+function runpath_linkTimeRunpath(dependencies) {
+    return ['$ORIGIN/../lib', ...dependencies.map((d) => `$ORIGIN/../../${d.name}/lib`)];
+}
+async function walkFiles(root, rel = '') {
+    const out = [];
+    const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory())
+            out.push(...(await walkFiles(root, r)));
+        else if (e.isFile())
+            out.push(r);
+    }
+    return out;
+}
+async function readMagic(file) {
+    const fh = await fs.open(file, 'r');
+    try {
+        const buf = Buffer.alloc(4);
+        await fh.read(buf, 0, 4, 0);
+        return buf;
+    }
+    finally {
+        await fh.close();
+    }
+}
+const runpath_MACHO = new Set(['feedfacf', 'cffaedfe', 'feedface', 'cefaedfe', 'cafebabe']);
+const runpath_isMachO = (m) => runpath_MACHO.has(m.toString('hex'));
+async function libNames(dir) {
+    const names = new Set();
+    for (const sub of LIB_DIRS) {
+        try {
+            for (const n of await fs.readdir(path.join(dir, sub)))
+                names.add(`${sub}/${n}`);
+        }
+        catch {
+            // no such folder
+        }
+    }
+    return names;
+}
+/**
+ * Give every program and library of the artifact the search path it needs
+ * (see the top of this file). Returns the search path of every file that
+ * has one afterwards, for the metadata.
+ */
+async function runpath_fixRunpaths(opts) {
+    const own = await libNames(opts.root);
+    const depLibs = await Promise.all(opts.dependencies.map(async (d) => ({ dep: d, libs: await libNames(d.prefix) })));
+    const out = [];
+    for (const rel of await walkFiles(opts.root)) {
+        const file = path.join(opts.root, rel);
+        if (opts.platformOs === 'linux') {
+            const runpath = await fixElf(opts, rel, file, own, depLibs);
+            if (runpath)
+                out.push({ file: rel, runpath });
+        }
+        else if (process.platform === 'darwin' && runpath_isMachO(await readMagic(file))) {
+            const change = await fixMachO(opts, rel, file, own);
+            if (change)
+                out.push(change);
+        }
+    }
+    return out;
+}
+const originPath = (rel) => (rel ? `$ORIGIN/${rel}` : '$ORIGIN');
+/** The folders, relative to the file, that hold the libraries it needs from its artifact and its dependencies. */
+function wantedRunpath(rel, info, own, depLibs) {
+    const fromDir = path.posix.dirname(rel);
+    const wanted = [];
+    const add = (p) => {
+        if (!wanted.includes(p))
+            wanted.push(p);
+    };
+    for (const n of info.needed) {
+        for (const sub of LIB_DIRS) {
+            if (own.has(`${sub}/${n}`))
+                add(originPath(path.posix.relative(fromDir, sub)));
+        }
+        for (const { dep, libs } of depLibs) {
+            for (const sub of LIB_DIRS) {
+                if (libs.has(`${sub}/${n}`))
+                    add(originPath(path.posix.relative(fromDir, `../${dep.name}/${sub}`)));
+            }
+        }
+    }
+    return wanted;
+}
+/** The new RUNPATH of one ELF file, written in place; returns it ('' or undefined: none). */
+async function fixElf(opts, rel, file, own, depLibs) {
+    let info;
+    try {
+        info = await readElfFile(file);
+    }
+    catch (err) {
+        if (!hasCode(err, InspectErrorCode.Malformed))
+            throw err;
+        opts.reporter?.warn(`${rel} starts like an ELF file but cannot be read (${errorMessage(err)}); its search path is left as it is`);
+        return undefined;
+    }
+    if (!info?.dynamic)
+        return undefined; // not ELF, or a static program
+    const current = info.runpath ?? info.rpath ?? [];
+    // Absolute paths a build chose on purpose stay (after ours); paths into the
+    // work folder or the fixed prefix, relative paths and whatever the link
+    // made of `$ORIGIN` (an escaping that did not survive) go.
+    const keep = current.filter((p) => p.startsWith('/') && !opts.forbidden.some((f) => p === f || p.startsWith(`${f}/`)));
+    const next = [...wantedRunpath(rel, info, own, depLibs), ...keep].join(':');
+    if (next === current.join(':'))
+        return next || undefined;
+    try {
+        await setElfRunpath(file, next);
+    }
+    catch (err) {
+        if (!hasCode(err, InspectErrorCode.RunpathNoRoom))
+            throw err;
+        await setWithPatchelf(opts, rel, file, next, err);
+    }
+    return next || undefined;
+}
+/** The rare link that left no room: patchelf when installed, else an error naming the file and the fixes. */
+async function setWithPatchelf(opts, rel, file, runpath, cause) {
+    const ok = await captureOutput(opts.exec, ['patchelf', '--set-rpath', runpath, file], opts.env, opts.root);
+    if (ok !== undefined)
+        return;
+    const patchelf = HOST_TOOLS.find((t) => t.tool === 'patchelf');
+    const install = patchelf ? installCommand(patchelf, opts.host) : undefined;
+    throw new UserError(BuilderErrorCode.Runpath, `${rel} needs the library search path ${runpath}, but it was linked without room for one (${isUserError(cause) ? cause.message : errorMessage(cause)})`, {
+        cause,
+        hint: `link it with $LDFLAGS (the builder puts -Wl,-rpath there) or without overriding LD_RUN_PATH; or install patchelf${install ? ` (${install})` : ''}, which the builder then uses`,
+    });
+}
+async function fixMachO(opts, rel, file, own) {
+    // Untested here (no macOS): give own libraries an @rpath install name, point
+    // references to them at @rpath, and add @loader_path/<to lib> as an rpath.
+    const listing = await captureOutput(opts.exec, ['otool', '-L', file], opts.env, opts.root);
+    if (!listing)
+        return undefined;
+    const fromDir = path.posix.dirname(rel);
+    const args = [];
+    for (const line of listing.split('\n').slice(1)) {
+        const ref = line.trim().split(' (')[0];
+        if (!ref)
+            continue;
+        const base = path.posix.basename(ref);
+        if (own.has(`lib/${base}`) && !ref.startsWith('@'))
+            args.push('-change', ref, `@rpath/${base}`);
+    }
+    if (rel.startsWith('lib/') && /\.dylib$/.test(rel))
+        args.push('-id', `@rpath/${path.posix.basename(rel)}`);
+    const rpath = `@loader_path/${path.posix.relative(fromDir, 'lib') || '.'}`;
+    if (args.length === 0)
+        return undefined;
+    args.push('-add_rpath', rpath);
+    await captureOutput(opts.exec, ['install_name_tool', ...args, file], opts.env, opts.root);
+    return { file: rel, runpath: rpath };
+}
+
+;// CONCATENATED MODULE: ../../packages/builder/src/environment.ts
+
+
+
+/** What the build may see of the outer environment. Everything else is dropped. */
+const PASS_THROUGH = (/* unused pure expression or super */ null && (['HOME', 'USER', 'LOGNAME', 'CC', 'CXX', 'MAKE', 'GOPATH', 'GOCACHE', 'GOMODCACHE', 'CARGO_HOME', 'RUSTUP_HOME']));
+/** What passes into the sandbox or a container: no path into the host's home folder. */
+const PASS_THROUGH_ISOLATED = (/* unused pure expression or super */ null && (['USER', 'LOGNAME', 'CC', 'CXX', 'MAKE']));
+/** `PATH` in a container: the build image's. */
+const CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/**
+ * `PATH` of isolated steps: in the sandbox, the host's `PATH` without the
+ * folders the sandbox does not have (the home folder's, `/opt`'s), so that
+ * no folder of the host's is named in the build; in a container, the image's.
+ */
+function environment_isolatedPath(isolated, hostPath) {
+    if (isolated === 'container')
+        return CONTAINER_PATH;
+    const kept = (hostPath ?? '').split(':').filter((dir) => SANDBOX_SYSTEM_DIRS.some((sys) => dir === sys || dir.startsWith(`${sys}/`)));
+    return kept.length > 0 ? [...new Set(kept)].join(':') : CONTAINER_PATH;
+}
+const join = (parts, sep) => parts.filter((p) => !!p).join(sep);
+/**
+ * The controlled environment of every build step: the recipe's values as
+ * variables (`PREFIX`, `VERSION`, `PLATFORM`, `SOURCE_DIR`, `BUILD_DIR`,
+ * `JOBS`, `SOURCE_DATE_EPOCH`), the search paths of the dependencies already
+ * built, a C locale and UTC. `CFLAGS`/`CXXFLAGS` map the random work folder to
+ * a fixed name (`-ffile-prefix-map`), so that it leaks into no binary.
+ */
+function environment_buildEnvironment(opts) {
+    const { spec, layout, inherited } = opts;
+    const env = {};
+    for (const key of opts.isolated ? PASS_THROUGH_ISOLATED : PASS_THROUGH) {
+        const v = inherited[key];
+        if (v !== undefined)
+            env[key] = v;
+    }
+    const deps = opts.dependencies;
+    const depBins = deps.map((d) => path.join(d.prefix, 'bin'));
+    const depLibs = deps.map((d) => path.join(d.prefix, 'lib'));
+    const depPkg = deps.flatMap((d) => [path.join(d.prefix, 'lib', 'pkgconfig'), path.join(d.prefix, 'share', 'pkgconfig')]);
+    const mapFlag = `-ffile-prefix-map=${layout.workDir}=/potions-build`;
+    const tmp = path.join(layout.workDir, 'tmp');
+    Object.assign(env, {
+        PATH: join([...depBins, opts.isolated ? environment_isolatedPath(opts.isolated, inherited.PATH) : (inherited.PATH ?? '/usr/local/bin:/usr/bin:/bin')], ':'),
+        HOME: env.HOME ?? tmp,
+        TMPDIR: tmp,
+        LANG: 'C',
+        LC_ALL: 'C',
+        TZ: 'UTC',
+        SOURCE_DATE_EPOCH: String(opts.sourceDateEpoch),
+        PREFIX: layout.prefix,
+        POTIONS_PREFIX: layout.prefix,
+        VERSION: spec.version,
+        PLATFORM: spec.platform,
+        NAME: spec.name,
+        SOURCE_DIR: layout.sourceDir,
+        BUILD_DIR: layout.buildDir,
+        JOBS: String(opts.jobs),
+        MAKEFLAGS: '',
+        CFLAGS: join(['-O2', mapFlag], ' '),
+        CXXFLAGS: join(['-O2', mapFlag], ' '),
+    });
+    if (deps.length > 0) {
+        env.PKG_CONFIG_PATH = join(depPkg, ':');
+        env.CPPFLAGS = deps.map((d) => `-I${path.join(d.prefix, 'include')}`).join(' ');
+        env.LDFLAGS = depLibs.map((l) => `-L${l}`).join(' ');
+        // Programs built and run during the build (configure checks, tests) find the libraries.
+        env[libraryPathVariable(spec.platform)] = join(depLibs, ':');
+        env.CMAKE_PREFIX_PATH = deps.map((d) => d.prefix).join(':');
+    }
+    if (!spec.platform.startsWith('darwin'))
+        Object.assign(env, linkTimeRunpathVariables(spec.buildType, linkTimeRunpath(deps), env.LDFLAGS));
+    return env;
+}
+/**
+ * Where each build system takes the link-time search path on Linux (see
+ * docs/relocation.md for why each form, tested on real builds):
+ *
+ * - `LD_RUN_PATH` for every build: GNU ld uses it for any link that passes
+ *   no `-rpath` of its own (a recipe script that calls `cc` without
+ *   `$LDFLAGS`, a Makefile that sets its own LDFLAGS). An environment
+ *   variable is never re-read by a shell or by make, so `$ORIGIN` stays.
+ * - `gnu_autotools`, `make`: `LDFLAGS` with `-Wl,-rpath,\$$ORIGIN/...`. The
+ *   value reaches a Makefile as it is (configure substitutes it; a plain
+ *   Makefile reads it from the environment): make turns `$$` into `$`, the
+ *   recipe's shell turns `\$` into `$`, and libtool keeps it. configure's own
+ *   test links see the escaped text, which is harmless there.
+ * - `meson`: `LDFLAGS` with a plain `$ORIGIN` (meson quotes it for ninja and
+ *   the shell, and keeps a user's rpath at install).
+ * - `cmake`: `CMAKE_INSTALL_RPATH` (see `build-steps.ts`); CMake pads the
+ *   build-tree path and rewrites it at install.
+ * - `cargo`: `RUSTFLAGS=-C link-arg=-Wl,-rpath,$ORIGIN/...` (no shell between).
+ * - `go`: `CGO_LDFLAGS` (used when cgo links with the system linker).
+ * - `custom`: only `LD_RUN_PATH`: a script uses `$LDFLAGS` as it is, and an
+ *   escaped `$` would reach the linker as text.
+ */
+function linkTimeRunpathVariables(buildType, runpath, ldflags) {
+    const flags = (escape) => runpath.map((p) => `-Wl,-rpath,${escape(p)}`).join(' ');
+    const out = { LD_RUN_PATH: runpath.join(':') };
+    const withLdflags = (extra) => join([ldflags, extra], ' ');
+    switch (buildType) {
+        case 'gnu_autotools':
+        case 'make':
+            out.LDFLAGS = withLdflags(flags((p) => p.replace(/\$/g, '\\$$$$')));
+            break;
+        case 'meson':
+            out.LDFLAGS = withLdflags(flags((p) => p));
+            break;
+        case 'cargo':
+            out.RUSTFLAGS = runpath.map((p) => `-C link-arg=-Wl,-rpath,${p}`).join(' ');
+            break;
+        case 'go':
+            out.CGO_LDFLAGS = flags((p) => p);
+            break;
+        default:
+            break;
+    }
+    return out;
+}
+function libraryPathVariable(platform) {
+    return platform.startsWith('darwin') ? 'DYLD_FALLBACK_LIBRARY_PATH' : 'LD_LIBRARY_PATH';
 }
 
 ;// CONCATENATED MODULE: ../../packages/downloader/src/errors.ts
@@ -62951,8 +65799,8 @@ function transport_downloaderTransport(opts = {}) {
 
 
 
-/** Bump when the builder changes what it puts in an artifact (2: run paths set at link time, no patchelf). */
-const BUILDER_CACHE_VERSION = 2;
+/** Bump when the builder changes what it puts in an artifact (2: run paths set at link time, no patchelf; 3: the build environment in the key and metadata). */
+const BUILDER_CACHE_VERSION = 3;
 /** `potions-build-NAME-VERSION-PLATFORM-<sha256 of the inputs, 32 hex>`. */
 function cache_buildCacheKey(inputs) {
     const canonical = JSON.stringify({
@@ -62965,6 +65813,7 @@ function cache_buildCacheKey(inputs) {
         source: inputs.source,
         toolchain: Object.fromEntries(Object.entries(inputs.toolchain).sort(([a], [b]) => a.localeCompare(b))),
         deps: [...inputs.dependencies].sort(),
+        environment: inputs.environment,
     });
     const digest = createHash('sha256').update(canonical).digest('hex').slice(0, 32);
     return `potions-build-${inputs.name}-${inputs.version}-${inputs.platform}-${digest}`;
@@ -63083,2226 +65932,6 @@ function asBuildError(ctx, job, step, err) {
     const hint = isUserError(err) ? err.hint : `${problem}: check the output folder, TMPDIR and the free space`;
     const field = isUserError(err) ? err.location?.field : undefined;
     return new BuildError(job.name, step, message, { cause: err, hint, file: job.recipeFile, field });
-}
-
-;// CONCATENATED MODULE: ../../packages/inspect/src/errors.ts
-
-/**
- * Every error code this package throws, in one place, so that callers (the
- * CLI, the actions, the builder) can compare by `code`.
- */
-const errors_InspectErrorCode = {
-    /** A file that says it is ELF or Mach-O but whose headers point outside it or make no sense. */
-    Malformed: 'E_INSPECT_MALFORMED',
-    /** The artifact to smoke-test cannot be read. */
-    ArtifactUnreadable: 'E_INSPECT_ARTIFACT',
-    /** `setElfRunpath`: no RUNPATH/RPATH entry to rewrite, or the new string does not fit in the old one's bytes. */
-    RunpathNoRoom: 'E_INSPECT_RUNPATH_NO_ROOM',
-};
-const HINTS = {
-    E_INSPECT_MALFORMED: 'the file is truncated or damaged; rebuild the artifact, or remove the file if it is not meant to be a program or library',
-    E_INSPECT_ARTIFACT: 'check the path: it should be an artifact file such as hello-2.10-linux-amd64.tar.gz',
-    E_INSPECT_RUNPATH_NO_ROOM: 'link the file with a placeholder search path at least as long as the final one (e.g. -Wl,-rpath,<long placeholder>) so that it can be rewritten in place',
-};
-function errors_inspectError(code, message, file, options) {
-    return new core_src/* UserError */.yo(code, message, {
-        cause: options?.cause,
-        hint: options?.hint ?? HINTS[code],
-        location: file ? { file } : undefined,
-    });
-}
-
-;// CONCATENATED MODULE: ../../packages/inspect/src/byte-view.ts
-
-/**
- * Bounds-checked reads over the bytes of one file. Every offset and length
- * taken from a header goes through here, so that a truncated or hostile file
- * gives E_INSPECT_MALFORMED (naming the file and the field) instead of a
- * RangeError, garbage, or an allocation sized by the attacker.
- */
-class ByteView {
-    bytes;
-    littleEndian;
-    file;
-    format;
-    length;
-    dv;
-    constructor(bytes, littleEndian, 
-    /** For messages: the file, and what kind of file it claims to be (`ELF`, `Mach-O`). */
-    file, format) {
-        this.bytes = bytes;
-        this.littleEndian = littleEndian;
-        this.file = file;
-        this.format = format;
-        this.length = bytes.length;
-        this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    }
-    /** The same bytes read with another byte order (a fat Mach-O header is big-endian, its slices may not be). */
-    withEndian(littleEndian) {
-        return new ByteView(this.bytes, littleEndian, this.file, this.format);
-    }
-    /** A view of `size` bytes at `offset` (a slice of a fat file), checked to lie inside this one. */
-    slice(offset, size, what) {
-        this.check(offset, size, what);
-        return new ByteView(this.bytes.subarray(offset, offset + size), this.littleEndian, this.file, this.format);
-    }
-    malformed(why) {
-        const name = this.file ?? 'the file';
-        return errors_inspectError(errors_InspectErrorCode.Malformed, `${name} is not a valid ${this.format} file: ${why}`, this.file);
-    }
-    /** Throws unless `size` bytes at `offset` lie inside the file. */
-    check(offset, size, what) {
-        if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || offset < 0 || size < 0 || offset + size > this.length) {
-            throw this.malformed(`${what} (offset ${offset}, ${size} bytes) lies outside the file (${this.length} bytes)`);
-        }
-    }
-    u8(offset, what) {
-        this.check(offset, 1, what);
-        return this.dv.getUint8(offset);
-    }
-    u16(offset, what) {
-        this.check(offset, 2, what);
-        return this.dv.getUint16(offset, this.littleEndian);
-    }
-    u32(offset, what) {
-        this.check(offset, 4, what);
-        return this.dv.getUint32(offset, this.littleEndian);
-    }
-    /** A 64-bit field as a number; past 2^53 it cannot be an offset or size inside a file, so it is malformed. */
-    u64(offset, what) {
-        const v = this.u64big(offset, what);
-        if (v > BigInt(Number.MAX_SAFE_INTEGER))
-            throw this.malformed(`${what} is ${v}, far past any file size`);
-        return Number(v);
-    }
-    u64big(offset, what) {
-        this.check(offset, 8, what);
-        return this.dv.getBigUint64(offset, this.littleEndian);
-    }
-    /** A word of the file's size class (ELFCLASS32 or 64). */
-    word(offset, bits, what) {
-        return bits === 64 ? this.u64(offset, what) : this.u32(offset, what);
-    }
-    /** A NUL-terminated string starting at `offset` that must end before `limit`. */
-    cstring(offset, limit, what) {
-        const end = Math.min(limit, this.length);
-        if (!Number.isSafeInteger(offset) || offset < 0 || offset >= end) {
-            throw this.malformed(`${what} starts at offset ${offset}, outside its table (which ends at ${end})`);
-        }
-        const nul = this.bytes.subarray(offset, end).indexOf(0);
-        if (nul < 0)
-            throw this.malformed(`${what} at offset ${offset} has no terminating NUL before offset ${end}`);
-        return Buffer.from(this.bytes.subarray(offset, offset + nul)).toString('utf8');
-    }
-    /** A fixed-size, NUL-padded name (Mach-O segment names). */
-    fixedString(offset, size, what) {
-        this.check(offset, size, what);
-        const raw = this.bytes.subarray(offset, offset + size);
-        const nul = raw.indexOf(0);
-        return Buffer.from(nul < 0 ? raw : raw.subarray(0, nul)).toString('utf8');
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/inspect/src/elf.ts
-/**
- * ELF reader, written here on purpose: no well-kept npm library reads
- * DT_NEEDED, DT_RPATH/DT_RUNPATH and PT_INTERP from both word sizes and both
- * byte orders without running `readelf`/`ldd` (which the smoke test must not
- * need, and which would trust the file more than we do). It reads what the
- * dynamic loader reads: the ELF header, the program headers (PT_INTERP,
- * PT_DYNAMIC, PT_LOAD), the dynamic array and the strings it names, and
- * nothing that only linkers use. Every offset goes through `ByteView`, so a
- * truncated or hostile file is E_INSPECT_MALFORMED, never a crash.
- *
- * Reference: the System V gABI, chapter 4 and 5 (ELF header, program header,
- * dynamic section), and glibc's elf/elf.h for the constants.
- */
-
-
-const PT_LOAD = 1;
-const PT_DYNAMIC = 2;
-const PT_INTERP = 3;
-const elf_DT = {
-    NULL: 0,
-    NEEDED: 1,
-    HASH: 4,
-    STRTAB: 5,
-    SYMTAB: 6,
-    STRSZ: 10,
-    SYMENT: 11,
-    SONAME: 14,
-    RPATH: 15,
-    RUNPATH: 29,
-    GNU_HASH: 0x6ffffef5,
-    CONFIG: 0x6ffffefa,
-    DEPAUDIT: 0x6ffffefb,
-    AUDIT: 0x6ffffefc,
-    FLAGS_1: 0x6ffffffb,
-    VERDEF: 0x6ffffffc,
-    VERDEFNUM: 0x6ffffffd,
-    VERNEED: 0x6ffffffe,
-    VERNEEDNUM: 0x6fffffff,
-    AUXILIARY: 0x7ffffffd,
-    FILTER: 0x7fffffff,
-};
-const DF_1_PIE = 0x08000000;
-const PN_XNUM = 0xffff;
-function elf_isElfMagic(bytes) {
-    return bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
-}
-/** Read the header, program headers, dynamic array and string table; throws E_INSPECT_MALFORMED. */
-function elf_readElfLayout(bytes, file) {
-    let view = new ByteView(bytes, true, file, 'ELF');
-    if (!elf_isElfMagic(bytes))
-        throw view.malformed('it does not start with the ELF magic bytes');
-    const cls = view.u8(4, 'EI_CLASS');
-    const data = view.u8(5, 'EI_DATA');
-    if (cls !== 1 && cls !== 2)
-        throw view.malformed(`EI_CLASS is ${cls} (expected 1 for 32-bit or 2 for 64-bit)`);
-    if (data !== 1 && data !== 2)
-        throw view.malformed(`EI_DATA is ${data} (expected 1 for little-endian or 2 for big-endian)`);
-    view = view.withEndian(data === 1);
-    const bits = cls === 2 ? 64 : 32;
-    const w = bits === 64 ? 8 : 4;
-    const type = view.u16(16, 'e_type');
-    const machine = view.u16(18, 'e_machine');
-    const phoff = view.word(24 + w, bits, 'e_phoff');
-    const shoff = view.word(24 + 2 * w, bits, 'e_shoff');
-    const tail = 24 + 3 * w + 4; // after e_flags
-    const phentsize = view.u16(tail + 2, 'e_phentsize');
-    let phnum = view.u16(tail + 4, 'e_phnum');
-    const shentsize = view.u16(tail + 6, 'e_shentsize');
-    const shnum = view.u16(tail + 8, 'e_shnum');
-    if (phnum === PN_XNUM && shoff > 0) {
-        // More than 65534 program headers: the real count is in section 0's sh_info.
-        phnum = view.u32(shoff + (bits === 64 ? 44 : 28), 'sh_info of section 0 (program header count)');
-    }
-    const segments = [];
-    if (phnum > 0) {
-        const minEnt = bits === 64 ? 56 : 32;
-        if (phentsize < minEnt)
-            throw view.malformed(`e_phentsize is ${phentsize} (at least ${minEnt} expected)`);
-        view.check(phoff, phnum * phentsize, `the program header table (${phnum} entries)`);
-        for (let i = 0; i < phnum; i++) {
-            const at = phoff + i * phentsize;
-            const what = `program header ${i}`;
-            segments.push(bits === 64
-                ? { type: view.u32(at, what), offset: view.u64(at + 8, what), vaddr: view.u64(at + 16, what), filesz: view.u64(at + 32, what) }
-                : { type: view.u32(at, what), offset: view.u32(at + 4, what), vaddr: view.u32(at + 8, what), filesz: view.u32(at + 16, what) });
-        }
-    }
-    const layout = { view, bits, type, machine, segments, shoff, shentsize, shnum };
-    const dyn = segments.find((s) => s.type === PT_DYNAMIC);
-    if (dyn) {
-        view.check(dyn.offset, dyn.filesz, 'the PT_DYNAMIC segment');
-        const entsize = bits === 64 ? 16 : 8;
-        const slots = Math.floor(dyn.filesz / entsize);
-        const entries = [];
-        for (let i = 0; i < slots; i++) {
-            const at = dyn.offset + i * entsize;
-            const entry = readDyn(view, bits, at);
-            if (entry.tag === elf_DT.NULL)
-                break;
-            entries.push(entry);
-        }
-        layout.dynamic = { offset: dyn.offset, entsize, slots, entries };
-        const strtab = entries.find((e) => e.tag === elf_DT.STRTAB);
-        if (strtab) {
-            const size = entries.find((e) => e.tag === elf_DT.STRSZ)?.value;
-            const offset = elf_vaddrToOffset(layout, strtab.value, 'DT_STRTAB');
-            const room = segmentRoom(layout, strtab.value);
-            layout.strtab = { offset, size: size === undefined ? room : Math.min(size, room) };
-            view.check(offset, layout.strtab.size, 'the dynamic string table (DT_STRTAB, DT_STRSZ)');
-        }
-    }
-    return layout;
-}
-function readDyn(view, bits, at) {
-    if (bits === 32)
-        return { tag: view.u32(at, 'a dynamic entry'), value: view.u32(at + 4, 'a dynamic entry'), at };
-    const tag = view.u64big(at, 'a dynamic entry');
-    const value = view.u64big(at + 8, 'a dynamic entry');
-    return {
-        // Defined tags fit in 32 bits; anything larger is a tag we do not know (-1).
-        tag: tag > 0xffffffffn ? -1 : Number(tag),
-        value: value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.NaN : Number(value),
-        at,
-    };
-}
-/** The PT_LOAD segment that holds `vaddr` in its file bytes. */
-function loadSegment(layout, vaddr) {
-    return layout.segments.find((s) => s.type === PT_LOAD && vaddr >= s.vaddr && vaddr < s.vaddr + s.filesz);
-}
-/** A virtual address (as dynamic entries hold) as a file offset, through the PT_LOAD segments. */
-function elf_vaddrToOffset(layout, vaddr, what) {
-    const seg = loadSegment(layout, vaddr);
-    if (!seg)
-        throw layout.view.malformed(`${what} (address 0x${vaddr.toString(16)}) is not inside any loaded segment`);
-    return vaddr - seg.vaddr + seg.offset;
-}
-/** Bytes from `vaddr` to the end of its segment's file bytes. */
-function segmentRoom(layout, vaddr) {
-    const seg = loadSegment(layout, vaddr);
-    return seg ? seg.vaddr + seg.filesz - vaddr : 0;
-}
-/** A string of the dynamic string table, by its `d_val` offset. */
-function elf_dynString(layout, strOffset, what) {
-    const tab = layout.strtab;
-    if (!tab)
-        throw layout.view.malformed(`${what} names a string but the file has no DT_STRTAB`);
-    if (!(strOffset < tab.size))
-        throw layout.view.malformed(`${what} points at string ${strOffset}, past the string table (${tab.size} bytes)`);
-    return layout.view.cstring(tab.offset + strOffset, tab.offset + tab.size, what);
-}
-const ARCH = {
-    2: 'sparc',
-    3: 'i386',
-    8: 'mips',
-    20: 'powerpc',
-    21: 'powerpc64',
-    22: 's390',
-    40: 'arm',
-    43: 'sparc64',
-    62: 'x86_64',
-    183: 'aarch64',
-    243: 'riscv',
-    258: 'loongarch64',
-};
-/** The usual name of an architecture (as `uname -m` and Debian triplets spell it). */
-function elfArch(machine, bits, endian) {
-    const base = ARCH[machine];
-    if (!base)
-        return `machine-${machine}`;
-    if (machine === 243)
-        return `riscv${bits}`;
-    if (machine === 8)
-        return `${bits === 64 ? 'mips64' : 'mips'}${endian === 'little' ? 'el' : ''}`;
-    if (machine === 21 && endian === 'little')
-        return 'powerpc64le';
-    if (machine === 22 && bits === 64)
-        return 's390x';
-    return base;
-}
-const elf_TYPES = { 1: 'relocatable', 2: 'executable', 3: 'shared-object', 4: 'core' };
-const splitPath = (s) => s.split(':');
-/** Parse an ELF file's identity and dynamic dependencies. Malformed: UserError E_INSPECT_MALFORMED naming the file. */
-function parseElf(bytes, file) {
-    const layout = elf_readElfLayout(bytes, file);
-    const endian = layout.view.littleEndian ? 'little' : 'big';
-    const interp = layout.segments.find((s) => s.type === PT_INTERP);
-    const info = {
-        bits: layout.bits,
-        endian,
-        machine: layout.machine,
-        arch: elfArch(layout.machine, layout.bits, endian),
-        type: elf_TYPES[layout.type] ?? 'other',
-        pie: false,
-        needed: [],
-        dynamic: layout.dynamic !== undefined,
-    };
-    if (interp)
-        info.interpreter = layout.view.cstring(interp.offset, interp.offset + interp.filesz, 'PT_INTERP');
-    let flags1 = 0;
-    for (const e of layout.dynamic?.entries ?? []) {
-        if (e.tag === elf_DT.NEEDED)
-            info.needed.push(elf_dynString(layout, e.value, 'DT_NEEDED'));
-        else if (e.tag === elf_DT.SONAME)
-            info.soname = elf_dynString(layout, e.value, 'DT_SONAME');
-        else if (e.tag === elf_DT.RPATH)
-            info.rpath = splitPath(elf_dynString(layout, e.value, 'DT_RPATH'));
-        else if (e.tag === elf_DT.RUNPATH)
-            info.runpath = splitPath(elf_dynString(layout, e.value, 'DT_RUNPATH'));
-        else if (e.tag === elf_DT.FLAGS_1)
-            flags1 = e.value;
-    }
-    info.pie = info.type === 'shared-object' && ((flags1 & DF_1_PIE) !== 0 || (info.interpreter !== undefined && info.soname === undefined));
-    return info;
-}
-/** Read at most `n` bytes from the start of a file. */
-async function elf_readHead(file, n) {
-    const fh = await external_node_fs_.promises.open(file, 'r');
-    try {
-        const buf = Buffer.alloc(n);
-        const { bytesRead } = await fh.read(buf, 0, n, 0);
-        return buf.subarray(0, bytesRead);
-    }
-    finally {
-        await fh.close();
-    }
-}
-/** Parse a file when it is ELF; undefined when it is not (by its first four bytes). */
-async function elf_readElfFile(file) {
-    if (!elf_isElfMagic(await elf_readHead(file, 4)))
-        return undefined;
-    return parseElf(await fs.readFile(file), file);
-}
-
-;// CONCATENATED MODULE: ../../packages/inspect/src/elf-runpath.ts
-/**
- * Rewrite an ELF file's library search path in place, without patchelf: the
- * new string goes into the bytes of the old one in the dynamic string table,
- * so no section moves and nothing else in the file changes. That is only
- * safe when nothing else points into those bytes (linkers merge string tails,
- * and a symbol or version name may end inside the old path), so every string
- * reference the loader can see is checked first: dynamic entries, dynamic
- * symbol names, version needs and definitions.
- */
-
-
-
-
-/** Dynamic tags whose value is an offset into the dynamic string table. */
-const STRING_TAGS = new Set([elf_DT.NEEDED, elf_DT.SONAME, elf_DT.RPATH, elf_DT.RUNPATH, elf_DT.AUXILIARY, elf_DT.FILTER, elf_DT.CONFIG, elf_DT.DEPAUDIT, elf_DT.AUDIT]);
-const SHT_DYNSYM = 11;
-function dynValue(layout, tag) {
-    return layout.dynamic?.entries.find((e) => e.tag === tag)?.value;
-}
-/** How many dynamic symbols the loader sees: DT_HASH's nchain, else the DT_GNU_HASH chains, else the section table. */
-function dynamicSymbolCount(layout) {
-    const { view } = layout;
-    const hash = dynValue(layout, DT.HASH);
-    if (hash !== undefined)
-        return view.u32(vaddrToOffset(layout, hash, 'DT_HASH') + 4, 'DT_HASH nchain');
-    const gnu = dynValue(layout, DT.GNU_HASH);
-    if (gnu !== undefined) {
-        const at = vaddrToOffset(layout, gnu, 'DT_GNU_HASH');
-        const nbuckets = view.u32(at, 'DT_GNU_HASH nbuckets');
-        const symoffset = view.u32(at + 4, 'DT_GNU_HASH symoffset');
-        const bloomSize = view.u32(at + 8, 'DT_GNU_HASH bloom size');
-        const buckets = at + 16 + bloomSize * (layout.bits / 8);
-        view.check(buckets, nbuckets * 4, 'the DT_GNU_HASH buckets');
-        let last = 0;
-        for (let i = 0; i < nbuckets; i++)
-            last = Math.max(last, view.u32(buckets + i * 4, 'a DT_GNU_HASH bucket'));
-        if (last < symoffset)
-            return symoffset;
-        const chains = buckets + nbuckets * 4;
-        // Walk the last bucket's chain to its end marker (low bit set); bounded by the file size.
-        for (let i = last;; i++) {
-            if ((view.u32(chains + (i - symoffset) * 4, 'a DT_GNU_HASH chain') & 1) === 1)
-                return i + 1;
-        }
-    }
-    for (let i = 0; i < layout.shnum; i++) {
-        const at = layout.shoff + i * layout.shentsize;
-        if (view.u32(at + 4, 'a section header') !== SHT_DYNSYM)
-            continue;
-        const size = layout.bits === 64 ? view.u64(at + 32, 'sh_size') : view.u32(at + 20, 'sh_size');
-        const entsize = layout.bits === 64 ? view.u64(at + 56, 'sh_entsize') : view.u32(at + 36, 'sh_entsize');
-        return entsize > 0 ? Math.floor(size / entsize) : undefined;
-    }
-    return undefined;
-}
-/** Every dynamic-string-table offset referenced by something other than `except`; undefined when that cannot be told. */
-function stringReferences(layout, except) {
-    const { view } = layout;
-    const refs = [];
-    for (const e of layout.dynamic?.entries ?? [])
-        if (STRING_TAGS.has(e.tag) && !except.has(e))
-            refs.push(e.value);
-    const symtab = dynValue(layout, DT.SYMTAB);
-    if (symtab !== undefined) {
-        const count = dynamicSymbolCount(layout);
-        if (count === undefined)
-            return undefined;
-        const syment = dynValue(layout, DT.SYMENT) ?? (layout.bits === 64 ? 24 : 16);
-        const base = vaddrToOffset(layout, symtab, 'DT_SYMTAB');
-        view.check(base, count * syment, 'the dynamic symbol table');
-        for (let i = 0; i < count; i++)
-            refs.push(view.u32(base + i * syment, 'a symbol name'));
-    }
-    const verneed = dynValue(layout, DT.VERNEED);
-    if (verneed !== undefined) {
-        let at = vaddrToOffset(layout, verneed, 'DT_VERNEED');
-        for (let n = dynValue(layout, DT.VERNEEDNUM) ?? 0; n > 0; n--) {
-            refs.push(view.u32(at + 4, 'vn_file'));
-            let aux = at + view.u32(at + 8, 'vn_aux');
-            for (let k = view.u16(at + 2, 'vn_cnt'); k > 0; k--) {
-                refs.push(view.u32(aux + 8, 'vna_name'));
-                const next = view.u32(aux + 12, 'vna_next');
-                if (next === 0)
-                    break;
-                aux += next;
-            }
-            const next = view.u32(at + 12, 'vn_next');
-            if (next === 0)
-                break;
-            at += next;
-        }
-    }
-    const verdef = dynValue(layout, DT.VERDEF);
-    if (verdef !== undefined) {
-        let at = vaddrToOffset(layout, verdef, 'DT_VERDEF');
-        for (let n = dynValue(layout, DT.VERDEFNUM) ?? 0; n > 0; n--) {
-            let aux = at + view.u32(at + 12, 'vd_aux');
-            for (let k = view.u16(at + 6, 'vd_cnt'); k > 0; k--) {
-                refs.push(view.u32(aux, 'vda_name'));
-                const next = view.u32(aux + 4, 'vda_next');
-                if (next === 0)
-                    break;
-                aux += next;
-            }
-            const next = view.u32(at + 16, 'vd_next');
-            if (next === 0)
-                break;
-            at += next;
-        }
-    }
-    return refs;
-}
-function elf_runpath_byteLength(s) {
-    return Buffer.byteLength(s, 'utf8');
-}
-/** Drop dynamic entries by moving the later ones up; the freed slots at the end become DT_NULL. */
-function removeEntries(bytes, layout, drop) {
-    const dyn = layout.dynamic;
-    const keep = dyn.entries.filter((e) => !drop.has(e));
-    const copies = keep.map((e) => bytes.slice(e.at, e.at + dyn.entsize));
-    const used = dyn.entries.length + (dyn.entries.length < dyn.slots ? 1 : 0); // the entries and their DT_NULL
-    bytes.fill(0, dyn.offset, dyn.offset + used * dyn.entsize);
-    copies.forEach((c, i) => bytes.set(c, dyn.offset + i * dyn.entsize));
-}
-/**
- * In place (temp copy + rename, mode kept): rewrite the existing DT_RUNPATH (else DT_RPATH, turned into
- * DT_RUNPATH) string in .dynstr when the new string fits in the old one's bytes and no other entry shares
- * them; '' removes the entry. No entry, or no room: UserError E_INSPECT_RUNPATH_NO_ROOM naming the file,
- * the old and the new length.
- *
- * Afterwards the file has exactly one search path (DT_RUNPATH = `runpath`) or, for '', none: a second
- * DT_RPATH/DT_RUNPATH entry is removed too, since it would come back into force. Old bytes are zeroed, so
- * no build path stays in the file. A symbolic link is followed and its target rewritten.
- */
-async function elf_runpath_setElfRunpath(file, runpath) {
-    const target = await fs.realpath(file);
-    const bytes = new Uint8Array(await fs.readFile(target));
-    if (!isElfMagic(bytes))
-        throw inspectError(InspectErrorCode.Malformed, `${file} is not an ELF file, so it has no RUNPATH to set`, file);
-    const layout = readElfLayout(bytes, file);
-    const entries = layout.dynamic?.entries ?? [];
-    const paths = entries.filter((e) => e.tag === DT.RUNPATH || e.tag === DT.RPATH);
-    const main = paths.find((e) => e.tag === DT.RUNPATH) ?? paths[0];
-    const newLength = elf_runpath_byteLength(runpath);
-    if (!main) {
-        if (runpath === '')
-            return {};
-        throw inspectError(InspectErrorCode.RunpathNoRoom, `${file} has no DT_RUNPATH or DT_RPATH entry to rewrite (old length 0, new length ${newLength}): a search path cannot be added in place`, file);
-    }
-    const previous = dynString(layout, main.value, main.tag === DT.RUNPATH ? 'DT_RUNPATH' : 'DT_RPATH');
-    const oldLength = elf_runpath_byteLength(previous);
-    if (newLength > oldLength) {
-        throw inspectError(InspectErrorCode.RunpathNoRoom, `${file}: the new RUNPATH (${newLength} bytes: ${JSON.stringify(runpath)}) does not fit in the bytes of the old one (${oldLength} bytes: ${JSON.stringify(previous)})`, file);
-    }
-    const refs = stringReferences(layout, new Set(paths));
-    if (!refs) {
-        throw inspectError(InspectErrorCode.RunpathNoRoom, `${file}: the number of dynamic symbols cannot be told (no DT_HASH, DT_GNU_HASH or .dynsym section), so it is not safe to rewrite the old RUNPATH's bytes (old length ${oldLength}, new length ${newLength})`, file);
-    }
-    const shared = (offset, length) => refs.some((r) => r >= offset && r < offset + length);
-    if (shared(main.value, oldLength)) {
-        throw inspectError(InspectErrorCode.RunpathNoRoom, `${file}: the bytes of the old RUNPATH (${oldLength} bytes: ${JSON.stringify(previous)}) are shared with another string in the dynamic string table, so the new one (${newLength} bytes) has no room of its own`, file);
-    }
-    const tab = layout.strtab;
-    // Zero every old search-path string nobody else uses, then write the new one.
-    for (const e of paths) {
-        const len = elf_runpath_byteLength(dynString(layout, e.value, 'a search path'));
-        if (e === main || !shared(e.value, len))
-            bytes.fill(0, tab.offset + e.value, tab.offset + e.value + len);
-    }
-    if (runpath === '') {
-        removeEntries(bytes, layout, new Set(paths));
-    }
-    else {
-        bytes.set(Buffer.from(runpath, 'utf8'), tab.offset + main.value);
-        elf_runpath_writeTag(bytes, layout, main, DT.RUNPATH);
-        removeEntries(bytes, layout, new Set(paths.filter((e) => e !== main)));
-    }
-    await replaceFile(target, bytes);
-    return { previous };
-}
-function elf_runpath_writeTag(bytes, layout, entry, tag) {
-    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const le = layout.view.littleEndian;
-    if (layout.bits === 64)
-        dv.setBigUint64(entry.at, BigInt(tag), le);
-    else
-        dv.setUint32(entry.at, tag, le);
-}
-/** Write beside the file, keep its mode, flush, rename over it. */
-async function replaceFile(target, bytes) {
-    const { mode } = await fs.stat(target);
-    const tmp = tempPathFor(target);
-    try {
-        const fh = await fs.open(tmp, 'wx', 0o600);
-        try {
-            await fh.writeFile(bytes);
-            await fh.chmod(mode & 0o7777);
-            await fh.sync();
-        }
-        finally {
-            await fh.close();
-        }
-        await fs.rename(tmp, target);
-    }
-    catch (err) {
-        await fs.rm(tmp, { force: true });
-        throw err;
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/inspect/src/ar.ts
-/**
- * The members of a Unix `ar` archive (static libraries: `libz.a`), so that the
- * objects inside can be checked against the platform like any other code. Both
- * variants: GNU (`/` symbol table, `//` long names, `name/`) and BSD (`#1/<n>`
- * names stored before the data). Bounded like every other reader here.
- */
-
-const AR_MAGIC = '!<arch>\n';
-const HEADER = 60;
-function isArArchive(bytes) {
-    return bytes.length >= 8 && Buffer.from(bytes.subarray(0, 8)).toString('latin1') === AR_MAGIC;
-}
-function field(view, at, size) {
-    return Buffer.from(view.bytes.subarray(at, at + size)).toString('latin1').trimEnd();
-}
-/** The data members (symbol tables and the long-name table left out), at most `limit` of them. */
-function arMembers(bytes, file, limit = 100_000) {
-    const view = new ByteView(bytes, true, file, 'ar archive');
-    if (!isArArchive(bytes))
-        throw view.malformed('it does not start with "!<arch>"');
-    const members = [];
-    let longNames = '';
-    let at = 8;
-    while (at + HEADER <= bytes.length && members.length < limit) {
-        const what = `the member header at offset ${at}`;
-        view.check(at, HEADER, what);
-        if (bytes[at + 58] !== 0x60 || bytes[at + 59] !== 0x0a)
-            throw view.malformed(`${what} does not end with "\`\\n"`);
-        const rawName = field(view, at, 16);
-        const sizeText = field(view, at + 48, 10);
-        if (!/^\d+$/.test(sizeText))
-            throw view.malformed(`${what} has size ${JSON.stringify(sizeText)}`);
-        let size = Number(sizeText);
-        let offset = at + HEADER;
-        view.check(offset, size, `member ${JSON.stringify(rawName)}`);
-        const next = offset + size + ((offset + size) % 2);
-        let name = rawName;
-        if (rawName === '//') {
-            longNames = Buffer.from(bytes.subarray(offset, offset + size)).toString('latin1');
-            at = next;
-            continue;
-        }
-        if (rawName === '/' || rawName === '/SYM64/' || rawName.startsWith('__.SYMDEF')) {
-            at = next;
-            continue;
-        }
-        const bsd = /^#1\/(\d+)$/.exec(rawName);
-        const gnuLong = /^\/(\d+)$/.exec(rawName);
-        if (bsd) {
-            const n = Number(bsd[1]);
-            if (n > size)
-                throw view.malformed(`member name length ${n} is longer than the member (${size} bytes)`);
-            name = view.fixedString(offset, n, 'a member name');
-            offset += n;
-            size -= n;
-            if (name.startsWith('__.SYMDEF')) {
-                at = next;
-                continue;
-            }
-        }
-        else if (gnuLong) {
-            const start = Number(gnuLong[1]);
-            const end = longNames.indexOf('/\n', start);
-            name = end > start ? longNames.slice(start, end) : rawName;
-        }
-        else if (name.endsWith('/')) {
-            name = name.slice(0, -1);
-        }
-        members.push({ name, offset, size });
-        at = next;
-    }
-    return members;
-}
-
-;// CONCATENATED MODULE: ../../packages/inspect/src/macho.ts
-/**
- * Mach-O reader, written here on purpose: no well-kept npm library reads the
- * load commands (LC_LOAD_DYLIB and its weak, re-export, lazy and upward
- * forms, LC_ID_DYLIB, LC_RPATH, LC_BUILD_VERSION / LC_VERSION_MIN_*) of thin
- * and universal files without running `otool` (which is macOS-only and which
- * the smoke test must not need). It reads the mach header, the load commands
- * and, for a universal ("fat") file, every slice. Every offset goes through
- * `ByteView`, so a truncated or hostile file is E_INSPECT_MALFORMED.
- *
- * Reference: <mach-o/loader.h> and <mach-o/fat.h> (Apple's cctools / LLVM's
- * BinaryFormat/MachO.h for the constants).
- */
-
-
-const CPU_ARCH_ABI64 = 0x01000000;
-const CPU_TYPE_X86 = 7;
-const CPU_TYPE_X86_64 = CPU_TYPE_X86 | CPU_ARCH_ABI64;
-const CPU_TYPE_ARM = 12;
-const CPU_TYPE_ARM64 = CPU_TYPE_ARM | CPU_ARCH_ABI64;
-const MH_MAGIC = 0xfeedface;
-const MH_MAGIC_64 = 0xfeedfacf;
-const FAT_MAGIC = 0xcafebabe;
-const FAT_MAGIC_64 = 0xcafebabf;
-/** Java class files share 0xcafebabe; their next word (the class version, 45 and up) is never a plausible slice count. */
-const MAX_FAT_ARCHS = 30;
-const LC_REQ_DYLD = 0x80000000;
-/** Command numbers as unsigned 32-bit values (`>>> 0`: JavaScript's `|` gives a signed result). */
-const LC = {
-    LOAD_DYLIB: 0xc,
-    ID_DYLIB: 0xd,
-    LOAD_DYLINKER: 0xe,
-    LOAD_WEAK_DYLIB: (0x18 | LC_REQ_DYLD) >>> 0,
-    RPATH: (0x1c | LC_REQ_DYLD) >>> 0,
-    REEXPORT_DYLIB: (0x1f | LC_REQ_DYLD) >>> 0,
-    LAZY_LOAD_DYLIB: 0x20,
-    LOAD_UPWARD_DYLIB: (0x23 | LC_REQ_DYLD) >>> 0,
-    VERSION_MIN_MACOSX: 0x24,
-    VERSION_MIN_IPHONEOS: 0x25,
-    VERSION_MIN_TVOS: 0x2f,
-    VERSION_MIN_WATCHOS: 0x30,
-    BUILD_VERSION: 0x32,
-};
-const DYLIB_KINDS = new Map([
-    [LC.LOAD_DYLIB, 'load'],
-    [LC.LOAD_WEAK_DYLIB, 'weak'],
-    [LC.REEXPORT_DYLIB, 'reexport'],
-    [LC.LAZY_LOAD_DYLIB, 'lazy'],
-    [LC.LOAD_UPWARD_DYLIB, 'upward'],
-]);
-const FILETYPES = {
-    1: 'object',
-    2: 'executable',
-    6: 'dylib',
-    7: 'dylinker',
-    8: 'bundle',
-    10: 'dsym',
-    11: 'kext',
-};
-/** LC_BUILD_VERSION platform numbers. */
-const OS_PLATFORMS = {
-    1: 'macos',
-    2: 'ios',
-    3: 'tvos',
-    4: 'watchos',
-    5: 'bridgeos',
-    6: 'maccatalyst',
-    7: 'ios-simulator',
-    8: 'tvos-simulator',
-    9: 'watchos-simulator',
-    10: 'driverkit',
-    11: 'visionos',
-    12: 'visionos-simulator',
-};
-const VERSION_MIN_OS = new Map([
-    [LC.VERSION_MIN_MACOSX, 'macos'],
-    [LC.VERSION_MIN_IPHONEOS, 'ios'],
-    [LC.VERSION_MIN_TVOS, 'tvos'],
-    [LC.VERSION_MIN_WATCHOS, 'watchos'],
-]);
-function machOMagic(bytes) {
-    if (bytes.length < 8)
-        return undefined;
-    const be = new DataView(bytes.buffer, bytes.byteOffset, 8);
-    const magicBE = be.getUint32(0, false);
-    const magicLE = be.getUint32(0, true);
-    if (magicBE === MH_MAGIC || magicBE === MH_MAGIC_64 || magicLE === MH_MAGIC || magicLE === MH_MAGIC_64)
-        return 'thin';
-    if (magicBE === FAT_MAGIC || magicBE === FAT_MAGIC_64) {
-        const n = be.getUint32(4, false);
-        return n >= 1 && n <= MAX_FAT_ARCHS ? 'fat' : undefined;
-    }
-    return undefined;
-}
-/** The usual name of a CPU type and subtype (as `lipo -archs` prints them). */
-function machOArch(cputype, cpusubtype) {
-    const sub = cpusubtype & 0x00ffffff;
-    switch (cputype) {
-        case CPU_TYPE_X86_64:
-            return sub === 8 ? 'x86_64h' : 'x86_64';
-        case CPU_TYPE_ARM64:
-            return sub === 2 ? 'arm64e' : 'arm64';
-        case CPU_TYPE_ARM | 0x02000000:
-            return 'arm64_32';
-        case CPU_TYPE_X86:
-            return 'i386';
-        case CPU_TYPE_ARM:
-            return 'arm';
-        case 18:
-            return 'ppc';
-        case 18 | CPU_ARCH_ABI64:
-            return 'ppc64';
-        default:
-            return `cpu-${cputype}`;
-    }
-}
-/** `xxxx.yy.zz` packed in nibbles, as Mach-O stores versions; `.0` patch levels dropped. */
-function versionString(v) {
-    const major = v >>> 16;
-    const minor = (v >>> 8) & 0xff;
-    const patch = v & 0xff;
-    return patch ? `${major}.${minor}.${patch}` : `${major}.${minor}`;
-}
-/** A string inside a load command: `offset` from the command start, ending before the command does. */
-function lcString(view, cmd, cmdsize, field) {
-    const offset = view.u32(cmd + 8, field);
-    if (offset < 12 || offset >= cmdsize)
-        throw view.malformed(`${field} string offset ${offset} is outside its load command (${cmdsize} bytes)`);
-    return view.cstring(cmd + offset, cmd + cmdsize, field);
-}
-function parseSlice(view, offset) {
-    const magicLE = view.withEndian(true).u32(0, 'the mach header magic');
-    const le = magicLE === MH_MAGIC || magicLE === MH_MAGIC_64;
-    const v = view.withEndian(le);
-    const magic = v.u32(0, 'the mach header magic');
-    if (magic !== MH_MAGIC && magic !== MH_MAGIC_64)
-        throw v.malformed(`slice at offset ${offset} does not start with a mach header`);
-    const bits = magic === MH_MAGIC_64 ? 64 : 32;
-    const cputype = v.u32(4, 'cputype') | 0;
-    const cpusubtype = v.u32(8, 'cpusubtype') | 0;
-    const filetype = v.u32(12, 'filetype');
-    const ncmds = v.u32(16, 'ncmds');
-    const sizeofcmds = v.u32(20, 'sizeofcmds');
-    const start = bits === 64 ? 32 : 28;
-    v.check(start, sizeofcmds, 'the load commands (sizeofcmds)');
-    if (ncmds > sizeofcmds / 8)
-        throw v.malformed(`ncmds is ${ncmds}, more than ${sizeofcmds} bytes of load commands can hold`);
-    const slice = {
-        cputype,
-        cpusubtype,
-        arch: machOArch(cputype, cpusubtype),
-        bits,
-        endian: le ? 'little' : 'big',
-        filetype: FILETYPES[filetype] ?? 'other',
-        dylibs: [],
-        rpaths: [],
-        offset,
-    };
-    const end = start + sizeofcmds;
-    let at = start;
-    for (let i = 0; i < ncmds; i++) {
-        const what = `load command ${i}`;
-        const cmd = v.u32(at, what);
-        const cmdsize = v.u32(at + 4, what);
-        if (cmdsize < 8 || at + cmdsize > end)
-            throw v.malformed(`${what} has size ${cmdsize}, outside the load commands (${sizeofcmds} bytes)`);
-        const kind = DYLIB_KINDS.get(cmd);
-        if (kind)
-            slice.dylibs.push({ name: lcString(v, at, cmdsize, `${what} (dylib name)`), kind });
-        else if (cmd === LC.ID_DYLIB)
-            slice.id = lcString(v, at, cmdsize, `${what} (LC_ID_DYLIB)`);
-        else if (cmd === LC.RPATH)
-            slice.rpaths.push(lcString(v, at, cmdsize, `${what} (LC_RPATH)`));
-        else if (cmd === LC.LOAD_DYLINKER)
-            slice.dylinker = lcString(v, at, cmdsize, `${what} (LC_LOAD_DYLINKER)`);
-        else if (cmd === LC.BUILD_VERSION) {
-            v.check(at, 24, `${what} (LC_BUILD_VERSION)`);
-            const platform = v.u32(at + 8, 'platform');
-            slice.minOs = { os: OS_PLATFORMS[platform] ?? `platform-${platform}`, version: versionString(v.u32(at + 12, 'minos')) };
-        }
-        else if (VERSION_MIN_OS.has(cmd) && !slice.minOs) {
-            v.check(at, 16, `${what} (LC_VERSION_MIN)`);
-            slice.minOs = { os: VERSION_MIN_OS.get(cmd), version: versionString(v.u32(at + 8, 'version')) };
-        }
-        at += cmdsize;
-    }
-    return slice;
-}
-function archiveSlice(cputype, cpusubtype) {
-    const bits = (cputype & CPU_ARCH_ABI64) !== 0 ? 64 : 32;
-    const endian = cputype === 18 || cputype === (18 | CPU_ARCH_ABI64) ? 'big' : 'little';
-    return { cputype, cpusubtype, arch: machOArch(cputype, cpusubtype), bits, endian, filetype: 'archive', dylibs: [], rpaths: [] };
-}
-/** Parse a thin or universal Mach-O file. Malformed: UserError E_INSPECT_MALFORMED naming the file. */
-function parseMachO(bytes, file) {
-    const view = new ByteView(bytes, false, file, 'Mach-O');
-    const kind = machOMagic(bytes);
-    if (!kind)
-        throw view.malformed('it does not start with a Mach-O or universal magic number');
-    if (kind === 'thin')
-        return { fat: false, slices: [parseSlice(view, 0)] };
-    const is64 = view.u32(0, 'the fat magic') === FAT_MAGIC_64;
-    const n = view.u32(4, 'nfat_arch');
-    const entry = is64 ? 32 : 20;
-    view.check(8, n * entry, `the universal header (${n} slices)`);
-    const slices = [];
-    for (let i = 0; i < n; i++) {
-        const at = 8 + i * entry;
-        const what = `universal slice ${i}`;
-        const offset = is64 ? view.u64(at + 8, what) : view.u32(at + 8, what);
-        const size = is64 ? view.u64(at + 16, what) : view.u32(at + 12, what);
-        const declared = view.u32(at, what) | 0;
-        const bytesOf = view.slice(offset, size, what);
-        if (isArArchive(bytesOf.bytes)) {
-            const cpusubtype = view.u32(at + 4, what) | 0;
-            slices.push({ ...archiveSlice(declared, cpusubtype), offset });
-            continue;
-        }
-        const slice = parseSlice(bytesOf, offset);
-        if (declared !== slice.cputype) {
-            throw view.malformed(`${what} is declared as ${machOArch(declared, 0)} but holds ${slice.arch}`);
-        }
-        slices.push(slice);
-    }
-    return { fat: true, slices };
-}
-
-;// CONCATENATED MODULE: ../../packages/inspect/src/identify.ts
-/**
- * What a file is, read from its own bytes (never from its name, `file` or
- * `ldd`): ELF, Mach-O (thin or universal), an `ar` static library, a `#!`
- * script, or something else; and which of the Potions platforms it is code for.
- */
-
-
-
-
-/** The platform an ELF file runs on, if it is one of ours. */
-function elfPlatform(info) {
-    if (info.bits !== 64 || info.endian !== 'little')
-        return undefined;
-    if (info.arch === 'x86_64')
-        return 'linux-amd64';
-    if (info.arch === 'aarch64')
-        return 'linux-arm64';
-    return undefined;
-}
-/** The platform a Mach-O slice runs on: the CPU, and macOS (not iOS...) when the slice says which OS. */
-function machOPlatform(slice) {
-    if (slice.minOs && slice.minOs.os !== 'macos')
-        return undefined;
-    if (slice.cputype === CPU_TYPE_X86_64)
-        return 'darwin-x86_64';
-    if (slice.cputype === CPU_TYPE_ARM64)
-        return 'darwin-arm64';
-    return undefined;
-}
-const ELF_TYPES = {
-    executable: 'executable',
-    'shared-object': 'shared library',
-    relocatable: 'relocatable object',
-    core: 'core dump',
-    other: 'file of unknown type',
-};
-function describeElf(info) {
-    const type = info.pie ? 'PIE executable' : ELF_TYPES[info.type];
-    const linking = info.type === 'executable' || info.pie ? (info.interpreter ? '' : ', statically linked') : '';
-    return `ELF ${info.bits}-bit ${info.endian === 'little' ? 'LSB' : 'MSB'} ${info.arch} ${type}${linking}`;
-}
-function elfKind(info) {
-    if (info.type === 'executable' || info.pie)
-        return 'executable';
-    if (info.type === 'shared-object')
-        return 'library';
-    if (info.type === 'relocatable')
-        return 'object';
-    return 'other';
-}
-const MACHO_KINDS = {
-    executable: 'executable',
-    dylib: 'library',
-    bundle: 'library',
-    object: 'object',
-    archive: 'static-library',
-    dylinker: 'other',
-    dsym: 'other',
-    kext: 'other',
-    other: 'other',
-};
-const minOsText = (s) => (s.minOs ? ` (${s.minOs.os === 'macos' ? 'macOS' : s.minOs.os} ${s.minOs.version}+)` : '');
-function describeMachO(info) {
-    const first = info.slices[0];
-    if (!info.fat)
-        return `Mach-O ${first.bits}-bit ${first.arch} ${first.filetype}${minOsText(first)}`;
-    const types = [...new Set(info.slices.map((s) => s.filetype))].join('/');
-    return `Mach-O universal (${info.slices.map((s) => `${s.arch}${minOsText(s)}`).join(', ')}) ${types}`;
-}
-/** The slice a platform's loader would pick, if the file has one. */
-function sliceFor(info, platform) {
-    return info.slices.find((s) => machOPlatform(s) === platform);
-}
-function archiveIdentity(bytes, file) {
-    const counts = new Map();
-    for (const m of arMembers(bytes, file)) {
-        const data = bytes.subarray(m.offset, m.offset + m.size);
-        let description;
-        let platforms;
-        if (elf_isElfMagic(data)) {
-            const elf = parseElf(data, `${file}(${m.name})`);
-            description = describeElf(elf);
-            platforms = [elfPlatform(elf)].filter((p) => p !== undefined);
-        }
-        else if (machOMagic(data)) {
-            const macho = parseMachO(data, `${file}(${m.name})`);
-            description = describeMachO(macho);
-            platforms = [...new Set(macho.slices.map(machOPlatform).filter((p) => p !== undefined))];
-        }
-        else {
-            continue; // LLVM bitcode, text: not machine code we can check
-        }
-        const seen = counts.get(description);
-        if (seen)
-            seen.count += 1;
-        else
-            counts.set(description, { description, platforms, count: 1 });
-    }
-    const objects = [...counts.values()];
-    const common = objects.length === 0 ? [] : objects.map((o) => o.platforms).reduce((a, b) => a.filter((p) => b.includes(p)));
-    const description = objects.length === 0
-        ? 'ar archive without machine-code objects'
-        : `ar archive of ${objects.map((o) => `${o.count} × ${o.description}`).join(', ')}`;
-    return { kind: 'static-library', format: 'ar', description, platforms: common, code: objects.length > 0, objects };
-}
-/** `#!interpreter [argument]`, as the kernel reads it (the first line, at most 256 bytes). */
-function parseShebang(head) {
-    if (head[0] !== 0x23 || head[1] !== 0x21)
-        return undefined;
-    const end = head.indexOf(0x0a);
-    const line = Buffer.from(head.subarray(2, end < 0 ? head.length : end)).toString('utf8').trim();
-    const m = /^(\S+)(?:\s+(.*))?$/.exec(line);
-    if (!m)
-        return undefined;
-    return m[2] ? { interpreter: m[1], argument: m[2].trim() } : { interpreter: m[1] };
-}
-/** Read a file and say what it is. Malformed ELF/Mach-O/ar: UserError E_INSPECT_MALFORMED naming `name`. */
-async function identifyFile(file, name = file) {
-    const head = await elf_readHead(file, 256);
-    if (elf_isElfMagic(head)) {
-        const elf = parseElf(await external_node_fs_.promises.readFile(file), name);
-        const platform = elfPlatform(elf);
-        return { kind: elfKind(elf), format: 'elf', description: describeElf(elf), platforms: platform ? [platform] : [], code: true, elf };
-    }
-    if (machOMagic(head)) {
-        const macho = parseMachO(await external_node_fs_.promises.readFile(file), name);
-        const first = macho.slices[0];
-        const platforms = [...new Set(macho.slices.map(machOPlatform).filter((p) => p !== undefined))];
-        return { kind: MACHO_KINDS[first.filetype], format: 'mach-o', description: describeMachO(macho), platforms, code: true, macho };
-    }
-    if (isArArchive(head))
-        return archiveIdentity(await external_node_fs_.promises.readFile(file), name);
-    const shebang = parseShebang(head);
-    if (shebang)
-        return { kind: 'script', format: 'script', description: `script (${shebang.interpreter}${shebang.argument ? ` ${shebang.argument}` : ''})`, platforms: [], code: false, shebang };
-    return { kind: 'other', format: 'data', description: 'data', platforms: [], code: false };
-}
-
-;// CONCATENATED MODULE: ../../packages/inspect/src/allow-list.ts
-/**
- * What a user's machine can be trusted to have, per platform, and the places
- * an artifact must never point to. docs/inspect.md explains each entry.
- */
-
-/** glibc 2.17 to 2.40: every library the `libc6` package installs (some empty stubs since 2.34, still present). */
-const GLIBC = [
-    'libc.so.6',
-    'libm.so.6',
-    'libmvec.so.1',
-    'libpthread.so.0',
-    'libdl.so.2',
-    'librt.so.1',
-    'libutil.so.1',
-    'libresolv.so.2',
-    'libanl.so.1',
-    'libBrokenLocale.so.1',
-    'libnsl.so.1',
-    'libthread_db.so.1',
-    'libc_malloc_debug.so.0',
-    'libmemusage.so',
-    'libpcprofile.so',
-    'libnss_files.so.2',
-    'libnss_dns.so.2',
-    'libnss_compat.so.2',
-    'libnss_hesiod.so.2',
-];
-/**
- * GCC's runtime: on every glibc distribution (Debian's libgcc-s1 is
- * Essential, libstdc++6 is in every standard install, as on Ubuntu, Fedora,
- * RHEL and the GitHub runners). Allowed, and reported as their own group so
- * that the SBOM lists them. A program that needs a newer libstdc++ than the
- * user has still fails at run time: that is the build's baseline to pick.
- */
-const GCC_RUNTIME = ['libgcc_s.so.1', 'libstdc++.so.6'];
-/** libcrypt.so.1 left glibc for libxcrypt (2.38), which every distribution installs in its base system. */
-const LIBXCRYPT = ['libcrypt.so.1'];
-/** The dynamic loader each Linux platform's programs must ask for (PT_INTERP), and its DT_NEEDED name. */
-const LINUX_LOADERS = {
-    'linux-amd64': { paths: ['/lib64/ld-linux-x86-64.so.2', '/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'], name: 'ld-linux-x86-64.so.2' },
-    'linux-arm64': { paths: ['/lib/ld-linux-aarch64.so.1', '/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1'], name: 'ld-linux-aarch64.so.1' },
-};
-/** Folders the loader searches by default, harmless in a search path. */
-const LINUX_SYSTEM_DIRS = ['/lib', '/usr/lib', '/lib64', '/usr/lib64', '/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu'];
-/** The group of a DT_NEEDED name a Linux system provides, or undefined. */
-function linuxSystemLibrary(platform, name) {
-    if (GLIBC.includes(name) || /^libnss_[a-z]+\.so\.2$/.test(name))
-        return 'glibc';
-    if (platform === 'linux-amd64' || platform === 'linux-arm64') {
-        if (LINUX_LOADERS[platform].name === name)
-            return 'loader';
-    }
-    if (GCC_RUNTIME.includes(name))
-        return 'gcc-runtime';
-    if (LIBXCRYPT.includes(name))
-        return 'libxcrypt';
-    return undefined;
-}
-function isLinuxSystemDir(dir) {
-    return LINUX_SYSTEM_DIRS.includes(external_node_path_default().posix.normalize(dir).replace(/\/+$/, ''));
-}
-/** `/usr/lib/**.dylib` (libSystem, libc++, libiconv, the Swift runtime...) and `/System/Library/` (frameworks). */
-function isDarwinSystemPath(raw) {
-    const p = external_node_path_default().posix.normalize(raw);
-    return (p.startsWith('/usr/lib/') && (p.endsWith('.dylib') || p === '/usr/lib/dyld')) || p.startsWith('/System/Library/');
-}
-/** Folders dyld may be pointed at that hold only system libraries. */
-function isDarwinSystemDir(dir) {
-    const d = external_node_path_default().posix.normalize(dir).replace(/\/+$/, '');
-    return d === '/usr/lib' || d.startsWith('/usr/lib/') || d.startsWith('/System/Library/');
-}
-/** The fixed prefix builds install into (`@potions/builder`'s DEFAULT_PREFIX_ROOT). */
-const DEFAULT_BUILD_PREFIX = '/opt/potions';
-/** Places that exist on a build machine and not on a user's (or not with the same content). */
-function forbiddenPrefixes(buildPrefix = DEFAULT_BUILD_PREFIX) {
-    return [
-        { prefix: buildPrefix.replace(/\/+$/, ''), why: 'the build prefix' },
-        { prefix: '/opt/homebrew', why: "Homebrew's prefix" },
-        { prefix: '/usr/local', why: '/usr/local (Homebrew on Intel Macs, software built by hand)' },
-        { prefix: '/opt/hostedtoolcache', why: "the CI runner's tool cache" },
-        { prefix: '/home', why: 'a home folder' },
-        { prefix: '/Users', why: 'a home folder' },
-        { prefix: '/root', why: "root's home folder" },
-        { prefix: '/github', why: "a GitHub Actions container's work folder" },
-        { prefix: '/__w', why: "a GitHub Actions container's work folder" },
-        { prefix: '/tmp', why: 'a temporary folder' },
-        { prefix: '/var/tmp', why: 'a temporary folder' },
-        { prefix: '/private/tmp', why: 'a temporary folder' },
-        { prefix: '/var/folders', why: 'a temporary folder' },
-        { prefix: '/private/var/folders', why: 'a temporary folder' },
-        { prefix: '/dev/shm', why: 'a temporary folder' },
-    ];
-}
-/** The forbidden place a path lies in, if any (normalised; whole components: `/usr/localx` is not `/usr/local`). */
-function forbiddenPlace(raw, forbidden) {
-    const p = external_node_path_default().posix.normalize(raw);
-    return forbidden.find((f) => p === f.prefix || p.startsWith(`${f.prefix}/`));
-}
-
-;// CONCATENATED MODULE: ../../packages/inspect/src/resolve.ts
-/**
- * Resolve every runtime dependency of one file the way the platform's loader
- * would, inside the extracted artifact: ELF (PT_INTERP, DT_NEEDED through
- * DT_RUNPATH / DT_RPATH with `$ORIGIN`) and Mach-O (LC_LOAD_DYLIB and its
- * variants through `@rpath`, `@loader_path`, `@executable_path`; LC_RPATH;
- * LC_ID_DYLIB). Whatever is not in the artifact must be on the platform's
- * allow-list; a path into a build machine's places fails.
- */
-
-
-
-const inside = (p, dir) => p === dir || p.startsWith(`${dir}${(external_node_path_default()).sep}`);
-function placeOf(abs, ctx) {
-    if (inside(abs, ctx.root))
-        return { where: 'artifact', rel: external_node_path_default().relative(ctx.root, abs).split((external_node_path_default()).sep).join('/') || '.' };
-    for (const s of ctx.siblings) {
-        if (inside(abs, s.dir))
-            return { where: 'dependency', rel: [s.name, ...external_node_path_default().relative(s.dir, abs).split((external_node_path_default()).sep)].filter(Boolean).join('/') };
-    }
-    return { where: 'outside' };
-}
-/** The regular file at `abs` (symbolic links followed, staying inside the artifact or a dependency), if any. */
-async function fileAt(abs, ctx) {
-    let real;
-    try {
-        real = await external_node_fs_.promises.realpath(abs);
-        if (!(await external_node_fs_.promises.stat(real)).isFile())
-            return undefined;
-    }
-    catch {
-        return undefined;
-    }
-    const place = placeOf(real, ctx);
-    return place.where === 'outside' || placeOf(abs, ctx).where === 'outside' ? undefined : place;
-}
-async function isDir(abs) {
-    return (await external_node_fs_.promises.stat(abs).catch(() => undefined))?.isDirectory() ?? false;
-}
-const error = (dep) => ({ ...dep, severity: 'error' });
-const warning = (dep) => ({ ...dep, severity: 'warning' });
-function forbiddenDep(kind, name, place) {
-    return error({ kind, name, resolution: 'forbidden', detail: `points into ${place.why} (${place.prefix}), which users do not have` });
-}
-/** Classify a folder given as an absolute path after expansion. */
-async function searchDir(kind, name, abs, ctx) {
-    const place = placeOf(abs, ctx);
-    if (place.where === 'outside') {
-        return {
-            dep: warning({
-                kind,
-                name,
-                resolution: 'outside',
-                detail: 'leaves the artifact: only useful when a dependency is installed beside it, and none given is there',
-            }),
-        };
-    }
-    const resolution = place.where;
-    if (!(await isDir(abs)))
-        return { dep: warning({ kind, name, resolution, path: place.rel, detail: 'the folder is not in the artifact' }) };
-    return { dep: { kind, name, resolution, path: place.rel }, dir: abs };
-}
-async function absoluteSearchDir(kind, name, ctx, system) {
-    const bad = forbiddenPlace(name, ctx.forbidden);
-    if (bad)
-        return { dep: forbiddenDep(kind, name, bad) };
-    if (system(name))
-        return { dep: { kind, name, resolution: 'system', path: name }, dir: name };
-    return { dep: warning({ kind, name, resolution: 'outside', detail: 'an absolute folder outside the artifact, which users will not have' }) };
-}
-// ---- ELF ----
-const ORIGIN = /\$(ORIGIN\b|\{ORIGIN\})/;
-const ORIGIN_ALL = new RegExp(ORIGIN.source, 'g');
-async function elfSearchDir(kind, entry, origin, ctx, ignored) {
-    let r;
-    if (entry === '') {
-        r = { dep: error({ kind, name: entry, resolution: 'unsupported', detail: 'an empty entry makes the loader search the working directory' }) };
-    }
-    else if (ORIGIN.test(entry)) {
-        const abs = external_node_path_default().resolve(entry.replace(ORIGIN_ALL, origin));
-        r = await searchDir(kind, entry, abs, ctx);
-    }
-    else if (entry.includes('$')) {
-        r = { dep: warning({ kind, name: entry, resolution: 'unsupported', detail: 'uses $LIB or $PLATFORM, which depend on the machine; not checked' }) };
-    }
-    else if (external_node_path_default().posix.isAbsolute(entry)) {
-        r = await absoluteSearchDir(kind, entry, ctx, isLinuxSystemDir);
-    }
-    else {
-        r = { dep: error({ kind, name: entry, resolution: 'unsupported', detail: 'a relative folder is searched from the working directory, not from the file' }) };
-    }
-    if (ignored) {
-        r.dep.detail = [r.dep.detail, 'ignored by the loader: DT_RUNPATH takes precedence'].filter(Boolean).join('; ');
-        return { dep: r.dep };
-    }
-    return r;
-}
-function elfInterpreter(interp, ctx) {
-    const kind = 'interpreter';
-    const bad = forbiddenPlace(interp, ctx.forbidden);
-    if (bad)
-        return forbiddenDep(kind, interp, bad);
-    const loaders = ctx.platform === 'linux-amd64' || ctx.platform === 'linux-arm64' ? LINUX_LOADERS[ctx.platform].paths : [];
-    if (loaders.includes(interp))
-        return { kind, name: interp, resolution: 'system', path: interp, group: 'loader' };
-    const musl = /ld-musl/.test(interp) ? ' (a musl program: glibc systems do not have this loader)' : '';
-    return error({ kind, name: interp, resolution: 'outside', detail: `not the ${ctx.platform} glibc loader (${loaders.join(' or ')})${musl}` });
-}
-async function elfNeeded(name, dirs, searched, ctx) {
-    const kind = 'needed';
-    if (name.includes('/')) {
-        const bad = forbiddenPlace(name, ctx.forbidden);
-        if (bad)
-            return forbiddenDep(kind, name, bad);
-        if (!name.startsWith('/'))
-            return error({ kind, name, resolution: 'unsupported', detail: 'a relative path is opened from the working directory' });
-        const loaders = ctx.platform === 'linux-amd64' || ctx.platform === 'linux-arm64' ? LINUX_LOADERS[ctx.platform].paths : [];
-        if (loaders.includes(name))
-            return { kind, name, resolution: 'system', path: name, group: 'loader' };
-        return error({ kind, name, resolution: 'outside', detail: 'an absolute path outside the artifact' });
-    }
-    for (const { entry, dir } of dirs) {
-        const found = await fileAt(external_node_path_default().join(dir, name), ctx);
-        if (found)
-            return { kind, name, resolution: found.where, path: found.rel, via: entry };
-    }
-    const group = linuxSystemLibrary(ctx.platform, name);
-    if (group)
-        return { kind, name, resolution: 'system', path: name, group };
-    return error({
-        kind,
-        name,
-        resolution: 'missing',
-        detail: `not in the artifact (${searched.length ? `searched ${searched.join(', ')}` : 'the file has no RUNPATH'}) and not a system library`,
-    });
-}
-async function resolveElf(rel, elf, ctx) {
-    const origin = external_node_path_default().dirname(external_node_path_default().join(ctx.root, rel));
-    const deps = [];
-    if (elf.interpreter !== undefined)
-        deps.push(elfInterpreter(elf.interpreter, ctx));
-    const dirs = [];
-    const searched = (elf.runpath ?? elf.rpath ?? []).filter((e) => e !== '');
-    for (const [kind, entries] of [
-        ['rpath', elf.rpath],
-        ['runpath', elf.runpath],
-    ]) {
-        for (const entry of entries ?? []) {
-            const r = await elfSearchDir(kind, entry, origin, ctx, kind === 'rpath' && elf.runpath !== undefined);
-            deps.push(r.dep);
-            if (r.dir)
-                dirs.push({ entry, dir: r.dir });
-        }
-    }
-    // A library also gets the DT_RPATH of the programs that load it (DT_RPATH is inherited, DT_RUNPATH is not).
-    if (elf.type === 'shared-object' && !elf.pie) {
-        for (const p of ctx.elfRpathPrograms) {
-            const pOrigin = external_node_path_default().dirname(external_node_path_default().join(ctx.root, p.rel));
-            for (const entry of p.rpath) {
-                const r = await elfSearchDir('rpath', entry, pOrigin, ctx, false);
-                if (!r.dir)
-                    continue;
-                const inherited = `${entry} (RPATH of ${p.rel})`;
-                dirs.push({ entry: inherited, dir: r.dir });
-                searched.push(inherited);
-            }
-        }
-    }
-    for (const name of elf.needed)
-        deps.push(await elfNeeded(name, dirs, searched, ctx));
-    return deps;
-}
-// ---- Mach-O ----
-const resolve_DYLIB_KINDS = {
-    load: 'dylib',
-    weak: 'weak-dylib',
-    reexport: 'reexport-dylib',
-    lazy: 'lazy-dylib',
-    upward: 'upward-dylib',
-};
-/** `@loader_path/x` or `@executable_path/x` as absolute candidates; undefined when `p` has neither. */
-function expandAt(p, frame) {
-    if (p.startsWith('@loader_path'))
-        return [underFolder(frame.loader, p.slice('@loader_path'.length))];
-    if (p.startsWith('@executable_path'))
-        return frame.executables.map((e) => underFolder(e, p.slice('@executable_path'.length)));
-    return undefined;
-}
-/**
- * `folder` + `rest` (`/../lib/x.dylib`, or empty), normalised. Deliberately not
- * `path.resolve(folder, '.' + rest)`: ncc's asset relocator takes that shape for
- * a file next to the bundle, rewrites it to a constant path and copies the
- * action's folder into its dist.
- */
-function underFolder(folder, rest) {
-    return external_node_path_default().normalize(folder + (rest === '' || rest.startsWith('/') ? rest : `/${rest}`));
-}
-async function machORpath(entry, frame, ctx) {
-    const kind = 'lc-rpath';
-    const expanded = expandAt(entry, frame);
-    if (expanded) {
-        if (expanded.length === 0) {
-            return { dep: warning({ kind, name: entry, resolution: 'unsupported', detail: 'the artifact has no program to take @executable_path from; not checked' }), dirs: [] };
-        }
-        const results = await Promise.all(expanded.map((abs) => searchDir(kind, entry, abs, ctx)));
-        const usable = results.filter((r) => r.dir !== undefined);
-        return { dep: (usable[0] ?? results[0]).dep, dirs: usable.map((r) => r.dir) };
-    }
-    if (entry.startsWith('/')) {
-        const r = await absoluteSearchDir(kind, entry, ctx, isDarwinSystemDir);
-        return { dep: r.dep, dirs: r.dir ? [r.dir] : [] };
-    }
-    return { dep: error({ kind, name: entry, resolution: 'unsupported', detail: 'a relative rpath is searched from the working directory' }), dirs: [] };
-}
-async function machODylib(dylib, rpaths, frame, ctx) {
-    const kind = resolve_DYLIB_KINDS[dylib.kind];
-    const name = dylib.name;
-    const weak = dylib.kind === 'weak';
-    const notFound = (detail) => weak ? warning({ kind, name, resolution: 'missing', detail: `${detail} (a weak link: the program runs without it)` }) : error({ kind, name, resolution: 'missing', detail });
-    const bad = forbiddenPlace(name, ctx.forbidden);
-    if (bad)
-        return forbiddenDep(kind, name, bad);
-    if (name.startsWith('@rpath/')) {
-        const rest = name.slice('@rpath/'.length);
-        for (const { entry, dir } of rpaths) {
-            const candidate = external_node_path_default().join(dir, rest);
-            if (isDarwinSystemDir(dir)) {
-                if (isDarwinSystemPath(candidate))
-                    return { kind, name, resolution: 'system', path: candidate, via: entry, group: 'macos' };
-                continue;
-            }
-            const found = await fileAt(candidate, ctx);
-            if (found)
-                return { kind, name, resolution: found.where, path: found.rel, via: entry };
-        }
-        return notFound(`not found through any rpath (${rpaths.map((r) => r.entry).join(', ') || 'the file and its programs have no LC_RPATH'})`);
-    }
-    const expanded = expandAt(name, frame);
-    if (expanded) {
-        for (const abs of expanded) {
-            const found = await fileAt(abs, ctx);
-            if (found)
-                return { kind, name, resolution: found.where, path: found.rel };
-        }
-        return notFound(expanded.length ? 'not in the artifact' : 'the artifact has no program to take @executable_path from');
-    }
-    if (name.startsWith('/')) {
-        if (isDarwinSystemPath(name))
-            return { kind, name, resolution: 'system', path: name, group: 'macos' };
-        return notFound('not in /usr/lib or /System/Library, and an absolute path cannot point into the artifact');
-    }
-    return error({ kind, name, resolution: 'unsupported', detail: 'a bare name is looked up in DYLD_FALLBACK_LIBRARY_PATH (~/lib, /usr/local/lib): use @rpath/' });
-}
-function installName(id, rel, ctx) {
-    const kind = 'install-name';
-    const bad = forbiddenPlace(id, ctx.forbidden);
-    if (bad)
-        return { ...forbiddenDep(kind, id, bad), detail: `points into ${bad.why} (${bad.prefix}): whatever links this library would look for it there` };
-    if (/^@(rpath|loader_path|executable_path)\//.test(id))
-        return { kind, name: id, resolution: 'artifact', path: rel };
-    return warning({ kind, name: id, resolution: 'outside', detail: 'an absolute install name: whatever links this library looks for it there (use @rpath/<name>)' });
-}
-async function resolveMachO(rel, slice, ctx) {
-    const loader = external_node_path_default().dirname(external_node_path_default().join(ctx.root, rel));
-    const isProgram = slice.filetype === 'executable';
-    const frame = { loader, executables: isProgram ? [loader] : ctx.programs.map((p) => external_node_path_default().dirname(external_node_path_default().join(ctx.root, p.rel))) };
-    const deps = [];
-    if (slice.dylinker !== undefined) {
-        deps.push(slice.dylinker === '/usr/lib/dyld'
-            ? { kind: 'dylinker', name: slice.dylinker, resolution: 'system', path: slice.dylinker, group: 'macos' }
-            : error({ kind: 'dylinker', name: slice.dylinker, resolution: 'outside', detail: 'not /usr/lib/dyld' }));
-    }
-    if (slice.id !== undefined)
-        deps.push(installName(slice.id, rel, ctx));
-    const rpaths = [];
-    for (const entry of slice.rpaths) {
-        const r = await machORpath(entry, frame, ctx);
-        deps.push(r.dep);
-        rpaths.push(...r.dirs.map((dir) => ({ entry, dir })));
-    }
-    // dyld also searches the rpaths of the programs that load a library.
-    if (!isProgram) {
-        for (const p of ctx.programs) {
-            const pFrame = { loader: external_node_path_default().dirname(external_node_path_default().join(ctx.root, p.rel)), executables: [external_node_path_default().dirname(external_node_path_default().join(ctx.root, p.rel))] };
-            for (const entry of p.slice.rpaths) {
-                for (const dir of (await machORpath(entry, pFrame, ctx)).dirs)
-                    rpaths.push({ entry: `${entry} (of ${p.rel})`, dir });
-            }
-        }
-    }
-    for (const d of slice.dylibs)
-        deps.push(await machODylib(d, rpaths, frame, ctx));
-    return deps;
-}
-// ---- scripts ----
-const SYSTEM_INTERPRETER = /^\/(usr\/)?s?bin\/[^/]+$/;
-async function resolveShebang(interpreter, executable, ctx) {
-    const kind = 'shebang';
-    const problem = executable ? error : warning;
-    const bad = forbiddenPlace(interpreter, ctx.forbidden);
-    if (bad)
-        return { ...forbiddenDep(kind, interpreter, bad), severity: executable ? 'error' : 'warning' };
-    const place = placeOf(interpreter, ctx);
-    if (place.where !== 'outside') {
-        const found = await fileAt(interpreter, ctx);
-        return found ? { kind, name: interpreter, resolution: found.where, path: found.rel } : problem({ kind, name: interpreter, resolution: 'missing', detail: 'not in the artifact' });
-    }
-    if (SYSTEM_INTERPRETER.test(interpreter))
-        return { kind, name: interpreter, resolution: 'system', path: interpreter };
-    return problem({ kind, name: interpreter, resolution: 'outside', detail: 'not in /bin, /usr/bin or the artifact' });
-}
-/** Dependencies listed but not resolved: the file is not for the claimed platform. */
-function uncheckedElf(elf) {
-    return [
-        ...(elf.interpreter ? [{ kind: 'interpreter', name: elf.interpreter, resolution: 'unchecked' }] : []),
-        ...elf.needed.map((name) => ({ kind: 'needed', name, resolution: 'unchecked' })),
-    ];
-}
-function uncheckedMachO(slice) {
-    return slice.dylibs.map((d) => ({ kind: resolve_DYLIB_KINDS[d.kind], name: d.name, resolution: 'unchecked' }));
-}
-
-;// CONCATENATED MODULE: ../../packages/inspect/src/run.ts
-/**
- * Run the recipe's smoke-test commands in the extracted artifact, as a user
- * would: from its folder, its `bin` first on PATH, stdin /dev/null, an
- * environment with none of the build's variables, a timeout. Natively when
- * the host runs the platform; linux-arm64 on x86-64 (and the reverse) through
- * qemu-user-static, called explicitly; otherwise not at all, and the report
- * says so.
- */
-
-
-
-const QEMU = {
-    'linux-amd64': { 'linux-arm64': { program: 'qemu-aarch64-static', sysroot: '/usr/aarch64-linux-gnu', loader: 'lib/ld-linux-aarch64.so.1' } },
-    'linux-arm64': { 'linux-amd64': { program: 'qemu-x86_64-static', sysroot: '/usr/x86_64-linux-gnu', loader: 'lib/ld-linux-x86-64.so.2' } },
-};
-const defaultExists = async (p) => external_node_fs_.promises.access(p, external_node_fs_.constants.F_OK).then(() => true, () => false);
-async function onPath(program, searchPath, exists) {
-    for (const dir of searchPath.split((external_node_path_default()).delimiter).filter(Boolean)) {
-        const candidate = external_node_path_default().join(dir, program);
-        if (await exists(candidate))
-            return candidate;
-    }
-    return undefined;
-}
-/** Decide how to run `platform`'s programs on `host`. */
-async function runnerFor(platform, host, probe) {
-    const exists = probe.exists ?? defaultExists;
-    if (host === platform)
-        return { kind: 'native', command: [] };
-    // Apple silicon runs x86-64 programs through Rosetta 2.
-    if (host === 'darwin-arm64' && platform === 'darwin-x86_64')
-        return { kind: 'rosetta', command: [] };
-    const q = host ? QEMU[host]?.[platform] : undefined;
-    if (q) {
-        const program = await onPath(q.program, probe.searchPath, exists);
-        if (!program) {
-            return { kind: 'none', reason: `${platform} programs need ${q.program} on this ${host} machine, and it is not installed (Debian: qemu-user-static)` };
-        }
-        if (!(await exists(external_node_path_default().join(q.sysroot, q.loader)))) {
-            return { kind: 'none', reason: `${q.program} needs the ${platform} C library in ${q.sysroot}, which is not installed (Debian: libc6-${platform === 'linux-arm64' ? 'arm64' : 'amd64'}-cross)` };
-        }
-        return { kind: 'qemu', command: [program, '-L', q.sysroot] };
-    }
-    return { kind: 'none', reason: `${platform} programs cannot run on this ${host ?? `${process.platform}/${process.arch}`} machine` };
-}
-/** How much output is kept to match `expect` against, and how much goes in the report. */
-const OUTPUT_KEEP = 1024 * 1024;
-const OUTPUT_REPORT = 4000;
-/** Host folders on the commands' PATH after the artifact's `bin` (no /usr/local: it is a build machine's). */
-const HOST_PATH = ['/usr/bin', '/bin', '/usr/sbin', '/sbin'];
-async function isExecutableFile(p) {
-    try {
-        const st = await external_node_fs_.promises.stat(p);
-        return st.isFile() && (st.mode & 0o111) !== 0;
-    }
-    catch {
-        return false;
-    }
-}
-/** The program `argv[0]` names: a path in the artifact, a program in its bin, or one of the host's. */
-async function findProgram(cmd, root) {
-    if (cmd.includes('/')) {
-        const abs = external_node_path_default().isAbsolute(cmd) ? cmd : external_node_path_default().resolve(root, cmd);
-        const inArtifact = abs.startsWith(`${root}${(external_node_path_default()).sep}`);
-        return (await isExecutableFile(abs)) ? { abs, inArtifact } : undefined;
-    }
-    const dirs = [[external_node_path_default().join(root, 'bin'), true], ...HOST_PATH.map((d) => [d, false])];
-    for (const [dir, inArtifact] of dirs) {
-        const abs = external_node_path_default().join(dir, cmd);
-        if (await isExecutableFile(abs))
-            return { abs, inArtifact };
-    }
-    return undefined;
-}
-/**
- * Every ELF program of the artifact goes through the emulator, whatever it says it is for: the emulated
- * machine is the claimed platform's, so a program built for another one fails there as it would for a
- * user. Scripts and the host's programs run as they are.
- */
-async function needsEmulator(abs) {
-    return elf_isElfMagic(await elf_readHead(abs, 4));
-}
-async function runOne(test, opts, env) {
-    const base = { argv: [...test.argv], default: test.default === true, expectedExitCode: test.exitCode, ...(test.expect !== undefined ? { expect: test.expect } : {}) };
-    const fail = (error) => ({ ...base, ok: false, exitCode: null, timedOut: false, output: '', error });
-    const [cmd, ...args] = test.argv;
-    if (!cmd)
-        return fail('the command is empty');
-    const program = await findProgram(cmd, opts.root);
-    if (!program)
-        return fail(`${cmd} is not an executable file in the artifact${cmd.includes('/') ? '' : `'s bin or in ${HOST_PATH.join(', ')}`}`);
-    const emulate = opts.runner.kind === 'qemu' && program.inArtifact && (await needsEmulator(program.abs));
-    const argv = emulate ? [...opts.runner.command, program.abs, ...args] : [program.abs, ...args];
-    const kept = [];
-    let keptBytes = 0;
-    const res = await opts.exec({
-        argv,
-        cwd: opts.root,
-        env,
-        timeoutMs: opts.timeoutMs,
-        onOutput: (chunk) => {
-            if (keptBytes >= OUTPUT_KEEP)
-                return;
-            kept.push(chunk);
-            keptBytes += chunk.length;
-        },
-    });
-    const output = Buffer.concat(kept).toString('utf8');
-    const report = {
-        ...base,
-        program: program.inArtifact ? external_node_path_default().relative(opts.root, program.abs).split((external_node_path_default()).sep).join('/') : program.abs,
-        runner: emulate ? 'qemu' : opts.runner.kind === 'rosetta' ? 'rosetta' : 'native',
-        ok: false,
-        exitCode: res.exitCode,
-        timedOut: res.timedOut,
-        output: output.length > OUTPUT_REPORT ? `${output.slice(0, OUTPUT_REPORT)}\n[... ${output.length - OUTPUT_REPORT} more characters]` : output,
-        ...(res.signal ? { signal: res.signal } : {}),
-    };
-    if (res.timedOut)
-        return { ...report, error: `timed out after ${opts.timeoutMs / 1000} s` };
-    if (res.signal)
-        return { ...report, error: `killed by ${res.signal}` };
-    if (res.exitCode !== test.exitCode)
-        return { ...report, error: `exit status ${res.exitCode}, expected ${test.exitCode}` };
-    // Matched without the final newline(s), so that `^version 1.2$` matches a one-line answer.
-    if (test.expect !== undefined && !new RegExp(test.expect).test(output.replace(/\n+$/, ''))) {
-        return { ...report, error: `the output does not match /${test.expect}/` };
-    }
-    return { ...report, ok: true };
-}
-/** Run each command in turn; every result is reported, a failure does not stop the rest. */
-async function runCommands(opts) {
-    const home = external_node_path_default().join(opts.scratch, 'home');
-    const tmp = external_node_path_default().join(opts.scratch, 'tmp');
-    await external_node_fs_.promises.mkdir(home, { recursive: true });
-    await external_node_fs_.promises.mkdir(tmp, { recursive: true });
-    // Nothing from the build or the caller's environment: no CC, PREFIX, LD_LIBRARY_PATH, DYLD_*, PKG_CONFIG_PATH...
-    const env = { PATH: [external_node_path_default().join(opts.root, 'bin'), ...HOST_PATH].join((external_node_path_default()).delimiter), HOME: home, TMPDIR: tmp, LANG: 'C', LC_ALL: 'C', TERM: 'dumb' };
-    const commands = [];
-    for (const test of opts.tests) {
-        try {
-            commands.push(await runOne(test, opts, env));
-        }
-        catch (err) {
-            commands.push({
-                argv: [...test.argv],
-                default: test.default === true,
-                expectedExitCode: test.exitCode,
-                ok: false,
-                exitCode: null,
-                timedOut: false,
-                output: '',
-                error: `could not start: ${err.message}`,
-            });
-        }
-    }
-    return { ran: true, runner: { kind: opts.runner.kind, command: opts.runner.command }, commands };
-}
-
-;// CONCATENATED MODULE: ../../packages/inspect/src/smoke-test.ts
-/**
- * The smoke test of one artifact: extract it into a fresh folder as a user
- * would, identify every file by its bytes, check that the code is for the
- * claimed platform and that every runtime dependency resolves inside the
- * artifact or on the platform's allow-list, run the recipe's commands where
- * the host can, and return one report.
- */
-
-
-
-
-
-
-
-
-
-
-
-const DEFAULT_TIMEOUT_MS = 60_000;
-/** `<name>-<version>-<platform>.tar.gz` → name and version (the builder's artifact names; any of the four platforms). */
-function artifactNameParts(file, platform, name) {
-    const base = external_node_path_default().basename(file).replace(/\.(tar\.(gz|zst|xz|bz2)|tgz|zip)$/, '');
-    // The claimed platform first; any other platform's name too (a file claimed for another platform still names its package).
-    const suffix = [`-${platform}`, ...core_src/* PLATFORMS */.P4.map((p) => `-${p}`)].find((s) => base.endsWith(s));
-    if (!suffix)
-        return undefined;
-    const stem = base.slice(0, -suffix.length);
-    if (name !== undefined)
-        return stem.startsWith(`${name}-`) && stem.length > name.length + 1 ? { name, version: stem.slice(name.length + 1) } : undefined;
-    const dash = stem.lastIndexOf('-');
-    return dash > 0 && dash < stem.length - 1 ? { name: stem.slice(0, dash), version: stem.slice(dash + 1) } : undefined;
-}
-const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** The commands to run: the recipe's, else the main binary with `--version` expecting the version. */
-async function smokeCommands(root, recipe, name, version) {
-    if (recipe && recipe.smokeTests.length > 0)
-        return { tests: [...recipe.smokeTests] };
-    if (!name)
-        return { tests: [], reason: 'no smoke_test commands, and no package name to find its main binary by' };
-    if (!version)
-        return { tests: [], reason: 'no smoke_test commands, and no version for the default `--version` check' };
-    // binary_relpath names the program inside the upstream download; it is used when the artifact has that file.
-    const rel = recipe?.binaryRelpath;
-    const relIsFile = rel !== undefined && rel !== '.' && (await external_node_fs_.promises.stat(external_node_path_default().join(root, rel)).catch(() => undefined))?.isFile();
-    const main = relIsFile ? rel : `bin/${name}`;
-    if (!(await external_node_fs_.promises.stat(external_node_path_default().join(root, main)).catch(() => undefined))?.isFile()) {
-        // A library package (zlib) has no program to ask: the static checks decide, and the report says so.
-        return { tests: [], reason: `no smoke_test commands, and no main program ${main} to run with --version` };
-    }
-    return { tests: [{ argv: [main, '--version'], expect: escapeRegExp(version), exitCode: 0, default: true }] };
-}
-async function smoke_test_sha256File(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-/** Every regular file and symbolic link under `root`, artifact-relative and sorted. */
-async function walk(root, rel = '') {
-    const out = [];
-    const entries = await external_node_fs_.promises.readdir(external_node_path_default().join(root, rel), { withFileTypes: true });
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-        const r = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory())
-            out.push(...(await walk(root, r)));
-        else if (e.isFile() || e.isSymbolicLink())
-            out.push({ rel: r, link: e.isSymbolicLink() });
-    }
-    return out;
-}
-async function install(artifact, dir) {
-    await extract_extractArchive(artifact, dir);
-    // As `potions fetch` installs: text files get their real location where the builder left the placeholder.
-    await relocate_relocateInstalled(dir, relocate_PREFIX_PLACEHOLDER, dir);
-}
-const PLATFORM_WORDS = {
-    'linux-amd64': 'x86_64 ELF',
-    'linux-arm64': 'aarch64 ELF',
-    'darwin-x86_64': 'x86_64 Mach-O',
-    'darwin-arm64': 'arm64 Mach-O',
-};
-async function identifyAll(root) {
-    const out = [];
-    for (const { rel, link } of await walk(root)) {
-        const abs = external_node_path_default().join(root, rel);
-        if (link) {
-            const target = await external_node_fs_.promises.readlink(abs);
-            const st = await external_node_fs_.promises.stat(abs).catch(() => undefined);
-            out.push({ rel, abs, executable: false, link: { target, dangling: st === undefined } });
-            continue;
-        }
-        const executable = ((await external_node_fs_.promises.stat(abs)).mode & 0o111) !== 0;
-        try {
-            out.push({ rel, abs, executable, identity: await identifyFile(abs, rel) });
-        }
-        catch (err) {
-            if (!(0,core_src/* isUserError */.iU)(err))
-                throw err;
-            out.push({ rel, abs, executable, malformed: err.message });
-        }
-    }
-    return out;
-}
-async function fileReport(f, ctx) {
-    if (f.link) {
-        return { path: f.rel, kind: 'symlink', format: 'symlink', description: `symbolic link to ${f.link.target}`, platforms: [], executable: false, dependencies: [] };
-    }
-    if (!f.identity) {
-        return { path: f.rel, kind: 'other', format: 'data', description: `malformed: ${f.malformed ?? ''}`, platforms: [], matches: false, executable: f.executable, dependencies: [] };
-    }
-    const id = f.identity;
-    const report = { path: f.rel, kind: id.kind, format: id.format, description: id.description, platforms: id.platforms, executable: f.executable, dependencies: [] };
-    if (id.code)
-        report.matches = id.platforms.includes(ctx.platform);
-    let deps = [];
-    if (id.elf)
-        deps = report.matches ? await resolveElf(f.rel, id.elf, ctx) : uncheckedElf(id.elf);
-    else if (id.macho) {
-        const slice = sliceFor(id.macho, ctx.platform);
-        if (slice) {
-            if (slice.minOs)
-                report.minOs = slice.minOs;
-            deps = await resolveMachO(f.rel, slice, ctx);
-        }
-        else
-            deps = uncheckedMachO(id.macho.slices[0]);
-    }
-    else if (id.shebang)
-        deps = [await resolveShebang(id.shebang.interpreter, f.executable, ctx)];
-    report.dependencies = deps;
-    return report;
-}
-function problemsOf(files, identified, platform) {
-    const problems = [];
-    for (const [i, f] of files.entries()) {
-        const src = identified[i];
-        if (src.malformed)
-            problems.push({ file: f.path, severity: 'error', message: src.malformed });
-        if (src.link?.dangling)
-            problems.push({ file: f.path, severity: 'warning', message: `${f.path} is a symbolic link to ${src.link.target}, which is not in the artifact` });
-        if (f.matches === false && !src.malformed) {
-            problems.push({ file: f.path, severity: 'error', message: `${f.path} is ${f.description}, not ${platform} code (${PLATFORM_WORDS[platform]})` });
-        }
-        for (const d of f.dependencies) {
-            if (d.severity)
-                problems.push({ file: f.path, severity: d.severity, message: `${f.path}: ${d.kind} ${d.name}: ${d.detail ?? d.resolution}` });
-        }
-    }
-    return problems;
-}
-function systemLibraries(files) {
-    const uses = new Map();
-    for (const f of files) {
-        for (const d of f.dependencies) {
-            if (d.resolution !== 'system' || !d.group || d.kind === 'lc-rpath' || d.kind === 'rpath' || d.kind === 'runpath')
-                continue;
-            const key = d.path ?? d.name;
-            const use = uses.get(key) ?? { name: key, group: d.group, files: [] };
-            if (!use.files.includes(f.path))
-                use.files.push(f.path);
-            uses.set(key, use);
-        }
-    }
-    return [...uses.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-}
-/** Mach-O programs of the artifact for the platform: their folders are `@executable_path`, their rpaths are inherited. */
-function machOPrograms(identified, platform) {
-    const out = [];
-    for (const f of identified) {
-        const slice = f.identity?.macho ? sliceFor(f.identity.macho, platform) : undefined;
-        if (slice?.filetype === 'executable')
-            out.push({ rel: f.rel, slice });
-    }
-    return out;
-}
-/** ELF programs of the artifact for the platform whose DT_RPATH (without DT_RUNPATH) their libraries inherit. */
-function elfRpathPrograms(identified, platform) {
-    const out = [];
-    for (const f of identified) {
-        const elf = f.identity?.elf;
-        if (!elf || f.identity?.kind !== 'executable' || !f.identity.platforms.includes(platform))
-            continue;
-        if (elf.rpath && !elf.runpath)
-            out.push({ rel: f.rel, rpath: elf.rpath });
-    }
-    return out;
-}
-/** Smoke-test one artifact; see the module comment. Never throws for what it finds: that goes in the report. */
-async function smokeTestArtifact(options) {
-    const reporter = options.reporter ?? core_src/* silentReporter */.P$;
-    const host = 'host' in options ? options.host : (0,core_src/* hostPlatform */.ol)();
-    const parts = artifactNameParts(options.artifact, options.platform, options.recipe?.name ?? options.name);
-    const name = options.recipe?.name ?? options.name ?? parts?.name;
-    const version = options.version ?? parts?.version;
-    for (const file of [options.artifact, ...(options.dependencies ?? []).map((d) => d.artifact)]) {
-        let why;
-        try {
-            if (!(await external_node_fs_.promises.stat(file)).isFile())
-                why = 'it is not a file';
-        }
-        catch (err) {
-            why = (0,core_src/* hasCode */.up)(err, 'ENOENT') ? 'there is no such file' : (0,core_src/* errorMessage */.gJ)(err);
-        }
-        if (why)
-            throw errors_inspectError(errors_InspectErrorCode.ArtifactUnreadable, `cannot smoke-test ${file}: ${why}`, file);
-    }
-    const sha256 = await smoke_test_sha256File(options.artifact);
-    const work = await external_node_fs_.promises.mkdtemp(external_node_path_default().join(options.workDir ?? external_node_os_default().tmpdir(), 'potions-smoke-'));
-    try {
-        const root = external_node_path_default().join(work, 'install', name ?? 'artifact');
-        reporter.info(`extracting ${external_node_path_default().basename(options.artifact)} into a fresh folder`);
-        await install(options.artifact, root);
-        const siblings = [];
-        for (const dep of options.dependencies ?? []) {
-            const dir = external_node_path_default().join(work, 'install', dep.name);
-            await install(dep.artifact, dir);
-            siblings.push({ name: dep.name, dir: await external_node_fs_.promises.realpath(dir) });
-        }
-        const realRoot = await external_node_fs_.promises.realpath(root);
-        const identified = await identifyAll(realRoot);
-        const ctx = {
-            root: realRoot,
-            platform: options.platform,
-            siblings,
-            forbidden: forbiddenPrefixes(options.buildPrefix ?? DEFAULT_BUILD_PREFIX),
-            programs: machOPrograms(identified, options.platform),
-            elfRpathPrograms: elfRpathPrograms(identified, options.platform),
-        };
-        const files = [];
-        for (const f of identified)
-            files.push(await fileReport(f, ctx));
-        const problems = problemsOf(files, identified, options.platform);
-        const { tests, reason: noTests } = await smokeCommands(realRoot, options.recipe, name, version);
-        const runner = noTests
-            ? { kind: 'none', reason: noTests }
-            : await runnerFor(options.platform, host, { searchPath: options.searchPath ?? process.env.PATH ?? '' });
-        let run;
-        if (runner.kind === 'none') {
-            run = { ran: false, reason: `${runner.reason}: the commands were not run, only the static checks were made`, commands: tests.map((t) => ({ argv: [...t.argv], default: t.default === true, expectedExitCode: t.exitCode, ok: false, exitCode: null, timedOut: false, output: '', error: 'not run', ...(t.expect !== undefined ? { expect: t.expect } : {}) })) };
-            problems.push({ severity: options.requireRun ? 'error' : 'warning', message: run.reason });
-        }
-        else {
-            reporter.info(`running ${tests.length} command(s)${runner.kind === 'native' ? '' : ` through ${runner.kind}`}`);
-            run = await runCommands({
-                root: realRoot,
-                platform: options.platform,
-                tests,
-                runner,
-                exec: options.exec ?? core_src/* spawnExec */.bd,
-                scratch: external_node_path_default().join(work, 'scratch'),
-                timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-            });
-            for (const c of run.commands)
-                if (!c.ok)
-                    problems.push({ severity: 'error', message: `${c.argv.join(' ')}: ${c.error ?? 'failed'}` });
-        }
-        const count = (s) => problems.filter((p) => p.severity === s).length;
-        return {
-            schemaVersion: 1,
-            artifact: options.artifact,
-            sha256,
-            ...(name ? { name } : {}),
-            ...(version ? { version } : {}),
-            platform: options.platform,
-            ...(host ? { host } : {}),
-            ok: count('error') === 0,
-            summary: {
-                files: files.length,
-                code: files.filter((f) => f.matches !== undefined).length,
-                executables: files.filter((f) => f.kind === 'executable').length,
-                libraries: files.filter((f) => f.kind === 'library' || f.kind === 'static-library').length,
-                errors: count('error'),
-                warnings: count('warning'),
-            },
-            systemLibraries: systemLibraries(files),
-            files,
-            problems,
-            run,
-        };
-    }
-    finally {
-        await external_node_fs_.promises.rm(work, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/inspect/src/report.ts
-const dependencyWhere = (d) => [d.path ?? '', d.via ? `via ${d.via}` : '', d.group ? `(${d.group})` : ''].filter(Boolean).join(' ');
-const verdict = (d) => (d.severity ? `${d.severity.toUpperCase()}: ${d.detail ?? d.resolution}` : d.detail ? `ok (${d.detail})` : 'ok');
-/**
- * The report as tables for people: the files that are code or scripts, then
- * one table of dependencies per such file, then the commands. Data files are
- * counted, not listed.
- */
-function reportTables(report) {
-    const shown = report.files.filter((f) => f.format !== 'data' || f.matches !== undefined);
-    const tables = [
-        {
-            title: `${report.files.length} file(s), ${shown.length} of them code, scripts or links, checked for ${report.platform}`,
-            headers: ['FILE', 'KIND', 'WHAT IT IS', 'PLATFORM'],
-            rows: shown.map((f) => [f.path, f.kind, f.description, f.matches === undefined ? '' : f.matches ? 'ok' : `NOT ${report.platform}`]),
-        },
-    ];
-    for (const f of shown) {
-        if (f.dependencies.length === 0)
-            continue;
-        tables.push({
-            title: f.path,
-            headers: ['DEPENDENCY', 'KIND', 'RESOLVED', 'WHERE', 'RESULT'],
-            rows: f.dependencies.map((d) => [d.name, d.kind, d.resolution, dependencyWhere(d), verdict(d)]),
-        });
-    }
-    tables.push({
-        title: report.run.ran
-            ? `commands (${report.run.runner?.kind ?? 'native'}${report.run.runner?.kind === 'qemu' ? `: ${report.run.runner.command.join(' ')}` : ''})`
-            : `commands NOT RUN: ${report.run.reason ?? 'no reason given'}`,
-        headers: ['COMMAND', 'EXIT', 'RESULT', 'OUTPUT'],
-        rows: report.run.commands.map((c) => [
-            c.argv.join(' '),
-            c.timedOut ? 'timeout' : c.signal ? c.signal : String(c.exitCode),
-            c.ok ? 'ok' : `FAILED: ${c.error ?? ''}`,
-            (c.output.split('\n').find((l) => l.trim() !== '') ?? '').slice(0, 80),
-        ]),
-    });
-    return tables;
-}
-
-;// CONCATENATED MODULE: ../../packages/inspect/src/index.ts
-
-
-
-
-
-
-
-
-
-
-;// CONCATENATED MODULE: ../../packages/builder/src/runpath.ts
-/**
- * Library search paths relative to the program. Two halves:
- *
- * - at link time, every build type is told to link with `linkTimeRunpath`
- *   (`$ORIGIN/../lib` and the dependencies' folders beside the artifact), each
- *   in the words of its build system (see `environment.ts`, `build-steps.ts`);
- * - after install, `fixRunpaths` reads every ELF file of the staged prefix
- *   in-process (`@potions/inspect`) and rewrites its RUNPATH to exactly the
- *   folders its DT_NEEDED libraries are in, dropping paths into the work
- *   folder or the fixed prefix. The link-time path is the room: the rewrite is
- *   in place and never needs patchelf. patchelf is used only when a link gave
- *   a file no room (it ignored every flag) and patchelf is installed.
- *
- * Mach-O files (macOS) get `@rpath` install names and an `@loader_path` rpath
- * with `install_name_tool`, on macOS only.
- */
-
-
-
-
-
-
-const LIB_DIRS = (/* unused pure expression or super */ null && (['lib', 'lib64']));
-/**
- * The search path every program and library is linked with: its artifact's
- * `lib`, then each dependency's `lib` as installed beside it
- * (`<root>/<name>` next to `<root>/<dependency>`). From `bin/` and `lib/`
- * alike, `$ORIGIN/../lib` is the artifact's `lib`.
- */
-function runpath_linkTimeRunpath(dependencies) {
-    return ['$ORIGIN/../lib', ...dependencies.map((d) => `$ORIGIN/../../${d.name}/lib`)];
-}
-async function walkFiles(root, rel = '') {
-    const out = [];
-    const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        const r = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory())
-            out.push(...(await walkFiles(root, r)));
-        else if (e.isFile())
-            out.push(r);
-    }
-    return out;
-}
-async function readMagic(file) {
-    const fh = await fs.open(file, 'r');
-    try {
-        const buf = Buffer.alloc(4);
-        await fh.read(buf, 0, 4, 0);
-        return buf;
-    }
-    finally {
-        await fh.close();
-    }
-}
-const runpath_MACHO = new Set(['feedfacf', 'cffaedfe', 'feedface', 'cefaedfe', 'cafebabe']);
-const runpath_isMachO = (m) => runpath_MACHO.has(m.toString('hex'));
-async function libNames(dir) {
-    const names = new Set();
-    for (const sub of LIB_DIRS) {
-        try {
-            for (const n of await fs.readdir(path.join(dir, sub)))
-                names.add(`${sub}/${n}`);
-        }
-        catch {
-            // no such folder
-        }
-    }
-    return names;
-}
-/**
- * Give every program and library of the artifact the search path it needs
- * (see the top of this file). Returns the search path of every file that
- * has one afterwards, for the metadata.
- */
-async function runpath_fixRunpaths(opts) {
-    const own = await libNames(opts.root);
-    const depLibs = await Promise.all(opts.dependencies.map(async (d) => ({ dep: d, libs: await libNames(d.prefix) })));
-    const out = [];
-    for (const rel of await walkFiles(opts.root)) {
-        const file = path.join(opts.root, rel);
-        if (opts.platformOs === 'linux') {
-            const runpath = await fixElf(opts, rel, file, own, depLibs);
-            if (runpath)
-                out.push({ file: rel, runpath });
-        }
-        else if (process.platform === 'darwin' && runpath_isMachO(await readMagic(file))) {
-            const change = await fixMachO(opts, rel, file, own);
-            if (change)
-                out.push(change);
-        }
-    }
-    return out;
-}
-const originPath = (rel) => (rel ? `$ORIGIN/${rel}` : '$ORIGIN');
-/** The folders, relative to the file, that hold the libraries it needs from its artifact and its dependencies. */
-function wantedRunpath(rel, info, own, depLibs) {
-    const fromDir = path.posix.dirname(rel);
-    const wanted = [];
-    const add = (p) => {
-        if (!wanted.includes(p))
-            wanted.push(p);
-    };
-    for (const n of info.needed) {
-        for (const sub of LIB_DIRS) {
-            if (own.has(`${sub}/${n}`))
-                add(originPath(path.posix.relative(fromDir, sub)));
-        }
-        for (const { dep, libs } of depLibs) {
-            for (const sub of LIB_DIRS) {
-                if (libs.has(`${sub}/${n}`))
-                    add(originPath(path.posix.relative(fromDir, `../${dep.name}/${sub}`)));
-            }
-        }
-    }
-    return wanted;
-}
-/** The new RUNPATH of one ELF file, written in place; returns it ('' or undefined: none). */
-async function fixElf(opts, rel, file, own, depLibs) {
-    let info;
-    try {
-        info = await readElfFile(file);
-    }
-    catch (err) {
-        if (!hasCode(err, InspectErrorCode.Malformed))
-            throw err;
-        opts.reporter?.warn(`${rel} starts like an ELF file but cannot be read (${errorMessage(err)}); its search path is left as it is`);
-        return undefined;
-    }
-    if (!info?.dynamic)
-        return undefined; // not ELF, or a static program
-    const current = info.runpath ?? info.rpath ?? [];
-    // Absolute paths a build chose on purpose stay (after ours); paths into the
-    // work folder or the fixed prefix, relative paths and whatever the link
-    // made of `$ORIGIN` (an escaping that did not survive) go.
-    const keep = current.filter((p) => p.startsWith('/') && !opts.forbidden.some((f) => p === f || p.startsWith(`${f}/`)));
-    const next = [...wantedRunpath(rel, info, own, depLibs), ...keep].join(':');
-    if (next === current.join(':'))
-        return next || undefined;
-    try {
-        await setElfRunpath(file, next);
-    }
-    catch (err) {
-        if (!hasCode(err, InspectErrorCode.RunpathNoRoom))
-            throw err;
-        await setWithPatchelf(opts, rel, file, next, err);
-    }
-    return next || undefined;
-}
-/** The rare link that left no room: patchelf when installed, else an error naming the file and the fixes. */
-async function setWithPatchelf(opts, rel, file, runpath, cause) {
-    const ok = await captureOutput(opts.exec, ['patchelf', '--set-rpath', runpath, file], opts.env, opts.root);
-    if (ok !== undefined)
-        return;
-    const patchelf = HOST_TOOLS.find((t) => t.tool === 'patchelf');
-    const install = patchelf ? installCommand(patchelf, opts.host) : undefined;
-    throw new UserError(BuilderErrorCode.Runpath, `${rel} needs the library search path ${runpath}, but it was linked without room for one (${isUserError(cause) ? cause.message : errorMessage(cause)})`, {
-        cause,
-        hint: `link it with $LDFLAGS (the builder puts -Wl,-rpath there) or without overriding LD_RUN_PATH; or install patchelf${install ? ` (${install})` : ''}, which the builder then uses`,
-    });
-}
-async function fixMachO(opts, rel, file, own) {
-    // Untested here (no macOS): give own libraries an @rpath install name, point
-    // references to them at @rpath, and add @loader_path/<to lib> as an rpath.
-    const listing = await captureOutput(opts.exec, ['otool', '-L', file], opts.env, opts.root);
-    if (!listing)
-        return undefined;
-    const fromDir = path.posix.dirname(rel);
-    const args = [];
-    for (const line of listing.split('\n').slice(1)) {
-        const ref = line.trim().split(' (')[0];
-        if (!ref)
-            continue;
-        const base = path.posix.basename(ref);
-        if (own.has(`lib/${base}`) && !ref.startsWith('@'))
-            args.push('-change', ref, `@rpath/${base}`);
-    }
-    if (rel.startsWith('lib/') && /\.dylib$/.test(rel))
-        args.push('-id', `@rpath/${path.posix.basename(rel)}`);
-    const rpath = `@loader_path/${path.posix.relative(fromDir, 'lib') || '.'}`;
-    if (args.length === 0)
-        return undefined;
-    args.push('-add_rpath', rpath);
-    await captureOutput(opts.exec, ['install_name_tool', ...args, file], opts.env, opts.root);
-    return { file: rel, runpath: rpath };
-}
-
-;// CONCATENATED MODULE: ../../packages/builder/src/environment.ts
-
-
-/** What the build may see of the outer environment. Everything else is dropped. */
-const PASS_THROUGH = (/* unused pure expression or super */ null && (['HOME', 'USER', 'LOGNAME', 'CC', 'CXX', 'MAKE', 'GOPATH', 'GOCACHE', 'GOMODCACHE', 'CARGO_HOME', 'RUSTUP_HOME']));
-const join = (parts, sep) => parts.filter((p) => !!p).join(sep);
-/**
- * The controlled environment of every build step: the recipe's values as
- * variables (`PREFIX`, `VERSION`, `PLATFORM`, `SOURCE_DIR`, `BUILD_DIR`,
- * `JOBS`, `SOURCE_DATE_EPOCH`), the search paths of the dependencies already
- * built, a C locale and UTC. `CFLAGS`/`CXXFLAGS` map the random work folder to
- * a fixed name (`-ffile-prefix-map`), so that it leaks into no binary.
- */
-function environment_buildEnvironment(opts) {
-    const { spec, layout, inherited } = opts;
-    const env = {};
-    for (const key of PASS_THROUGH) {
-        const v = inherited[key];
-        if (v !== undefined)
-            env[key] = v;
-    }
-    const deps = opts.dependencies;
-    const depBins = deps.map((d) => path.join(d.prefix, 'bin'));
-    const depLibs = deps.map((d) => path.join(d.prefix, 'lib'));
-    const depPkg = deps.flatMap((d) => [path.join(d.prefix, 'lib', 'pkgconfig'), path.join(d.prefix, 'share', 'pkgconfig')]);
-    const mapFlag = `-ffile-prefix-map=${layout.workDir}=/potions-build`;
-    const tmp = path.join(layout.workDir, 'tmp');
-    Object.assign(env, {
-        PATH: join([...depBins, inherited.PATH ?? '/usr/local/bin:/usr/bin:/bin'], ':'),
-        HOME: env.HOME ?? tmp,
-        TMPDIR: tmp,
-        LANG: 'C',
-        LC_ALL: 'C',
-        TZ: 'UTC',
-        SOURCE_DATE_EPOCH: String(opts.sourceDateEpoch),
-        PREFIX: layout.prefix,
-        POTIONS_PREFIX: layout.prefix,
-        VERSION: spec.version,
-        PLATFORM: spec.platform,
-        NAME: spec.name,
-        SOURCE_DIR: layout.sourceDir,
-        BUILD_DIR: layout.buildDir,
-        JOBS: String(opts.jobs),
-        MAKEFLAGS: '',
-        CFLAGS: join(['-O2', mapFlag], ' '),
-        CXXFLAGS: join(['-O2', mapFlag], ' '),
-    });
-    if (deps.length > 0) {
-        env.PKG_CONFIG_PATH = join(depPkg, ':');
-        env.CPPFLAGS = deps.map((d) => `-I${path.join(d.prefix, 'include')}`).join(' ');
-        env.LDFLAGS = depLibs.map((l) => `-L${l}`).join(' ');
-        // Programs built and run during the build (configure checks, tests) find the libraries.
-        env[libraryPathVariable(spec.platform)] = join(depLibs, ':');
-        env.CMAKE_PREFIX_PATH = deps.map((d) => d.prefix).join(':');
-    }
-    if (!spec.platform.startsWith('darwin'))
-        Object.assign(env, linkTimeRunpathVariables(spec.buildType, linkTimeRunpath(deps), env.LDFLAGS));
-    return env;
-}
-/**
- * Where each build system takes the link-time search path on Linux (see
- * docs/relocation.md for why each form, tested on real builds):
- *
- * - `LD_RUN_PATH` for every build: GNU ld uses it for any link that passes
- *   no `-rpath` of its own (a recipe script that calls `cc` without
- *   `$LDFLAGS`, a Makefile that sets its own LDFLAGS). An environment
- *   variable is never re-read by a shell or by make, so `$ORIGIN` stays.
- * - `gnu_autotools`, `make`: `LDFLAGS` with `-Wl,-rpath,\$$ORIGIN/...`. The
- *   value reaches a Makefile as it is (configure substitutes it; a plain
- *   Makefile reads it from the environment): make turns `$$` into `$`, the
- *   recipe's shell turns `\$` into `$`, and libtool keeps it. configure's own
- *   test links see the escaped text, which is harmless there.
- * - `meson`: `LDFLAGS` with a plain `$ORIGIN` (meson quotes it for ninja and
- *   the shell, and keeps a user's rpath at install).
- * - `cmake`: `CMAKE_INSTALL_RPATH` (see `build-steps.ts`); CMake pads the
- *   build-tree path and rewrites it at install.
- * - `cargo`: `RUSTFLAGS=-C link-arg=-Wl,-rpath,$ORIGIN/...` (no shell between).
- * - `go`: `CGO_LDFLAGS` (used when cgo links with the system linker).
- * - `custom`: only `LD_RUN_PATH`: a script uses `$LDFLAGS` as it is, and an
- *   escaped `$` would reach the linker as text.
- */
-function linkTimeRunpathVariables(buildType, runpath, ldflags) {
-    const flags = (escape) => runpath.map((p) => `-Wl,-rpath,${escape(p)}`).join(' ');
-    const out = { LD_RUN_PATH: runpath.join(':') };
-    const withLdflags = (extra) => join([ldflags, extra], ' ');
-    switch (buildType) {
-        case 'gnu_autotools':
-        case 'make':
-            out.LDFLAGS = withLdflags(flags((p) => p.replace(/\$/g, '\\$$$$')));
-            break;
-        case 'meson':
-            out.LDFLAGS = withLdflags(flags((p) => p));
-            break;
-        case 'cargo':
-            out.RUSTFLAGS = runpath.map((p) => `-C link-arg=-Wl,-rpath,${p}`).join(' ');
-            break;
-        case 'go':
-            out.CGO_LDFLAGS = flags((p) => p);
-            break;
-        default:
-            break;
-    }
-    return out;
-}
-function libraryPathVariable(platform) {
-    return platform.startsWith('darwin') ? 'DYLD_FALLBACK_LIBRARY_PATH' : 'LD_LIBRARY_PATH';
 }
 
 ;// CONCATENATED MODULE: ../../packages/builder/src/artifact.ts
@@ -65477,6 +66106,7 @@ function metadata_artifactMetadataFor(m) {
         dependencies: [...m.dependencies],
         toolchain: m.toolchain,
         builder: { name: BUILDER_NAME, version: BUILDER_VERSION, node: process.version },
+        buildEnvironment: m.buildEnvironment,
         sourceDateEpoch: m.sourceDateEpoch,
         buildDate: new Date(m.sourceDateEpoch * 1000).toISOString(),
         builtAt: m.builtAt.toISOString(),
@@ -65787,6 +66417,7 @@ async function newestMtime(dir) {
 
 
 
+
 /** Every file the builder writes for one artifact. */
 function artifactFiles(outDir, name, version, platform) {
     const base = path.join(outDir, artifactBaseName(name, version, platform));
@@ -65797,11 +66428,25 @@ async function attempt_attempt(ctx, job, method, deps, fallbackReason) {
     const started = performance.now();
     const files = artifactFiles(ctx.outDir, job.name, job.version, job.platform);
     const workLayout = await makeLayout(ctx, job);
+    // Ctrl-C or a TERM removes the folder too (kill -9 cannot: the next build sweeps it).
+    const unwatch = ctx.keepWorkDir ? () => undefined : removeOnInterrupt(workLayout.workDir);
     let layout = workLayout;
+    const isolated = ctx.isolation.environment.mode === 'host' ? undefined : ctx.isolation.environment.mode;
     try {
-        const baseEnv = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: 0, dependencies: [], inherited: ctx.env });
-        const toolchain = await toolchainVersions({ buildType: job.buildType, method: attempt_sourceOrBinary(method) }, { exec: ctx.exec, env: baseEnv, cwd: layout.workDir, host: ctx.host });
-        const keyFor = (source) => buildCacheKey({ name: job.name, version: job.version, platform: job.platform, method, recipeDigest: job.recipeDigest, source, toolchain, dependencies: deps.map((d) => d.result.cacheKey) });
+        const baseEnv = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: 0, dependencies: [], inherited: ctx.env, isolated });
+        // The toolchain as the steps see it (in the sandbox, in the container image).
+        const toolchain = await toolchainVersions({ buildType: job.buildType, method: attempt_sourceOrBinary(method) }, { exec: stepsExec(ctx, layout), env: baseEnv, cwd: layout.workDir, host: ctx.host });
+        const keyFor = (source) => buildCacheKey({
+            name: job.name,
+            version: job.version,
+            platform: job.platform,
+            method,
+            recipeDigest: job.recipeDigest,
+            source,
+            toolchain,
+            dependencies: deps.map((d) => d.result.cacheKey),
+            environment: ctx.isolation.cacheTag,
+        });
         // Source stage. A pinned digest (or a git ref) names the source before any
         // download: a cache hit then costs no network at all.
         const pinned = job.source.kind === 'git' ? `git:${job.source.url}#${job.source.ref}` : job.source.sha256;
@@ -65816,7 +66461,7 @@ async function attempt_attempt(ctx, job, method, deps, fallbackReason) {
         const unpacked = await inStep(ctx, job, 'extract', () => unpackSource({ job, method, fetched, layout, sourceDateEpoch: ctx.sourceDateEpoch, nowSeconds: Math.floor(ctx.now().getTime() / 1000) }));
         layout = settleBuildDirs(job, layout);
         const depPrefixes = await inStep(ctx, job, 'extract', () => dependenciesStage(layout, deps));
-        const env = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: unpacked.sourceDateEpoch, dependencies: depPrefixes, inherited: ctx.env });
+        const env = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: unpacked.sourceDateEpoch, dependencies: depPrefixes, inherited: ctx.env, isolated });
         await inStep(ctx, job, 'build', () => stepsStage(ctx, job, method, layout, env, fetched, depPrefixes));
         const relocation = await inStep(ctx, job, 'package', () => relocateStage({ job, layout, dependencies: depPrefixes, exec: ctx.exec, env, host: ctx.host, reporter: ctx.reporter }));
         const packed = await inStep(ctx, job, 'package', () => packArtifact(layout.stagedPrefix, files, unpacked.sourceDateEpoch));
@@ -65836,6 +66481,7 @@ async function attempt_attempt(ctx, job, method, deps, fallbackReason) {
             builtAt: ctx.now(),
             durationMs: performance.now() - started,
             cacheKey,
+            buildEnvironment: ctx.isolation.environment,
         });
         await inStep(ctx, job, 'package', () => writeFileAtomic(files.json, `${JSON.stringify(metadata, null, 2)}\n`));
         await saveToCache(ctx, job, cacheKey, files);
@@ -65847,14 +66493,27 @@ async function attempt_attempt(ctx, job, method, deps, fallbackReason) {
             await fs.rm(workLayout.workDir, { recursive: true, force: true }).catch(() => undefined);
         else
             ctx.reporter.info(`kept the work folder ${workLayout.workDir}`);
+        unwatch();
     }
+}
+/**
+ * What the build steps may see: the work folder (source, build, stage, its
+ * own temporary folder), with the dependencies and the download read-only;
+ * no network. In host mode, everything (see docs/build-environments.md).
+ */
+function stepsSpec(layout) {
+    return { writable: [layout.workDir], readOnly: [path.join(layout.workDir, 'deps'), path.join(layout.workDir, 'download')], network: false };
+}
+/** The `Exec` of this build's steps: through the sandbox or the container when there is one. */
+function stepsExec(ctx, layout) {
+    return ctx.isolation.execFor(stepsSpec(layout));
 }
 /** An official binary compiles nothing; a source build and its fallback do. */
 const attempt_sourceOrBinary = (method) => (method === 'official-binary' ? 'official-binary' : 'source');
 async function makeLayout(ctx, job) {
     let workDir;
     try {
-        workDir = await fs.mkdtemp(path.join(ctx.workRoot, `potions-build-${job.name}-`));
+        workDir = await makeWorkDir(ctx.workRoot, job.name, ctx.now);
         await fs.mkdir(path.join(workDir, 'tmp'), { recursive: true });
     }
     catch (err) {
@@ -65909,16 +66568,18 @@ async function dependenciesStage(layout, deps) {
  */
 async function stepsStage(ctx, job, method, layout, env, fetched, deps) {
     const hasConfigure = await exists(path.join(layout.sourceDir, 'configure'));
+    const exec = stepsExec(ctx, layout);
     const late = requiredHostTools({ job: { ...job, method: attempt_sourceOrBinary(method) }, host: ctx.host, hasConfigure }).filter((t) => t.uses.some((u) => u.by === 'no-configure'));
-    if (late.length > 0)
-        await assertHostTools([{ subject: `${job.name} (its source has no configure script)`, tools: late }], { exec: ctx.exec, env, cwd: layout.workDir, host: ctx.host });
+    if (late.length > 0) {
+        await assertHostTools([{ subject: `${job.name} (its source has no configure script)`, tools: late }], { exec, env, cwd: layout.workDir, host: ctx.host });
+    }
     const steps = planBuildSteps(job, layout, {
         jobs: ctx.jobs,
         hasConfigure,
         hasAutogen: await exists(path.join(layout.sourceDir, 'autogen.sh')),
         runpath: platformOs(job.platform) === 'linux' ? linkTimeRunpath(deps) : [],
     });
-    const run = (list) => runBuildSteps({ job, steps: list, env, logFile: path.join(layout.workDir, 'build.log'), exec: ctx.exec, reporter: ctx.reporter });
+    const run = (list) => runBuildSteps({ job, steps: list, env, logFile: path.join(layout.workDir, 'build.log'), exec, reporter: ctx.reporter });
     if (method !== 'official-binary' || job.binaryRelpath === undefined)
         return run(steps);
     await run(steps.filter((s) => s.step !== 'install'));
@@ -65988,6 +66649,9 @@ function resultOf(metadata, files, cached) {
 
 
 
+
+
+
 /**
  * Build one recipe for one platform and version, its dependencies first: check
  * that this machine has every program the builds need, fetch and verify the
@@ -65997,15 +66661,24 @@ function resultOf(metadata, files, cached) {
  * location has is built from `source_build`.
  */
 async function builder_buildRecipe(job, opts) {
-    const ctx = contextFrom(opts);
+    if (opts.jobs !== undefined)
+        assertBuildJobs(opts.jobs);
+    const base = contextFrom(opts);
     // The user's paths are checked before any work: a file in the way or a
     // folder without permission is their mistake, never "a bug in Potions".
     await ensureWritableDir(opts.outDir, 'output folder', BuilderErrorCode.OutDir, 'give a folder you can write to');
     await opts.cache?.prepare?.();
-    await ensureWritableDir(ctx.workRoot, 'folder for temporary build folders', BuilderErrorCode.WorkDir, 'set TMPDIR to a writable folder with room for a build');
+    await ensureWritableDir(base.workRoot, 'folder for temporary build folders', BuilderErrorCode.WorkDir, 'set TMPDIR to a writable folder with room for a build, whose path has no spaces', {
+        noWhitespace: true,
+    });
     const all = [...(opts.dependencies ?? []), job];
     for (const j of all)
-        refuseCrossBuild(ctx, j);
+        refuseCrossBuild(base, j);
+    // Where the steps run is settled before anything is downloaded: a sandbox
+    // that is required and cannot be made stops here.
+    const isolation = await resolveIsolation({ sandbox: opts.sandbox, container: opts.container, exec: base.exec, env: base.env, host: base.host, reporter: base.reporter });
+    const ctx = { ...base, isolation };
+    await sweepStaleWorkDirs(ctx.workRoot, { now: ctx.now, reporter: ctx.reporter });
     await checkHostTools(ctx, all.map((j) => ({ job: j, method: j.method })));
     const deps = [];
     for (const dep of opts.dependencies ?? []) {
@@ -66013,6 +66686,16 @@ async function builder_buildRecipe(job, opts) {
         deps.push({ job: dep, result: await buildOne(ctx, dep, deps) });
     }
     return buildOne(ctx, job, deps);
+}
+/** The most parallel jobs a build takes: more hangs GNU make (its job-server pipe fills before anyone reads it). */
+const MAX_BUILD_JOBS = 1024;
+/** A whole number of parallel jobs from 1 to `MAX_BUILD_JOBS`, or a `UserError` (`E_BUILD_JOBS`) that gives the range. */
+function assertBuildJobs(jobs) {
+    if (Number.isSafeInteger(jobs) && jobs >= 1 && jobs <= MAX_BUILD_JOBS)
+        return;
+    throw new UserError(BuilderErrorCode.Jobs, `the number of parallel build jobs must be a whole number from 1 to ${MAX_BUILD_JOBS}, got ${String(jobs)}`, {
+        hint: `give at most ${MAX_BUILD_JOBS} jobs (the default is the number of CPUs)`,
+    });
 }
 function contextFrom(opts) {
     const mirrors = opts.sourceMirrors ?? [];
@@ -66045,13 +66728,25 @@ function contextFrom(opts) {
 function definedEnv(env) {
     return Object.fromEntries(Object.entries(env).filter((e) => e[1] !== undefined));
 }
-/** Before anything is downloaded: every program these builds need, or one error listing all that are missing. */
+/**
+ * Before anything is downloaded: every program these builds need, or one
+ * error listing all that are missing. The programs the build steps run are
+ * looked for where the steps run (the sandbox, the container image).
+ */
 async function checkHostTools(ctx, builds) {
     const needs = builds.map(({ job, method }) => ({
         subject: `${job.name} (${method === 'official-binary' ? 'official binary' : `${job.buildType} build`})`,
         tools: requiredHostTools({ job: { ...job, method: sourceOrBinary(method) }, host: ctx.host }),
     }));
-    await assertHostTools(needs, { exec: ctx.exec, env: definedEnv(ctx.env), cwd: ctx.workRoot, host: ctx.host });
+    await assertHostTools(needs, { exec: ctx.exec, env: definedEnv(ctx.env), cwd: ctx.workRoot, host: ctx.host, steps: stepProbe(ctx.isolation, ctx.env) });
+}
+/** How the tools of the build steps are looked for: where the steps run, with the `PATH` they get. */
+function stepProbe(isolation, env) {
+    const mode = isolation.environment.mode;
+    const exec = isolation.execFor({ writable: [], readOnly: [], network: false });
+    const probeEnv = { PATH: mode === 'host' ? (env.PATH ?? '/usr/local/bin:/usr/bin:/bin') : isolatedPath(mode, env.PATH), LANG: 'C', LC_ALL: 'C' };
+    const where = isolation.environment.mode === 'container' ? `in the build image ${isolation.environment.image}` : mode === 'sandbox' ? 'in the build sandbox' : undefined;
+    return { exec, env: probeEnv, cwd: '/', where };
 }
 function refuseCrossBuild(ctx, job) {
     if (job.method !== 'source' || job.platform === ctx.host)
@@ -68846,6 +69541,8 @@ async function buildFromRecipeRef(req) {
         sourceMirrors: req.sourceMirrors,
         cache: req.cache,
         jobs: req.jobs,
+        sandbox: req.sandbox,
+        container: req.container,
         reporter,
         exec: req.exec,
         transport: req.transport,
@@ -68861,6 +69558,9 @@ async function buildFromRecipeRef(req) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/builder/src/index.ts
+
+
+
 
 
 
@@ -69000,7 +69700,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Zf: () => (/* reexport */ writeFileAtomic)
 });
 
-// UNUSED EXPORTS: ARTIFACT_METADATA_SCHEMA_VERSION, ArtifactFileInfoSchema, ArtifactMetadataSchema, ArtifactMetadataViewSchema, BUILD_METHODS, ConsoleReporter, CoreErrorCode, DOCS_BASE_URL, RecordingReporter, RunpathEntrySchema, artifactMetadataPath, backoffDelay, captureOutput, compareVersions, escapeControlChars, formatLocation, isPlatform, newestVersion, parseRetryAfter, readArtifactMetadataFile, retry, sameVersion, sleep, systemNow, urlSecrets, withHint
+// UNUSED EXPORTS: ARTIFACT_METADATA_SCHEMA_VERSION, ArtifactFileInfoSchema, ArtifactMetadataSchema, ArtifactMetadataViewSchema, BUILD_ENVIRONMENT_MODES, BUILD_METHODS, BuildEnvironmentSchema, ConsoleReporter, CoreErrorCode, DOCS_BASE_URL, RecordingReporter, RunpathEntrySchema, artifactMetadataPath, backoffDelay, captureOutput, compareVersions, escapeControlChars, formatLocation, isPlatform, newestVersion, parseRetryAfter, readArtifactMetadataFile, retry, sameVersion, sleep, systemNow, urlSecrets, withHint
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 /**
@@ -69670,6 +70370,37 @@ const SourceSchema = schemas/* looseObject */._H3({
     signature: SignatureSchema.optional(),
     git: schemas/* looseObject */._H3({ ref: schemas/* string */.YjP(), commit: schemas/* string */.YjP() }).optional(),
 });
+/** Where the build steps ran: on the host, in the build sandbox, or in a container. */
+const BUILD_ENVIRONMENT_MODES = (/* unused pure expression or super */ null && (['host', 'sandbox', 'container']));
+/**
+ * Where the build steps ran, and so what they could reach (see
+ * docs/build-environments.md): `host` (no isolation: they could read what
+ * this user can), `sandbox` (bubblewrap namespaces: only the build's folders,
+ * no other process, no network), `container` (an image pinned by its ID).
+ */
+const BuildEnvironmentSchema = schemas/* discriminatedUnion */.gMt('mode', [
+    schemas/* looseObject */._H3({
+        mode: schemas/* literal */.euz('host'),
+        /** Why the steps were not isolated (the sandbox was off, or could not be made here). */
+        reason: schemas/* string */.YjP().optional(),
+    }),
+    schemas/* looseObject */._H3({
+        mode: schemas/* literal */.euz('sandbox'),
+        /** The sandbox program's version line, e.g. `bubblewrap 0.8.0`. */
+        tool: NonEmpty,
+        network: schemas/* boolean */.zMY(),
+    }),
+    schemas/* looseObject */._H3({
+        mode: schemas/* literal */.euz('container'),
+        /** The engine's version line, e.g. `podman version 4.3.1`. */
+        engine: NonEmpty,
+        /** The image as named, e.g. `localhost/potions-build:bookworm`. */
+        image: NonEmpty,
+        /** The image ID every step ran. */
+        digest: schemas/* string */.YjP().regex(/^sha256:[0-9a-f]{64}$/, 'sha256: and 64 lower-case hex digits'),
+        network: schemas/* boolean */.zMY(),
+    }),
+]);
 /** Everything in it but `builtAt` and `durationMs` is the same for two builds of the same inputs. */
 const ArtifactMetadataSchema = schemas/* looseObject */._H3({
     name: schemas/* string */.YjP().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, 'a package name: lower-case letters, digits, ".", "_", "-"'),
@@ -69702,6 +70433,8 @@ const ArtifactMetadataSchema = schemas/* looseObject */._H3({
     /** First line of `--version` of each tool of the build type (`missing` for one that is not installed). */
     toolchain: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()),
     builder: schemas/* looseObject */._H3({ name: NonEmpty, version: NonEmpty, node: NonEmpty }),
+    /** Where the build steps ran (absent in metadata written before the build sandbox). */
+    buildEnvironment: BuildEnvironmentSchema.optional(),
     /** The timestamp of every archive entry (seconds). */
     sourceDateEpoch: schemas/* number */.aig().int().nonnegative(),
     /** `sourceDateEpoch` as an ISO date. */
@@ -81585,6 +82318,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   You: () => (/* binding */ ZodISODateTime),
   YOg: () => (/* binding */ array),
   zMY: () => (/* binding */ schemas_boolean),
+  gMt: () => (/* binding */ discriminatedUnion),
   k5n: () => (/* binding */ _enum),
   euz: () => (/* binding */ literal),
   _H3: () => (/* binding */ looseObject),
@@ -81596,7 +82330,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   KCZ: () => (/* binding */ union)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(8149);
@@ -83356,11 +84090,11 @@ function discriminatorMap(def) {
 }
 const $ZodDiscriminatedUnion = 
 /*@__PURE__*/
-(/* unused pure expression or super */ null && (core.$constructor("$ZodDiscriminatedUnion", (inst, def) => {
+core_core/* $constructor */.xI("$ZodDiscriminatedUnion", (inst, def) => {
     def.inclusive = false;
     $ZodUnion.init(inst, def);
     const _super = inst._zod.parse;
-    util.defineLazyInternal(inst, "propValues", (zod) => {
+    core_util/* defineLazyInternal */.v5(inst, "propValues", (zod) => {
         const propValues = {};
         let undefinedCount = 0;
         for (const option of zod.def.options) {
@@ -83371,7 +84105,7 @@ const $ZodDiscriminatedUnion =
                 undefinedCount++;
             for (const [k, v] of Object.entries(pv)) {
                 if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
-                    util.assignProp(propValues, k, new Set());
+                    core_util/* assignProp */.Vy(propValues, k, new Set());
                 }
                 for (const val of v) {
                     propValues[k].add(val);
@@ -83384,15 +84118,15 @@ const $ZodDiscriminatedUnion =
     });
     // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it — pipes and lazies — are left to the map.
     def.options.forEach((option, i) => {
-        const propShape = util.rawShape(option._zod.def);
+        const propShape = core_util/* rawShape */.MO(option._zod.def);
         if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
             throw new Error(`Invalid discriminated union option at index "${i}"`);
         }
     });
-    const disc = util.cached(() => discriminatorMap(def));
+    const disc = core_util/* cached */.PO(() => discriminatorMap(def));
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isObject(input)) {
+        if (!core_util/* isObject */.Gv(input)) {
             payload.issues.push({
                 code: "invalid_type",
                 expected: "object",
@@ -83426,7 +84160,7 @@ const $ZodDiscriminatedUnion =
         });
         return payload;
     };
-})));
+});
 const $ZodIntersection = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodIntersection", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, ctx) => {
@@ -87712,17 +88446,17 @@ function xor(options, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodDiscriminatedUnion = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodDiscriminatedUnion", (inst, def) => {
+const ZodDiscriminatedUnion = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDiscriminatedUnion", (inst, def) => {
     ZodUnion.init(inst, def);
-    core.$ZodDiscriminatedUnion.init(inst, def);
-})));
+    $ZodDiscriminatedUnion.init(inst, def);
+});
 function discriminatedUnion(discriminator, options, params) {
     // const [options, params] = args;
     return new ZodDiscriminatedUnion({
         type: "union",
         options: options,
         discriminator,
-        ...util.normalizeParams(params),
+        ...core_util/* normalizeParams */.A2(params),
     });
 }
 const ZodIntersection = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIntersection", (inst, def) => {

@@ -18,6 +18,10 @@ export const ArchiveErrorCode = {
   Unpackable: 'E_ARCHIVE_UNPACKABLE',
   /** A relocation file list names a file it must not touch. */
   Relocation: 'E_ARCHIVE_RELOCATION',
+  /** An entry's name (or link target) is longer than the file system takes. */
+  NameTooLong: 'E_ARCHIVE_NAME_TOO_LONG',
+  /** A folder to install into cannot be written into the files that name it (a control character, or a character the file format cannot hold). */
+  InstallPath: 'E_ARCHIVE_INSTALL_PATH',
 } as const;
 
 export type ArchiveErrorCode = (typeof ArchiveErrorCode)[keyof typeof ArchiveErrorCode];
@@ -34,7 +38,16 @@ export function archiveError(
   });
 }
 
-/** `entry "a/b": why`: every refusal names the entry as the archive spells it. */
+/** Longer entry names are shown shortened, with their length: a message stays readable. */
+const SHOWN_NAME_CHARS = 120;
+
+/** An entry name as a message shows it: quoted, shortened past 120 characters. */
+export function shownEntryName(entryPath: string): string {
+  if (entryPath.length <= SHOWN_NAME_CHARS) return JSON.stringify(entryPath);
+  return `${JSON.stringify(`${entryPath.slice(0, 60)}…${entryPath.slice(-20)}`)} (${entryPath.length} characters)`;
+}
+
+/** `entry "a/b": why`: every refusal names the entry as the archive spells it (shortened when very long). */
 export function entryError(code: ArchiveErrorCode, archive: string, entryPath: string, why: string): UserError {
-  return archiveError(code, `refusing archive entry ${JSON.stringify(entryPath)}: ${why}`, { file: archive });
+  return archiveError(code, `refusing archive entry ${shownEntryName(entryPath)}: ${why}`, { file: archive });
 }

@@ -200,6 +200,22 @@ describe('tar attacks', () => {
     await expectRefused(file, /"x\/".*replace the file/, 'E_ARCHIVE_UNSAFE_ENTRY');
   });
 
+  test('names longer than a file system takes (a 5,000-character name, a 300-character folder, a path of 4,201 characters): E_ARCHIVE_NAME_TOO_LONG naming the entry, shortened', async () => {
+    const long = 'a'.repeat(5000);
+    const err = await expectRefused(await tarFile('long.tar', [{ path: 'ok.txt', body: 'fine' }, { path: long, body: 'x' }]), /name too long/, 'E_ARCHIVE_NAME_TOO_LONG');
+    expect(err.message).toContain('5000 characters');
+    expect(err.message).toContain('the limit is 255 bytes per name');
+    expect(err.message.length).toBeLessThan(400);
+    await expectRefused(await tarFile('long-dir.tar', [{ path: `${'b'.repeat(300)}/f`, body: 'x' }]), /name too long.*255 bytes per name/, 'E_ARCHIVE_NAME_TOO_LONG');
+    await expectRefused(await tarFile('deep.tar', [{ path: `${'d/'.repeat(2100)}f`, body: 'x' }]), /path too long.*4096 bytes/, 'E_ARCHIVE_NAME_TOO_LONG');
+    // A link whose target is too long for the file system is refused the same way.
+    await expectRefused(
+      await tarFile('long-link.tar', [{ path: 'l', type: 'SymbolicLink', linkpath: `${'c'.repeat(300)}` }]),
+      /name too long/,
+      'E_ARCHIVE_NAME_TOO_LONG',
+    );
+  });
+
   test('a truncated archive', async () => {
     const full = makeTar([{ path: 'a.txt', body: Buffer.alloc(4000, 0x61) }]);
     const file = path.join(sentinel, 'cut.tar');

@@ -65,7 +65,7 @@ describe('real upstream archives', () => {
     const dest = path.join(tmp, 'm4');
     const result = await extractArchive(renamed, dest, { stripComponents: 1 });
     expect(result.format).toBe('tar.xz');
-    expect(await mode(path.join(dest, 'configure'))).toBe(0o775); // as in the archive
+    expect(await mode(path.join(dest, 'configure'))).toBe(0o755); // 0775 in the archive: no group write once extracted
     expect(await sourceRoot(dest)).toBe(dest); // stripped: no single top folder left
   });
 
@@ -180,6 +180,32 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(await fs.readFile(path.join(tmp, 'out', 'd', 'f'), 'utf8')).toBe('second');
     expect(await mode(path.join(tmp, 'out', 'd'))).toBe(0o700);
   });
+});
+
+test('modes are normalised: nothing extracted is group- or world-writable; setuid, setgid and sticky are dropped', async () => {
+  const tar = path.join(tmp, 'modes.tar');
+  await fs.writeFile(
+    tar,
+    makeTar([
+      { path: 'open/', type: 'Directory', mode: 0o777 },
+      { path: 'open/tool', body: '#!/bin/sh\n', mode: 0o777 },
+      { path: 'open/data', body: 'x', mode: 0o666 },
+      { path: 'open/suid', body: '#!/bin/sh\n', mode: 0o4775 },
+      { path: 'private/', type: 'Directory', mode: 0o700 },
+      { path: 'private/key', body: 'k', mode: 0o600 },
+      { path: 'sticky/', type: 'Directory', mode: 0o1777 },
+    ]),
+  );
+  const out = path.join(tmp, 'out');
+  await extractArchive(tar, out);
+  expect(await mode(path.join(out, 'open'))).toBe(0o755);
+  expect(await mode(path.join(out, 'open', 'tool'))).toBe(0o755);
+  expect(await mode(path.join(out, 'open', 'data'))).toBe(0o644);
+  expect((await fs.lstat(path.join(out, 'open', 'suid'))).mode & 0o7777).toBe(0o755);
+  // What is already private stays private.
+  expect(await mode(path.join(out, 'private'))).toBe(0o700);
+  expect(await mode(path.join(out, 'private', 'key'))).toBe(0o600);
+  expect((await fs.lstat(path.join(out, 'sticky'))).mode & 0o7777).toBe(0o755);
 });
 
 describe('refusals that are not attacks', () => {

@@ -76,3 +76,58 @@ test('a relocation list from tampered metadata cannot reach outside or through l
   });
   expect(await fs.readFile(path.join(tmp, 'victim.txt'), 'utf8')).toBe(PREFIX_PLACEHOLDER);
 });
+
+describe('install folders that the relocated files must be able to hold', () => {
+  /** A staged prefix with a pkg-config file and a script, packed and extracted into `installed`. */
+  async function installDemo(installed: string): Promise<string[]> {
+    const staged = path.join(tmp, 'stage');
+    await stage(staged);
+    await fs.writeFile(
+      path.join(staged, 'lib/pkgconfig/demo.pc'),
+      `prefix=${BUILD_PREFIX}\nincludedir=\${prefix}/include\nlibdir=\${prefix}/lib\nName: demo\nDescription: demo\nVersion: 1.0\nCflags: -I\${includedir}\nLibs: -L\${libdir} -ldemo\n`,
+    );
+    const replaced = await replacePrefixInTextFiles(staged, BUILD_PREFIX);
+    const { archives } = await packDirectory(staged, path.join(tmp, 'demo-1.0'), { mtime: 1_700_000_000, formats: ['tar.gz'] });
+    await extractArchive(archives[0]!.path, installed);
+    return replaced.textFiles;
+  }
+
+  test('a folder with spaces, quotes and #: pkg-config files get it escaped as pkg-config reads it; other files get it as it is', async () => {
+    const installed = path.join(tmp, "my tools", "it's #1 \"demo\"");
+    const files = await installDemo(installed);
+    await relocateInstalled(installed, PREFIX_PLACEHOLDER, installed, files);
+    const pc = await fs.readFile(path.join(installed, 'lib/pkgconfig/demo.pc'), 'utf8');
+    expect(pc.split('\n')[0]).toBe(`prefix=${installed.replace(/([ \\"'#])/g, '\\$1')}`);
+    // pkg-config (pkgconf) gives the flags back as one shell word each, however the folder is spelt.
+    const flags = execFileSync('pkg-config', ['--cflags', '--libs', 'demo'], { env: { PKG_CONFIG_PATH: path.join(installed, 'lib/pkgconfig'), PATH: '/usr/bin:/bin' } }).toString();
+    const words = execFileSync('sh', ['-c', `eval "set -- $1"; printf '%s\\n' "$@"`, 'sh', flags]).toString().trim().split('\n');
+    expect(words).toEqual([`-I${installed}/include`, `-L${installed}/lib`, '-ldemo']);
+    // Other files get the folder as it is (how a script quotes it is the script's business).
+    expect(await fs.readFile(path.join(installed, 'bin', 'demo-config'), 'utf8')).toBe(`#!/bin/sh\necho ${installed}/share/demo\n`);
+  });
+
+  test('a folder with a newline or another control character is refused before any file changes: E_ARCHIVE_INSTALL_PATH', async () => {
+    for (const bad of ['with\nnewline', 'with\ttab', 'with\u001bescape', 'with\u007fdel']) {
+      const installed = path.join(tmp, bad);
+      const files = await installDemo(installed);
+      const before = await fs.readFile(path.join(installed, 'lib/pkgconfig/demo.pc'), 'utf8');
+      await expect(relocateInstalled(installed, PREFIX_PLACEHOLDER, installed, files)).rejects.toMatchObject({
+        code: 'E_ARCHIVE_INSTALL_PATH',
+        message: expect.stringMatching(/control character/),
+      });
+      expect(await fs.readFile(path.join(installed, 'lib/pkgconfig/demo.pc'), 'utf8')).toBe(before);
+      await fs.rm(path.join(tmp, 'stage'), { recursive: true });
+      await fs.rm(path.join(tmp, 'demo-1.0.tar.gz'));
+    }
+  });
+
+  test('a folder with "$" is refused for pkg-config files (pkg-config and pkgconf read "$$" differently), before any file changes', async () => {
+    const installed = path.join(tmp, 'price$5');
+    const files = await installDemo(installed);
+    await expect(relocateInstalled(installed, PREFIX_PLACEHOLDER, installed, files)).rejects.toMatchObject({
+      code: 'E_ARCHIVE_INSTALL_PATH',
+      message: expect.stringMatching(/lib\/pkgconfig\/demo\.pc.*"\$"/),
+    });
+    expect(await fs.readFile(path.join(installed, 'lib/libdemo.la'), 'utf8')).toBe(`libdir='${PREFIX_PLACEHOLDER}/lib'\n`);
+  });
+});

@@ -70,6 +70,11 @@ export async function replacePrefixInTextFiles(
  * that holds it. Returns the files rewritten. A listed path that leaves
  * `dir`, goes through a symbolic link or is not a regular file is refused:
  * the list comes from metadata that travelled with the artifact.
+ *
+ * The folder is written as each file's format needs it (`installedSpelling`):
+ * pkg-config files get it escaped. A folder that a file cannot hold (a
+ * control character anywhere, `$` in a pkg-config file) is refused before any
+ * file changes (`E_ARCHIVE_INSTALL_PATH`).
  */
 export async function relocateInstalled(
   dir: string,
@@ -77,22 +82,59 @@ export async function relocateInstalled(
   newPrefix: string,
   files?: readonly string[],
 ): Promise<string[]> {
-  const to = Buffer.from(checkPrefix(newPrefix, 'newPrefix'));
+  const prefix = checkPrefix(newPrefix, 'newPrefix');
+  assertNoControlCharacter(prefix);
   if (placeholder === '') throw archiveError(ArchiveErrorCode.Relocation, 'the placeholder must not be empty');
   const from = Buffer.from(placeholder);
-  const rewritten: string[] = [];
+  const targets: { rel: string; file: string }[] = [];
   if (files === undefined) {
     for (const rel of await regularFiles(dir)) {
       const file = path.join(dir, rel);
-      if (isRelocatableText(rel, await readStart(file, TEXT_SNIFF_BYTES)) && (await rewrite(file, from, to))) rewritten.push(rel);
+      if (isRelocatableText(rel, await readStart(file, TEXT_SNIFF_BYTES)) && (await fileContains(file, from))) targets.push({ rel, file });
     }
-    return rewritten;
+  } else {
+    for (const rel of files) targets.push({ rel, file: await checkListedFile(dir, rel) });
   }
-  for (const rel of files) {
-    const file = await checkListedFile(dir, rel);
-    if (await rewrite(file, from, to)) rewritten.push(rel);
-  }
+  // Every spelling first: a folder one file cannot hold changes no file.
+  const planned = targets.map((t) => ({ ...t, to: Buffer.from(installedSpelling(t.rel, prefix)) }));
+  const rewritten: string[] = [];
+  for (const t of planned) if (await rewrite(t.file, from, t.to)) rewritten.push(t.rel);
   return rewritten;
+}
+
+/** C0 control characters and DEL: a newline in a folder name would start a new line in every file that names it. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+function assertNoControlCharacter(prefix: string): void {
+  const m = CONTROL_CHARACTER.exec(prefix);
+  if (!m) return;
+  const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  throw archiveError(
+    ArchiveErrorCode.InstallPath,
+    `cannot install into ${JSON.stringify(prefix)}: its path holds a control character (${code}) at position ${m.index}, which the installed text files (pkg-config files, scripts) cannot hold`,
+    { hint: 'install into a folder whose path has no newline, tab or other control character' },
+  );
+}
+
+/** pkg-config splits `Cflags`/`Libs` into words like a shell: these need a backslash (as meson writes them). */
+const PKG_CONFIG_SPECIAL = /[ \\"'#]/g;
+
+/**
+ * How `prefix` is written into the file `rel`: escaped for pkg-config files
+ * (`/my tools` becomes `/my\ tools`, which pkg-config and pkgconf give back
+ * as one shell word), as it is elsewhere. `$` is refused in pkg-config files:
+ * pkg-config reads `$$` as `$`, pkgconf keeps both.
+ */
+export function installedSpelling(rel: string, prefix: string): string {
+  if (!rel.endsWith('.pc')) return prefix;
+  if (prefix.includes('$')) {
+    throw archiveError(
+      ArchiveErrorCode.InstallPath,
+      `cannot install into ${JSON.stringify(prefix)}: ${rel} is a pkg-config file, which cannot hold a "$" in a path (pkg-config and pkgconf read "$$" differently)`,
+      { hint: 'install into a folder whose path has no "$"' },
+    );
+  }
+  return prefix.replace(PKG_CONFIG_SPECIAL, '\\$&');
 }
 
 function checkPrefix(prefix: string, name: string): string {

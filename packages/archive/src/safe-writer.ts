@@ -16,6 +16,34 @@ type Kind = 'dir' | 'file' | 'symlink';
 
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
+/** The longest name of one file or folder (NAME_MAX: Linux, macOS), in bytes. */
+export const MAX_NAME_BYTES = 255;
+/** The longest whole path the system takes (PATH_MAX with its NUL: 4096 on Linux, 1024 on macOS), in bytes. */
+export const MAX_PATH_BYTES = process.platform === 'darwin' ? 1024 : 4096;
+
+/**
+ * Why `rel` (below `root`) cannot exist on this file system, if it cannot:
+ * checked before anything is created, so that a hostile or broken name is a
+ * refusal that names the entry, never a raw ENAMETOOLONG.
+ */
+export function nameTooLong(root: string, parts: readonly string[]): string | undefined {
+  const longest = parts.reduce((a, p) => Math.max(a, Buffer.byteLength(p)), 0);
+  if (longest > MAX_NAME_BYTES) return `name too long: a name in it has ${longest} bytes; the limit is ${MAX_NAME_BYTES} bytes per name`;
+  const total = Buffer.byteLength(path.join(root, ...parts));
+  if (total >= MAX_PATH_BYTES) return `path too long: it would be ${total} bytes with the folder it is extracted into; the limit is ${MAX_PATH_BYTES} bytes for a whole path here`;
+  return undefined;
+}
+
+/**
+ * Modes as extracted: the permission bits only (setuid, setgid and sticky
+ * dropped), never writable by group or others (as umask 022 gives), and the
+ * owner can always read and write (and enter folders). What is already
+ * private stays so: 0600 stays 0600.
+ */
+export function normalizedMode(mode: number, kind: 'file' | 'dir'): number {
+  return (mode & 0o755) | (kind === 'dir' ? 0o700 : 0o600);
+}
+
 /**
  * Writes entries into a fresh, empty folder that only it writes to, so that it
  * knows everything on disk below `root`:
@@ -27,8 +55,10 @@ const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL |
  * - files are created with O_CREAT|O_EXCL|O_NOFOLLOW;
  * - hard links may only point at a regular file written earlier;
  * - devices, FIFOs and sockets are refused;
- * - setuid/setgid/sticky bits are dropped, the owner can always read and
- *   write files and enter folders; folder modes and times are applied last.
+ * - modes are normalised (`normalizedMode`): no setuid/setgid/sticky bit, no
+ *   group or world write, the owner can always read and write files and enter
+ *   folders; folder modes and times are applied last;
+ * - a name or path longer than the file system takes is refused up front.
  */
 export class SafeTreeWriter {
   private readonly kinds = new Map<string, Kind>();
@@ -93,7 +123,7 @@ export class SafeTreeWriter {
     const byDepth = [...this.dirs].sort(([a], [b]) => b.split('/').length - a.split('/').length);
     for (const [rel, meta] of byDepth) {
       const abs = this.abs(rel);
-      await fs.chmod(abs, (meta.mode & 0o777) | 0o700);
+      await fs.chmod(abs, normalizedMode(meta.mode, 'dir'));
       if (meta.mtime) await fs.utimes(abs, meta.mtime, meta.mtime);
     }
   }
@@ -102,7 +132,10 @@ export class SafeTreeWriter {
     const n = normalizeEntryPath(raw);
     if (!n.ok) throw this.refuse(ArchiveErrorCode.UnsafeEntry, e, n.why);
     if (n.parts.length <= this.stripComponents) return undefined;
-    return n.parts.slice(this.stripComponents).join('/');
+    const parts = n.parts.slice(this.stripComponents);
+    const tooLong = nameTooLong(this.root, parts);
+    if (tooLong) throw this.refuse(ArchiveErrorCode.NameTooLong, e, tooLong);
+    return parts.join('/');
   }
 
   private refuse(code: Parameters<typeof entryError>[0], e: ArchiveEntry, why: string): Error {
@@ -169,7 +202,7 @@ export class SafeTreeWriter {
         let off = 0;
         while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
       }
-      await fh.chmod((e.mode & 0o777) | 0o600);
+      await fh.chmod(normalizedMode(e.mode, 'file'));
       if (e.mtime) await fh.utimes(e.mtime, e.mtime);
     } finally {
       await fh.close();
@@ -212,6 +245,8 @@ export class SafeTreeWriter {
 
   private async addSymlink(e: ArchiveEntry, rel: string): Promise<void> {
     const target = e.linkpath ?? '';
+    const tooLong = nameTooLong('', target.split('/'));
+    if (tooLong) throw this.refuse(ArchiveErrorCode.NameTooLong, e, `its link target: ${tooLong}`);
     const targetOf = (p: string): string | undefined => (p === rel ? target : this.links.get(p)?.target);
     // Checked now for an early, clear refusal, and again in finish() once every link is known.
     const why = symlinkEscape(rel, target, targetOf);
@@ -222,11 +257,17 @@ export class SafeTreeWriter {
     this.links.set(rel, { target, raw: e.path, mtime: e.mtime });
   }
 
-  /** EEXIST here means two names that the file system folds together (case, Unicode). */
+  /**
+   * EEXIST here means two names that the file system folds together (case,
+   * Unicode); ENAMETOOLONG, a file system with shorter limits than checked.
+   */
   private async guardCollision<T>(entryPath: string, op: () => Promise<T>): Promise<T> {
     try {
       return await op();
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENAMETOOLONG') {
+        throw entryError(ArchiveErrorCode.NameTooLong, this.archive, entryPath, 'name too long for this file system');
+      }
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
         throw entryError(
           ArchiveErrorCode.UnsafeEntry,

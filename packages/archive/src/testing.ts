@@ -2,7 +2,7 @@
  * Test helpers other packages may use (`@potions/archive/testing`): write tar
  * archives entry by entry, including the hostile ones no honest tool makes.
  */
-import { Header } from 'tar';
+import { Header, Pax } from 'tar';
 
 export interface TarEntrySpec {
   path: string;
@@ -16,7 +16,11 @@ export interface TarEntrySpec {
   mtime?: Date;
 }
 
-/** A tar archive as bytes; ends with the two zero blocks unless `truncate` is set. */
+/**
+ * A tar archive as bytes; ends with the two zero blocks unless `truncate` is set.
+ * A path or link target longer than the ustar header holds gets a pax
+ * extended header before its entry, as GNU tar and node-tar write it.
+ */
 export function makeTar(entries: readonly TarEntrySpec[], options: { truncate?: boolean } = {}): Buffer {
   const blocks: Buffer[] = [];
   for (const e of entries) {
@@ -35,7 +39,8 @@ export function makeTar(entries: readonly TarEntrySpec[], options: { truncate?: 
       gname: '',
     });
     const block = Buffer.alloc(512);
-    header.encode(block);
+    const needsPax = header.encode(block);
+    if (needsPax) blocks.push(new Pax({ path: e.path, linkpath: e.linkpath, mtime: e.mtime ?? new Date(1_600_000_000_000) }).encode());
     blocks.push(block, body, Buffer.alloc((512 - (body.length % 512)) % 512));
   }
   if (!options.truncate) blocks.push(Buffer.alloc(1024));

@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ArtifactMetadataSchema, UserError, errorMessage, platformOs, writeFileAtomic, type ArtifactMetadata, type BuildMethod } from '@potions/core';
+import { ArtifactMetadataSchema, UserError, errorMessage, platformOs, writeFileAtomic, type ArtifactMetadata, type BuildMethod, type Exec } from '@potions/core';
 import type { BuildJob } from './build-job';
 import { planBuildSteps, fixedPrefix, type BuildLayout } from './build-steps';
 import { buildCacheKey } from './cache';
@@ -22,6 +22,8 @@ import { exists, relocateStage } from './relocate';
 import { runBuildSteps } from './run-steps';
 import { linkTimeRunpath } from './runpath';
 import { unpackSource } from './unpack';
+import type { IsolationSpec } from './sandbox';
+import { makeWorkDir, removeOnInterrupt } from './work-dirs';
 
 /** A dependency already built for this build. */
 export interface BuiltDependency {
@@ -69,12 +71,29 @@ export async function attempt(ctx: BuildContext, job: BuildJob, method: BuildMet
   const started = performance.now();
   const files = artifactFiles(ctx.outDir, job.name, job.version, job.platform);
   const workLayout = await makeLayout(ctx, job);
+  // Ctrl-C or a TERM removes the folder too (kill -9 cannot: the next build sweeps it).
+  const unwatch = ctx.keepWorkDir ? () => undefined : removeOnInterrupt(workLayout.workDir);
   let layout = workLayout;
+  const isolated = ctx.isolation.environment.mode === 'host' ? undefined : ctx.isolation.environment.mode;
   try {
-    const baseEnv = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: 0, dependencies: [], inherited: ctx.env });
-    const toolchain = await toolchainVersions({ buildType: job.buildType, method: sourceOrBinary(method) }, { exec: ctx.exec, env: baseEnv, cwd: layout.workDir, host: ctx.host });
+    const baseEnv = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: 0, dependencies: [], inherited: ctx.env, isolated });
+    // The toolchain as the steps see it (in the sandbox, in the container image).
+    const toolchain = await toolchainVersions(
+      { buildType: job.buildType, method: sourceOrBinary(method) },
+      { exec: stepsExec(ctx, layout), env: baseEnv, cwd: layout.workDir, host: ctx.host },
+    );
     const keyFor = (source: string): string =>
-      buildCacheKey({ name: job.name, version: job.version, platform: job.platform, method, recipeDigest: job.recipeDigest, source, toolchain, dependencies: deps.map((d) => d.result.cacheKey) });
+      buildCacheKey({
+        name: job.name,
+        version: job.version,
+        platform: job.platform,
+        method,
+        recipeDigest: job.recipeDigest,
+        source,
+        toolchain,
+        dependencies: deps.map((d) => d.result.cacheKey),
+        environment: ctx.isolation.cacheTag,
+      });
 
     // Source stage. A pinned digest (or a git ref) names the source before any
     // download: a cache hit then costs no network at all.
@@ -91,7 +110,7 @@ export async function attempt(ctx: BuildContext, job: BuildJob, method: BuildMet
     );
     layout = settleBuildDirs(job, layout);
     const depPrefixes = await inStep(ctx, job, 'extract', () => dependenciesStage(layout, deps));
-    const env = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: unpacked.sourceDateEpoch, dependencies: depPrefixes, inherited: ctx.env });
+    const env = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: unpacked.sourceDateEpoch, dependencies: depPrefixes, inherited: ctx.env, isolated });
 
     await inStep(ctx, job, 'build', () => stepsStage(ctx, job, method, layout, env, fetched, depPrefixes));
     const relocation = await inStep(ctx, job, 'package', () =>
@@ -114,6 +133,7 @@ export async function attempt(ctx: BuildContext, job: BuildJob, method: BuildMet
       builtAt: ctx.now(),
       durationMs: performance.now() - started,
       cacheKey,
+      buildEnvironment: ctx.isolation.environment,
     });
     await inStep(ctx, job, 'package', () => writeFileAtomic(files.json, `${JSON.stringify(metadata, null, 2)}\n`));
     await saveToCache(ctx, job, cacheKey, files);
@@ -122,7 +142,22 @@ export async function attempt(ctx: BuildContext, job: BuildJob, method: BuildMet
   } finally {
     if (!ctx.keepWorkDir) await fs.rm(workLayout.workDir, { recursive: true, force: true }).catch(() => undefined);
     else ctx.reporter.info(`kept the work folder ${workLayout.workDir}`);
+    unwatch();
   }
+}
+
+/**
+ * What the build steps may see: the work folder (source, build, stage, its
+ * own temporary folder), with the dependencies and the download read-only;
+ * no network. In host mode, everything (see docs/build-environments.md).
+ */
+export function stepsSpec(layout: Pick<BuildLayout, 'workDir'>): IsolationSpec {
+  return { writable: [layout.workDir], readOnly: [path.join(layout.workDir, 'deps'), path.join(layout.workDir, 'download')], network: false };
+}
+
+/** The `Exec` of this build's steps: through the sandbox or the container when there is one. */
+function stepsExec(ctx: BuildContext, layout: BuildLayout): Exec {
+  return ctx.isolation.execFor(stepsSpec(layout));
 }
 
 /** An official binary compiles nothing; a source build and its fallback do. */
@@ -131,7 +166,7 @@ export const sourceOrBinary = (method: BuildMethod): BuildJob['method'] => (meth
 async function makeLayout(ctx: BuildContext, job: BuildJob): Promise<BuildLayout> {
   let workDir: string;
   try {
-    workDir = await fs.mkdtemp(path.join(ctx.workRoot, `potions-build-${job.name}-`));
+    workDir = await makeWorkDir(ctx.workRoot, job.name, ctx.now);
     await fs.mkdir(path.join(workDir, 'tmp'), { recursive: true });
   } catch (err) {
     const problem = pathProblem(err);
@@ -196,8 +231,11 @@ async function stepsStage(
   deps: readonly DependencyPrefix[],
 ): Promise<void> {
   const hasConfigure = await exists(path.join(layout.sourceDir, 'configure'));
+  const exec = stepsExec(ctx, layout);
   const late = requiredHostTools({ job: { ...job, method: sourceOrBinary(method) }, host: ctx.host, hasConfigure }).filter((t) => t.uses.some((u) => u.by === 'no-configure'));
-  if (late.length > 0) await assertHostTools([{ subject: `${job.name} (its source has no configure script)`, tools: late }], { exec: ctx.exec, env, cwd: layout.workDir, host: ctx.host });
+  if (late.length > 0) {
+    await assertHostTools([{ subject: `${job.name} (its source has no configure script)`, tools: late }], { exec, env, cwd: layout.workDir, host: ctx.host });
+  }
   const steps = planBuildSteps(job, layout, {
     jobs: ctx.jobs,
     hasConfigure,
@@ -205,7 +243,7 @@ async function stepsStage(
     runpath: platformOs(job.platform) === 'linux' ? linkTimeRunpath(deps) : [],
   });
   const run = (list: typeof steps): Promise<void> =>
-    runBuildSteps({ job, steps: list, env, logFile: path.join(layout.workDir, 'build.log'), exec: ctx.exec, reporter: ctx.reporter });
+    runBuildSteps({ job, steps: list, env, logFile: path.join(layout.workDir, 'build.log'), exec, reporter: ctx.reporter });
   if (method !== 'official-binary' || job.binaryRelpath === undefined) return run(steps);
   await run(steps.filter((s) => s.step !== 'install'));
   await inStep(ctx, job, 'install', () => installBinaryRelpath(job, layout, path.basename(fetched.path)));

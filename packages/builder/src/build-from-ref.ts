@@ -85,6 +85,8 @@ export async function buildFromRecipeRef(req: RecipeBuildRequest): Promise<Build
     sourceMirrors: req.sourceMirrors,
     cache: req.cache,
     jobs: req.jobs,
+    sandbox: req.sandbox,
+    container: req.container,
     reporter,
     exec: req.exec,
     transport: req.transport,

@@ -13,6 +13,7 @@ const inputs: CacheKeyInputs = {
   source: 'abc',
   toolchain: { cc: 'cc 12', make: 'GNU Make 4.3' },
   dependencies: [],
+  environment: 'sandbox',
 };
 
 describe('build cache', () => {
@@ -26,7 +27,7 @@ describe('build cache', () => {
     const k = buildCacheKey(inputs);
     expect(k).toMatch(/^potions-build-hello-2\.10-linux-amd64-[0-9a-f]{32}$/);
     expect(buildCacheKey({ ...inputs, toolchain: { make: 'GNU Make 4.3', cc: 'cc 12' } })).toBe(k);
-    for (const change of [{ recipeDigest: 'r2' }, { source: 'abd' }, { platform: 'linux-arm64' }, { toolchain: { cc: 'cc 13', make: 'GNU Make 4.3' } }]) {
+    for (const change of [{ recipeDigest: 'r2' }, { source: 'abd' }, { platform: 'linux-arm64' }, { toolchain: { cc: 'cc 13', make: 'GNU Make 4.3' } }, { environment: 'host' }, { environment: `container:sha256:${'1'.repeat(64)}` }]) {
       expect(buildCacheKey({ ...inputs, ...change })).not.toBe(k);
     }
   });

@@ -32,10 +32,12 @@ export interface CacheKeyInputs {
   toolchain: Record<string, string>;
   /** The cache keys of the dependencies this build used. */
   dependencies: string[];
+  /** Where the steps ran (`host`, `sandbox`, `container:<image ID>`): a build never stands in for a more isolated one. */
+  environment: string;
 }
 
-/** Bump when the builder changes what it puts in an artifact (2: run paths set at link time, no patchelf). */
-export const BUILDER_CACHE_VERSION = 2;
+/** Bump when the builder changes what it puts in an artifact (2: run paths set at link time, no patchelf; 3: the build environment in the key and metadata). */
+export const BUILDER_CACHE_VERSION = 3;
 
 /** `potions-build-NAME-VERSION-PLATFORM-<sha256 of the inputs, 32 hex>`. */
 export function buildCacheKey(inputs: CacheKeyInputs): string {
@@ -49,6 +51,7 @@ export function buildCacheKey(inputs: CacheKeyInputs): string {
     source: inputs.source,
     toolchain: Object.fromEntries(Object.entries(inputs.toolchain).sort(([a], [b]) => a.localeCompare(b))),
     deps: [...inputs.dependencies].sort(),
+    environment: inputs.environment,
   });
   const digest = createHash('sha256').update(canonical).digest('hex').slice(0, 32);
   return `potions-build-${inputs.name}-${inputs.version}-${inputs.platform}-${digest}`;

@@ -3,6 +3,7 @@ import type { BuildCache } from './cache';
 import { pathProblem } from './dirs';
 import { BuildError, isBuildError, type FailedStep } from './errors';
 import type { BuildJob } from './build-job';
+import type { BuildIsolation } from './isolation';
 import type { SourceTransport } from './fetch-source';
 
 /** What every stage of a build may use: the caller's options, resolved once. */
@@ -28,6 +29,8 @@ export interface BuildContext {
   baseDir?: string;
   /** Takes the source mirrors' credentials out of a message. */
   redact: (text: string) => string;
+  /** Where the build steps run (host, sandbox, container), chosen before the build. */
+  isolation: BuildIsolation;
 }
 
 /**

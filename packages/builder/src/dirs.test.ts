@@ -45,3 +45,35 @@ describe('ensureWritableDir', () => {
     }
   });
 });
+
+describe('paths the builder writes into files', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-dirs-ctl-'));
+  });
+  afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+
+  test('a newline, a tab or another control character is refused before anything is made, the path shown quoted', async () => {
+    for (const [name, said] of [
+      ['out\nProvides: evil', 'a newline at position'],
+      ['out\tx', 'a tab'],
+      ['out\u001b[31m', 'a control character (U+001B)'],
+    ] as const) {
+      const bad = path.join(dir, name);
+      const err = (await check(bad).catch((e: unknown) => e)) as { code?: string; message?: string };
+      expect(err.code).toBe('E_BUILD_OUT_DIR');
+      expect(err.message).toContain(`cannot use ${JSON.stringify(bad)} as the output folder: the path holds ${said}`);
+      expect(err.message).not.toContain('\n');
+      expect(existsSync(bad)).toBe(false);
+    }
+  });
+
+  test('the work root may not hold a space (build flags are space-separated lists); other folders may', async () => {
+    const spaced = path.join(dir, 'with space');
+    await expect(ensureWritableDir(spaced, 'folder for temporary build folders', 'E_BUILD_WORK_DIR', 'h', { noWhitespace: true })).rejects.toMatchObject({
+      code: 'E_BUILD_WORK_DIR',
+      message: expect.stringContaining('the path holds a space'),
+    });
+    await expect(check(spaced)).resolves.toBeUndefined();
+  });
+});

@@ -24,15 +24,35 @@ export function pathProblem(err: unknown): string | undefined {
   return typeof code === 'string' ? PATH_PROBLEMS[code] : undefined;
 }
 
+/** C0 control characters and DEL. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** Why `p` cannot be a path the builder writes into files (a newline would start a new line in a `.pc` file), or undefined. */
+export function controlCharacterProblem(p: string): string | undefined {
+  const m = CONTROL_CHARACTER.exec(p);
+  if (!m) return undefined;
+  const name = m[0] === '\n' ? 'a newline' : m[0] === '\t' ? 'a tab' : `a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')})`;
+  return `the path holds ${name} at position ${m.index}, which the files that name it (pkg-config files, scripts, the build environment) cannot hold`;
+}
+
 /**
  * Make `dir` (and its parents) and check that files can be written in it.
+ * A path with a control character is refused first: builds write these
+ * paths into files.
  * A path that cannot be used (a file in the way, no permission, read-only) is
  * the user's to fix: a `UserError` with `code` that names the path and why.
  */
-export async function ensureWritableDir(dir: string, what: string, code: BuilderErrorCode, hint: string): Promise<void> {
+export async function ensureWritableDir(dir: string, what: string, code: BuilderErrorCode, hint: string, opts: { noWhitespace?: boolean } = {}): Promise<void> {
   const fail = (reason: string, cause?: unknown): never => {
-    throw new UserError(code, `cannot use ${dir} as the ${what}: ${reason}`, { hint, cause });
+    // Quoted only when it holds a control character, which would break the line.
+    const shown = controlCharacterProblem(dir) ? JSON.stringify(dir) : dir;
+    throw new UserError(code, `cannot use ${shown} as the ${what}: ${reason}`, { hint, cause });
   };
+  const control = controlCharacterProblem(dir);
+  if (control) fail(control);
+  if (opts.noWhitespace && /\s/.test(dir)) {
+    fail('the path holds a space, and build flags that name folders in it ($CFLAGS, $CPPFLAGS, $LDFLAGS) are lists of words separated by spaces');
+  }
   let isDir: boolean | undefined;
   try {
     isDir = (await fs.stat(dir)).isDirectory();

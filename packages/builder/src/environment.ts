@@ -3,6 +3,7 @@ import type { Platform } from '@potions/core';
 import type { BuildJob } from './build-job';
 import type { BuildLayout } from './build-steps';
 import { linkTimeRunpath } from './runpath';
+import { SANDBOX_SYSTEM_DIRS } from './sandbox';
 
 /** A dependency already built and extracted for this build. */
 export interface DependencyPrefix {
@@ -19,10 +20,31 @@ export interface EnvironmentOptions {
   dependencies: DependencyPrefix[];
   /** The environment the builder runs in; only a few variables pass through. */
   inherited: NodeJS.ProcessEnv;
+  /**
+   * The steps run in the sandbox or a container, where the host's home
+   * folder does not exist: `HOME` is the build's own temporary folder, and
+   * `PATH` keeps only the folders that exist in there (`isolatedPath`).
+   */
+  isolated?: 'sandbox' | 'container';
 }
 
 /** What the build may see of the outer environment. Everything else is dropped. */
 const PASS_THROUGH = ['HOME', 'USER', 'LOGNAME', 'CC', 'CXX', 'MAKE', 'GOPATH', 'GOCACHE', 'GOMODCACHE', 'CARGO_HOME', 'RUSTUP_HOME'];
+/** What passes into the sandbox or a container: no path into the host's home folder. */
+const PASS_THROUGH_ISOLATED = ['USER', 'LOGNAME', 'CC', 'CXX', 'MAKE'];
+/** `PATH` in a container: the build image's. */
+export const CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * `PATH` of isolated steps: in the sandbox, the host's `PATH` without the
+ * folders the sandbox does not have (the home folder's, `/opt`'s), so that
+ * no folder of the host's is named in the build; in a container, the image's.
+ */
+export function isolatedPath(isolated: 'sandbox' | 'container', hostPath: string | undefined): string {
+  if (isolated === 'container') return CONTAINER_PATH;
+  const kept = (hostPath ?? '').split(':').filter((dir) => SANDBOX_SYSTEM_DIRS.some((sys) => dir === sys || dir.startsWith(`${sys}/`)));
+  return kept.length > 0 ? [...new Set(kept)].join(':') : CONTAINER_PATH;
+}
 
 const join = (parts: (string | undefined)[], sep: string): string => parts.filter((p): p is string => !!p).join(sep);
 
@@ -36,7 +58,7 @@ const join = (parts: (string | undefined)[], sep: string): string => parts.filte
 export function buildEnvironment(opts: EnvironmentOptions): Record<string, string> {
   const { spec, layout, inherited } = opts;
   const env: Record<string, string> = {};
-  for (const key of PASS_THROUGH) {
+  for (const key of opts.isolated ? PASS_THROUGH_ISOLATED : PASS_THROUGH) {
     const v = inherited[key];
     if (v !== undefined) env[key] = v;
   }
@@ -48,7 +70,7 @@ export function buildEnvironment(opts: EnvironmentOptions): Record<string, strin
   const tmp = path.join(layout.workDir, 'tmp');
 
   Object.assign(env, {
-    PATH: join([...depBins, inherited.PATH ?? '/usr/local/bin:/usr/bin:/bin'], ':'),
+    PATH: join([...depBins, opts.isolated ? isolatedPath(opts.isolated, inherited.PATH) : (inherited.PATH ?? '/usr/local/bin:/usr/bin:/bin')], ':'),
     HOME: env.HOME ?? tmp,
     TMPDIR: tmp,
     LANG: 'C',

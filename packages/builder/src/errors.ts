@@ -47,6 +47,14 @@ export const BuilderErrorCode = {
   BinaryRelpath: 'E_BUILD_BINARY_RELPATH',
   /** A program's library search path cannot be set (no room in the file, and no patchelf). */
   Runpath: 'E_BUILD_RUNPATH',
+  /** Build steps must run in the sandbox, and no sandbox can be made on this machine. */
+  SandboxUnavailable: 'E_BUILD_SANDBOX_UNAVAILABLE',
+  /** No container engine, or one that cannot start a container here. */
+  ContainerEngine: 'E_BUILD_CONTAINER_ENGINE',
+  /** The container image to build in is not in the engine's image store. */
+  ContainerImage: 'E_BUILD_CONTAINER_IMAGE',
+  /** The number of parallel jobs is out of range. */
+  Jobs: 'E_BUILD_JOBS',
   /** A bug: the builder made metadata that does not follow its own schema. */
   MetadataSchema: 'E_BUILD_METADATA_SCHEMA',
 } as const;

@@ -5,6 +5,7 @@ import { spawnExec, type Exec, type Platform } from '@potions/core';
 import { buildRecipe } from './builder';
 import type { BuildJob } from './build-job';
 import { hostToolReport, requiredHostTools, toolchainVersions } from './host-tools';
+import { findProgram, probeSandbox } from './sandbox';
 import { startSourceMirror } from './testing';
 
 const job = (over: Partial<BuildJob>): BuildJob => ({
@@ -21,9 +22,10 @@ const job = (over: Partial<BuildJob>): BuildJob => ({
   ...over,
 });
 
-/** An exec in which the named programs are not installed; the others answer their version. */
+/** An exec in which the named programs are not installed; the others answer their version. A program run through bubblewrap is the one after `--`. */
 const without = (...missing: string[]): Exec => async (req) => {
-  const program = req.argv[0] ?? '';
+  const sandboxed = (req.argv[0] ?? '').endsWith('/bwrap') && req.argv.includes('--');
+  const program = (sandboxed ? req.argv[req.argv.indexOf('--') + 1] : req.argv[0]) ?? '';
   if (missing.includes(program)) throw Object.assign(new Error(`spawn ${program} ENOENT`), { code: 'ENOENT' });
   req.onOutput?.(Buffer.from(`${program} 1.2.3\nmore\n`));
   return { exitCode: 0, signal: null, timedOut: false, tail: '' };
@@ -58,7 +60,7 @@ describe('host tools', () => {
     try {
       const zlib = job({ name: 'zlib', buildType: 'make', platform: 'linux-amd64' });
       const app = job({ name: 'app', buildType: 'cmake', platform: 'linux-amd64', source: { kind: 'http', urls: ['https://example.org/app-1.0.tar.xz'] } });
-      const err = await buildRecipe(app, { outDir: path.join(dir, 'out'), workRoot: dir, dependencies: [zlib], hostPlatform: 'linux-amd64', sourceMirrors: [mirror.base], exec: without('cmake', 'xz', 'zstd') }).catch((e: unknown) => e);
+      const err = await buildRecipe(app, { outDir: path.join(dir, 'out'), workRoot: dir, dependencies: [zlib], hostPlatform: 'linux-amd64', sourceMirrors: [mirror.base], exec: without('cmake', 'xz', 'zstd'), sandbox: 'off' }).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'E_BUILD_HOST_TOOLS_MISSING', userError: true });
       const message = (err as Error).message;
       expect(message).toContain('3 programs this build needs are not installed on this machine');
@@ -73,9 +75,30 @@ describe('host tools', () => {
     }
   });
 
+  (findProgram('bwrap', process.env.PATH) ? test : test.skip)('in the build sandbox, the toolchain is looked for in there, and the message says so; unpacking tools on the host', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-hosttools-'));
+    const seen: string[][] = [];
+    const exec: Exec = (req) => {
+      seen.push(req.argv);
+      return without('cmake', 'xz')(req);
+    };
+    try {
+      const app = job({ name: 'app', buildType: 'cmake', platform: 'linux-amd64', source: { kind: 'http', urls: ['https://example.org/app-1.0.tar.xz'] } });
+      const err = await buildRecipe(app, { outDir: path.join(dir, 'out'), workRoot: dir, hostPlatform: 'linux-amd64', exec, sandbox: 'required' }).catch((e: unknown) => e);
+      const message = (err as Error).message;
+      expect(message).toContain('cmake in the build sandbox (needed by app (cmake build)): apt-get install cmake');
+      expect(message).toContain('xz (needed by app (cmake build)): apt-get install xz-utils');
+      // cmake was asked for through bubblewrap, xz directly.
+      expect(seen.some((a) => a[0]?.endsWith('/bwrap') && a.includes('cmake'))).toBe(true);
+      expect(seen.some((a) => a[0] === 'xz')).toBe(true);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('hostToolReport: found with its version line, or missing with the command for this kind of machine', async () => {
     const linux = await hostToolReport({ exec: without('meson', 'patchelf'), env: {}, host: 'linux-arm64' });
-    expect(linux.map((r) => r.tool)).toEqual(['cc', 'c++', 'make', 'cmake', 'meson', 'ninja', 'cargo', 'rustc', 'go', 'autoreconf', 'xz', 'bzip2', 'zstd', 'git', 'install_name_tool', 'qemu-user', 'bubblewrap', 'patchelf']);
+    expect(linux.map((r) => r.tool)).toEqual(['cc', 'c++', 'make', 'cmake', 'meson', 'ninja', 'cargo', 'rustc', 'go', 'autoreconf', 'xz', 'bzip2', 'zstd', 'git', 'install_name_tool', 'qemu-user', 'bubblewrap', 'podman', 'patchelf']);
     expect(linux.find((r) => r.tool === 'meson')).toEqual({ tool: 'meson', found: false, neededBy: ['meson builds'], optional: false, install: 'apt-get install meson' });
     expect(linux.find((r) => r.tool === 'cc')).toMatchObject({ found: true, version: 'cc 1.2.3', optional: false });
     expect(linux.find((r) => r.tool === 'qemu-user')).toMatchObject({ found: true, version: 'qemu-x86_64-static 1.2.3', optional: true, neededBy: ['smoke tests of linux-amd64 artifacts on this machine'] });
@@ -86,8 +109,11 @@ describe('host tools', () => {
     expect(mac.find((r) => r.tool === 'bubblewrap')?.install).toBeUndefined();
   });
 
-  test('hostToolReport runs the real programs', async () => {
+  test('hostToolReport runs the real programs; bubblewrap says whether it can make a sandbox here', async () => {
     const rows = await hostToolReport({ exec: spawnExec, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
     expect(rows.find((r) => r.tool === 'make')).toMatchObject({ found: true, version: expect.stringMatching(/make/i) });
+    const bwrap = rows.find((r) => r.tool === 'bubblewrap');
+    if (bwrap?.found) expect(bwrap.usable).toBe((await probeSandbox({ exec: spawnExec, env: process.env, platformOs: 'linux' })).ok);
+    else expect(bwrap?.usable).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import { formatFromName } from '@potions/archive';
 import type { BuildJob, BuildType } from './build-job';
 import { fileNameOfUrl } from './build-job';
 import { BuilderErrorCode } from './errors';
+import { probeSandbox } from './sandbox';
 
 export type HostToolName =
   | 'cc'
@@ -30,6 +31,7 @@ export type HostToolName =
   | 'install_name_tool'
   | 'qemu-user'
   | 'bubblewrap'
+  | 'podman'
   | 'patchelf';
 
 /** When a build needs a tool. */
@@ -49,8 +51,10 @@ export type ToolUse =
   | { by: 'macho-relocation' }
   /** Smoke tests of an artifact for the other architecture of this OS. */
   | { by: 'foreign-arch-smoke-test' }
-  /** A build sandbox: not used by the builder yet. */
+  /** The build sandbox: build steps isolated from this machine's processes, files and network (Linux). */
   | { by: 'sandbox' }
+  /** Builds in a container image (`container` option). */
+  | { by: 'container' }
   /** Rewriting an ELF RUNPATH that has no room in place (the builder does the rest itself). */
   | { by: 'runpath-without-room' };
 
@@ -91,6 +95,7 @@ export const HOST_TOOLS: readonly HostTool[] = [
     uses: [{ by: 'foreign-arch-smoke-test' }],
   },
   { tool: 'bubblewrap', version: ['bwrap', '--version'], install: { debian: 'apt-get install bubblewrap' }, uses: [{ by: 'sandbox' }] },
+  { tool: 'podman', version: ['podman', '--version'], install: { debian: 'apt-get install podman', macos: 'brew install podman' }, uses: [{ by: 'container' }] },
   { tool: 'patchelf', version: ['patchelf', '--version'], install: { debian: 'apt-get install patchelf', macos: 'brew install patchelf' }, uses: [{ by: 'runpath-without-room' }] },
 ];
 
@@ -154,14 +159,30 @@ export function installCommand(tool: HostTool, host: Platform | undefined): stri
   return host && platformOs(host) === 'darwin' ? tool.install.macos : tool.install.debian;
 }
 
+/** Tools the build steps run (the toolchain), as opposed to those Potions runs itself (unpacking, packing, git). */
+export function runByBuildSteps(tool: HostTool): boolean {
+  return tool.uses.some((u) => u.by === 'build-type' || u.by === 'recorded' || u.by === 'no-configure');
+}
+
+/** How to run a tool's version command: where, with which environment. */
+export interface ToolProbe {
+  exec: Exec;
+  env: Record<string, string>;
+  cwd: string;
+  /** Where the build steps run, for the message (`in the build image …`); undefined on the host. */
+  where?: string;
+}
+
 /**
  * Check that every tool `needs` lists runs here, before anything is
  * downloaded or built; one `UserError` lists every missing tool with its
- * install command. Returns each tool's version line.
+ * install command. The toolchain is looked for with `steps` (where the
+ * build steps run: the sandbox, a container image), the rest on the host.
+ * Returns each tool's version line.
  */
 export async function assertHostTools(
   needs: readonly { subject: string; tools: readonly HostTool[] }[],
-  opts: { exec: Exec; env: Record<string, string>; cwd: string; host: Platform | undefined },
+  opts: { exec: Exec; env: Record<string, string>; cwd: string; host: Platform | undefined; steps?: ToolProbe },
 ): Promise<Map<HostToolName, string>> {
   const found = new Map<HostToolName, string>();
   const missing = new Map<HostToolName, { tool: HostTool; subjects: string[] }>();
@@ -173,7 +194,7 @@ export async function assertHostTools(
         continue;
       }
       if (found.has(tool.tool)) continue;
-      const line = await probeHostTool(tool, opts);
+      const line = await probeHostTool(tool, opts.steps && runByBuildSteps(tool) ? { ...opts.steps, host: opts.host } : opts);
       if (line === undefined) missing.set(tool.tool, { tool, subjects: [need.subject] });
       else found.set(tool.tool, line);
     }
@@ -181,7 +202,8 @@ export async function assertHostTools(
   if (missing.size > 0) {
     const rows = [...missing.values()].map(({ tool, subjects }) => {
       const install = installCommand(tool, opts.host);
-      return `  ${tool.tool} (needed by ${subjects.join(', ')}): ${install ?? 'not available for this kind of machine'}`;
+      const where = opts.steps?.where && runByBuildSteps(tool) ? ` ${opts.steps.where}` : '';
+      return `  ${tool.tool}${where} (needed by ${subjects.join(', ')}): ${install ?? 'not available for this kind of machine'}`;
     });
     throw new UserError(
       BuilderErrorCode.HostToolsMissing,
@@ -223,6 +245,14 @@ export interface HostToolReportRow {
   optional: boolean;
   /** The command that installs it on this kind of machine; undefined where there is none. */
   install?: string;
+  /**
+   * Installed, and does it work for what it is needed for? Only where that
+   * can differ: bubblewrap may be unable to make namespaces (user namespaces
+   * off, some containers), and then build steps are not isolated.
+   */
+  usable?: boolean;
+  /** Why it is not usable. */
+  note?: string;
 }
 
 function describeUse(use: ToolUse, host: Platform | undefined): string {
@@ -246,13 +276,15 @@ function describeUse(use: ToolUse, host: Platform | undefined): string {
       return `smoke tests of ${other} artifacts on this machine`;
     }
     case 'sandbox':
-      return 'a build sandbox (not used by the builder yet)';
+      return 'the build sandbox (Linux): build steps isolated from the secrets of Potions and its callers';
+    case 'container':
+      return 'builds in a container image (the container option)';
     case 'runpath-without-room':
       return 'setting an ELF RUNPATH that does not fit in place (rare: the builder links with room for it)';
   }
 }
 
-const OPTIONAL_USES = new Set<ToolUse['by']>(['recorded', 'foreign-arch-smoke-test', 'sandbox', 'runpath-without-room']);
+const OPTIONAL_USES = new Set<ToolUse['by']>(['recorded', 'foreign-arch-smoke-test', 'sandbox', 'container', 'runpath-without-room']);
 
 /**
  * What this machine has and lacks, tool by tool, for `potions doctor`: found
@@ -265,6 +297,7 @@ export async function hostToolReport(opts: { exec: Exec; env: NodeJS.ProcessEnv;
   for (const tool of HOST_TOOLS) {
     const version = await probeHostTool(tool, { exec: opts.exec, env, cwd: opts.cwd ?? process.cwd(), host });
     const install = installCommand(tool, host);
+    const sandbox = tool.tool === 'bubblewrap' && version !== undefined ? await probeSandbox({ exec: opts.exec, env: opts.env, platformOs: host ? platformOs(host) : 'linux' }) : undefined;
     rows.push({
       tool: tool.tool,
       found: version !== undefined,
@@ -272,6 +305,7 @@ export async function hostToolReport(opts: { exec: Exec; env: NodeJS.ProcessEnv;
       neededBy: tool.uses.map((u) => describeUse(u, host)),
       optional: tool.uses.every((u) => OPTIONAL_USES.has(u.by)),
       ...(install ? { install } : {}),
+      ...(sandbox ? { usable: sandbox.ok, ...(sandbox.ok ? {} : { note: sandbox.reason }) } : {}),
     });
   }
   return rows;

@@ -4,6 +4,12 @@ test('the public surface of @potions/builder', () => {
   expect(Object.keys(api).sort()).toEqual(
     [
       'BUILDER_CACHE_VERSION',
+      'CONTAINER_ENGINES',
+      'DEFAULT_BUILD_IMAGE',
+      'MAX_BUILD_JOBS',
+      'SANDBOX_MODES',
+      'assertBuildJobs',
+      'probeSandbox',
       'BUILD_DOWNLOAD_HINT',
       'BuildError',
       'BuilderErrorCode',

@@ -1,5 +1,11 @@
-export { buildRecipe } from './builder';
+export { buildRecipe, assertBuildJobs, MAX_BUILD_JOBS } from './builder';
 export type { BuildOptions } from './builder';
+export { SANDBOX_MODES } from './isolation';
+export type { SandboxMode, IsolationOptions } from './isolation';
+export { probeSandbox } from './sandbox';
+export type { SandboxProbe } from './sandbox';
+export { CONTAINER_ENGINES, DEFAULT_BUILD_IMAGE } from './container';
+export type { ContainerEngineName } from './container';
 export { artifactFiles } from './attempt';
 export type { BuildResult, BuildStatus, ArtifactFiles } from './attempt';
 export { BuildError, isBuildError, BuilderErrorCode } from './errors';

@@ -5,6 +5,7 @@ import {
   PotionsError,
   redactUrl,
   type ArtifactMetadata,
+  type BuildEnvironment,
   type BuildMethod,
 } from '@potions/core';
 import type { BuildJob } from './build-job';
@@ -33,6 +34,8 @@ export interface MetadataInputs {
   builtAt: Date;
   durationMs: number;
   cacheKey: string;
+  /** Where the build steps ran. */
+  buildEnvironment: BuildEnvironment;
 }
 
 /**
@@ -66,6 +69,7 @@ export function artifactMetadataFor(m: MetadataInputs): ArtifactMetadata {
     dependencies: [...m.dependencies],
     toolchain: m.toolchain,
     builder: { name: BUILDER_NAME, version: BUILDER_VERSION, node: process.version },
+    buildEnvironment: m.buildEnvironment,
     sourceDateEpoch: m.sourceDateEpoch,
     buildDate: new Date(m.sourceDateEpoch * 1000).toISOString(),
     builtAt: m.builtAt.toISOString(),

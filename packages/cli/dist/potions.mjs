@@ -34,25 +34,25 @@ var COMMAND_GROUPS = [
     name: "mirrors",
     args: "",
     description: "Sync artifacts to S3-compatible mirrors, serve local ones, check health",
-    load: async () => (await import("./chunks/mirrors-M4NBYRCH.mjs")).registerMirrorsCommand
+    load: async () => (await import("./chunks/mirrors-HOJAYE4Y.mjs")).registerMirrorsCommand
   },
   {
     name: "manifest",
     args: "",
     description: "Publish, verify and key the signed manifest",
-    load: async () => (await import("./chunks/manifest-6RAPCOON.mjs")).registerManifestCommand
+    load: async () => (await import("./chunks/manifest-6OZVP6LU.mjs")).registerManifestCommand
   },
   {
     name: "build",
     args: "[options] <recipe>",
     description: "Build a recipe for a platform into a deterministic artifact (.tar.gz, .tar.zst, .json)",
-    load: async () => (await import("./chunks/build-DJRQOJ4O.mjs")).registerBuildCommand
+    load: async () => (await import("./chunks/build-FEBHIC26.mjs")).registerBuildCommand
   },
   {
     name: "smoke-test",
     args: "[options] <artifact>",
     description: "Check an artifact as a user would get it: every file for the platform, every library found, the recipe's commands run",
-    load: async () => (await import("./chunks/smoke-test-4NP4QQ6I.mjs")).registerSmokeTestCommand
+    load: async () => (await import("./chunks/smoke-test-6O5IOYFD.mjs")).registerSmokeTestCommand
   },
   {
     name: "download",
@@ -64,13 +64,13 @@ var COMMAND_GROUPS = [
     name: "release",
     args: "[options] <recipes...>",
     description: "Build recipes for this machine, smoke-test, inventory (SBOM), scan and sign them, sync to every mirror, publish the signed manifest, fetch back as a check",
-    load: async () => (await import("./chunks/release-BOLGSYOE.mjs")).registerReleaseCommand
+    load: async () => (await import("./chunks/release-AYZAEQN5.mjs")).registerReleaseCommand
   },
   {
     name: "fetch",
     args: "[options] <package>",
     description: "Install a package from a signed manifest: verify the manifest, download from the mirrors, verify, extract, relocate",
-    load: async () => (await import("./chunks/fetch-YEGRWK5R.mjs")).registerFetchCommand
+    load: async () => (await import("./chunks/fetch-2XJ4W7HW.mjs")).registerFetchCommand
   },
   {
     name: "plan",
@@ -82,31 +82,31 @@ var COMMAND_GROUPS = [
     name: "sign",
     args: "[options] [files...]",
     description: "Sign files into <file>.sigstore.json (Sigstore bundles): keyless with an OIDC token, else with a key",
-    load: async () => (await import("./chunks/sign-2G3ZWEYY.mjs")).registerSignCommand
+    load: async () => (await import("./chunks/sign-YRVRG5HK.mjs")).registerSignCommand
   },
   {
     name: "verify",
     args: "[options] <file>",
     description: "Verify a file against its Sigstore bundle: a trusted key, or a pinned keyless identity and issuer",
-    load: async () => (await import("./chunks/sign-2G3ZWEYY.mjs")).registerSignCommand
+    load: async () => (await import("./chunks/sign-YRVRG5HK.mjs")).registerSignCommand
   },
   {
     name: "sbom",
     args: "[options] <artifact>",
     description: "Write the SBOM of an artifact: every file with its sha256, the package's purl, licence and source, its dependency recipes and system libraries",
-    load: async () => (await import("./chunks/sbom-PGF55AYK.mjs")).registerSbomCommand
+    load: async () => (await import("./chunks/sbom-TNBV6EFB.mjs")).registerSbomCommand
   },
   {
     name: "scan",
     args: "[options] <sbom...>",
     description: "Scan SBOMs for known vulnerabilities (grype or trivy when installed, else a folder of OSV records); exit 1 when a finding is at or above --fail-on and not allowed",
-    load: async () => (await import("./chunks/sbom-PGF55AYK.mjs")).registerSbomCommand
+    load: async () => (await import("./chunks/sbom-TNBV6EFB.mjs")).registerSbomCommand
   },
   {
     name: "doctor",
     args: "[options]",
     description: "What this machine has and lacks for each build type and platform, with the command that installs each",
-    load: async () => (await import("./chunks/doctor-TRQJZ2PF.mjs")).registerDoctorCommand
+    load: async () => (await import("./chunks/doctor-MCROWVN6.mjs")).registerDoctorCommand
   }
 ];
 function groupOf(argv) {

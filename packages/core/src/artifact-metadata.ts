@@ -60,6 +60,40 @@ const SourceSchema = z.looseObject({
   git: z.looseObject({ ref: z.string(), commit: z.string() }).optional(),
 });
 
+/** Where the build steps ran: on the host, in the build sandbox, or in a container. */
+export const BUILD_ENVIRONMENT_MODES = ['host', 'sandbox', 'container'] as const;
+
+/**
+ * Where the build steps ran, and so what they could reach (see
+ * docs/build-environments.md): `host` (no isolation: they could read what
+ * this user can), `sandbox` (bubblewrap namespaces: only the build's folders,
+ * no other process, no network), `container` (an image pinned by its ID).
+ */
+export const BuildEnvironmentSchema = z.discriminatedUnion('mode', [
+  z.looseObject({
+    mode: z.literal('host'),
+    /** Why the steps were not isolated (the sandbox was off, or could not be made here). */
+    reason: z.string().optional(),
+  }),
+  z.looseObject({
+    mode: z.literal('sandbox'),
+    /** The sandbox program's version line, e.g. `bubblewrap 0.8.0`. */
+    tool: NonEmpty,
+    network: z.boolean(),
+  }),
+  z.looseObject({
+    mode: z.literal('container'),
+    /** The engine's version line, e.g. `podman version 4.3.1`. */
+    engine: NonEmpty,
+    /** The image as named, e.g. `localhost/potions-build:bookworm`. */
+    image: NonEmpty,
+    /** The image ID every step ran. */
+    digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'sha256: and 64 lower-case hex digits'),
+    network: z.boolean(),
+  }),
+]);
+export type BuildEnvironment = z.infer<typeof BuildEnvironmentSchema>;
+
 /** Everything in it but `builtAt` and `durationMs` is the same for two builds of the same inputs. */
 export const ArtifactMetadataSchema = z.looseObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, 'a package name: lower-case letters, digits, ".", "_", "-"'),
@@ -92,6 +126,8 @@ export const ArtifactMetadataSchema = z.looseObject({
   /** First line of `--version` of each tool of the build type (`missing` for one that is not installed). */
   toolchain: z.record(z.string(), z.string()),
   builder: z.looseObject({ name: NonEmpty, version: NonEmpty, node: NonEmpty }),
+  /** Where the build steps ran (absent in metadata written before the build sandbox). */
+  buildEnvironment: BuildEnvironmentSchema.optional(),
   /** The timestamp of every archive entry (seconds). */
   sourceDateEpoch: z.number().int().nonnegative(),
   /** `sourceDateEpoch` as an ISO date. */

@@ -18,5 +18,5 @@ export { systemNow } from './clock';
 export type { Now } from './clock';
 export { monotonicClock } from './monotonic-clock';
 export type { MonotonicClock } from './monotonic-clock';
-export { readArtifactMetadataFile, artifactMetadataPath, ArtifactMetadataSchema, ArtifactMetadataViewSchema, ArtifactFileInfoSchema, RunpathEntrySchema, ARTIFACT_METADATA_SCHEMA_VERSION, BUILD_METHODS } from './artifact-metadata';
-export type { ArtifactMetadata, ArtifactMetadataView, ArtifactFileInfo, RunpathEntry, BuildMethod } from './artifact-metadata';
+export { readArtifactMetadataFile, artifactMetadataPath, ArtifactMetadataSchema, ArtifactMetadataViewSchema, ArtifactFileInfoSchema, RunpathEntrySchema, ARTIFACT_METADATA_SCHEMA_VERSION, BUILD_METHODS, BuildEnvironmentSchema, BUILD_ENVIRONMENT_MODES } from './artifact-metadata';
+export type { ArtifactMetadata, ArtifactMetadataView, ArtifactFileInfo, RunpathEntry, BuildMethod, BuildEnvironment } from './artifact-metadata';

@@ -3,7 +3,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hostPlatform } from '@potions/core';
-import { startSourceMirror, type SourceMirror } from '@potions/builder/testing';
+import { probeSandbox } from '@potions/builder';
+import {
+  TINY_UPSTREAM,
+  artifactBytes,
+  leakedSecrets,
+  plantSecrets,
+  runWithSecretParent,
+  secretProbeRecipe,
+  startSourceMirror,
+  tinySourceTarball,
+  type PlantedSecrets,
+  type SourceMirror,
+} from '@potions/builder/testing';
+import { spawnExec } from '@potions/core';
 import { runCli } from '../testing';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -37,6 +50,7 @@ describeLinux('potions build', () => {
       metadata: path.join(dir, 'out', `tree-2.1.0-${host}.tar.gz.json`),
       status: 'built',
       cached: false,
+      buildEnvironment: expect.objectContaining({ mode: expect.stringMatching(/^(sandbox|host)$/) }),
     });
     await expect(fs.stat(doc.artifact)).resolves.toBeTruthy();
     const again = JSON.parse((await cli(args)).stdout);
@@ -120,6 +134,103 @@ describeLinux('potions build', () => {
     const jobs = await cli(['build', 'tree', '--jobs', '0']);
     expect(jobs.code).toBe(2);
     expect(jobs.stderr).toContain('--jobs must be a whole number of at least 1, got "0"');
-    expect(`${unknown.stderr}${cross.stderr}${platform.stderr}${jobs.stderr}`).not.toMatch(/\n\s+at /);
+    // make hung with -j100000: the range is given before anything runs.
+    const many = await cli(['build', 'tree', '--jobs', '100000', '--json']);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toContain('--jobs must be from 1 to 1024, got "100000"');
+    expect(JSON.parse(many.stdout)).toMatchObject({ ok: false, code: 'E_USAGE' });
+    const sandbox = await cli(['build', 'tree', '--sandbox', 'sometimes']);
+    expect(sandbox.code).toBe(2);
+    expect(sandbox.stderr).toMatch(/--sandbox.*sometimes.*required, auto, off/s);
+    expect(`${unknown.stderr}${cross.stderr}${platform.stderr}${jobs.stderr}${many.stderr}`).not.toMatch(/\n\s+at /);
   });
+
+  test('--image that is not there: E_BUILD_CONTAINER_IMAGE before anything is downloaded, the hint naming --image and build-image.sh', async () => {
+    const before = mirror.requests.length;
+    const res = await cli(['build', path.join(SHARED, 'potions-recipes', 'tree.yml'), '--version', '2.1.0', '--source-mirror', mirror.base, '--out', path.join(dir, 'out-img'), '--no-cache', '--image', 'localhost/potions-no-such-image:1', '--json']);
+    expect(res.code).toBe(1);
+    expect(mirror.requests.length).toBe(before);
+    const doc = JSON.parse(res.stdout);
+    if (doc.code === 'E_BUILD_CONTAINER_ENGINE') return; // no podman or docker on this machine: the other refusal
+    expect(doc).toMatchObject({ ok: false, code: 'E_BUILD_CONTAINER_IMAGE', hint: expect.stringContaining('--image NAME') });
+    expect(doc.hint).toContain('build-env/build-image.sh');
+  });
+
+  test('an --out path with a newline is refused before the build, the path shown quoted (it would start a new line in files that name it)', async () => {
+    const out = path.join(dir, 'out\nProvides: evil');
+    const res = await cli(['build', path.join(SHARED, 'potions-recipes', 'tree.yml'), '--version', '2.1.0', '--source-mirror', mirror.base, '--out', out, '--no-cache', '--json']);
+    expect(res.code).toBe(1);
+    expect(JSON.parse(res.stdout)).toMatchObject({ ok: false, code: 'E_BUILD_OUT_DIR', error: expect.stringContaining('the path holds a newline') });
+    await expect(fs.access(out)).rejects.toThrow();
+  });
+});
+
+/**
+ * The build sandbox, from the outside: `potions build` spawned as a real
+ * process under a parent, both holding secrets in their environment, the
+ * source mirror's token on the command line, credentials in the home folder
+ * and a manifest key in the work folder's .potions; the recipe's build
+ * hunts for them in /proc, the files and its environment. With the sandbox,
+ * nothing of them reaches the artifact, the metadata, the build log or the
+ * output; without it (the control), the same build finds them.
+ */
+const sandboxWorks = host?.startsWith('linux') ? (await probeSandbox({ exec: spawnExec, env: process.env, platformOs: 'linux' })).ok : false;
+(sandboxWorks ? describe : describe.skip)('potions build: build steps cannot reach secrets', () => {
+  let dir: string;
+  let mirror: SourceMirror;
+  let planted: PlantedSecrets;
+  let recipe: string;
+  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const bin = path.join(ROOT, 'packages', 'cli', 'src', 'bin.ts');
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-cli-secrets-'));
+    mirror = await startSourceMirror({ [TINY_UPSTREAM]: tinySourceTarball() });
+    planted = await plantSecrets(dir, mirror.base);
+    recipe = path.join(planted.workDir, 'recipes', 'probe.yml');
+    await fs.mkdir(path.dirname(recipe), { recursive: true });
+    await fs.writeFile(recipe, secretProbeRecipe(planted));
+  });
+  afterAll(async () => {
+    await mirror.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  /** `potions build` of the probe through a parent holding secrets; what it wrote and printed. */
+  async function probeBuild(name: string, sandbox: 'required' | 'off'): Promise<{ run: Awaited<ReturnType<typeof runWithSecretParent>>; texts: (string | Buffer)[]; found: string }> {
+    const out = path.join(dir, `out-${name}`);
+    const tmp = path.join(dir, `tmp-${name}`);
+    await fs.mkdir(tmp);
+    const run = await runWithSecretParent(
+      [process.execPath, tsx, bin, 'build', recipe, '--version', '1.0', '--source-mirror', planted.sourceMirror, '--out', out, '--no-cache', '--keep-work-dir', '--sandbox', sandbox, '--json'],
+      { cwd: planted.workDir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TMPDIR: tmp }, secrets: planted },
+    );
+    const logs = await Promise.all((await fs.readdir(tmp)).filter((n) => n.startsWith('potions-build-')).map((n) => fs.readFile(path.join(tmp, n, 'build.log'))));
+    expect(logs).toHaveLength(1);
+    const bytes = await artifactBytes(out);
+    const found = bytes.map((b) => b.toString('latin1')).find((t) => t.includes('== env')) ?? '';
+    return { run, texts: [run.stdout, run.stderr, ...logs, ...bytes], found };
+  }
+
+  test('in the sandbox: the build looked everywhere and found none of them', async () => {
+    const { run, texts, found } = await probeBuild('sandbox', 'required');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, buildEnvironment: { mode: 'sandbox', network: false } });
+    // The probe ran: it read the processes it could see (only its own) and its environment.
+    expect(found).toContain('== /proc/1/cmdline');
+    expect(found).toContain('NAME=probe');
+    expect(leakedSecrets(planted, texts)).toEqual([]);
+    // No file of the home folder or of .potions was there to read.
+    expect(found).not.toContain(`== ${planted.home}/`);
+    expect(found).not.toContain(`== ${planted.workDir}/.potions/`);
+  }, 120_000);
+
+  test('the control: the same build on the host finds the secrets (so the test above can fail)', async () => {
+    const { run, texts, found } = await probeBuild('host', 'off');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, buildEnvironment: { mode: 'host', reason: 'the build sandbox is off' } });
+    expect(run.stderr).toContain('the build sandbox is off: build steps run on this machine without isolation');
+    expect(leakedSecrets(planted, texts)).toEqual(expect.arrayContaining(planted.values));
+    expect(found).toContain(`== ${planted.home}/.aws/credentials`);
+  }, 120_000);
 });

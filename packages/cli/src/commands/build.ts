@@ -1,16 +1,22 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ConsoleReporter, UserError, assertPlatform, errorMessage, hostPlatform, isUserError, PLATFORMS } from '@potions/core';
 import {
   BUILD_DOWNLOAD_HINT,
   BuilderErrorCode,
+  CONTAINER_ENGINES,
+  DEFAULT_BUILD_IMAGE,
   LocalFolderBuildCache,
+  MAX_BUILD_JOBS,
+  SANDBOX_MODES,
   buildFromRecipeRef,
   defaultCacheDir,
   isBuildError,
   parseSourceMirrors,
   sourceMirrorsFromEnv,
   SOURCE_MIRRORS_ENV,
+  type ContainerEngineName,
+  type SandboxMode,
 } from '@potions/builder';
 import { positiveInt, USAGE_ERROR } from '../options';
 import { formatTable, jsonReported, printJson } from '../output';
@@ -28,8 +34,26 @@ interface BuildCommandOptions {
   recipes?: string[];
   dependencyVersion?: string[];
   jobs?: number;
+  sandbox: SandboxMode;
+  container?: boolean;
+  image?: string;
   keepWorkDir?: boolean;
   json?: boolean;
+}
+
+/** `--jobs`: 1 to the builder's maximum (more hangs make). */
+function jobsOption(value: string): number {
+  const n = positiveInt('--jobs')(value);
+  if (n > MAX_BUILD_JOBS) throw new UserError(USAGE_ERROR, `--jobs must be from 1 to ${MAX_BUILD_JOBS}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** The engine named by POTIONS_CONTAINER_ENGINE, if any (else podman, then docker). */
+function containerEngine(env: NodeJS.ProcessEnv): ContainerEngineName | undefined {
+  const name = env.POTIONS_CONTAINER_ENGINE;
+  if (!name) return undefined;
+  if ((CONTAINER_ENGINES as readonly string[]).includes(name)) return name as ContainerEngineName;
+  throw new UserError(USAGE_ERROR, `POTIONS_CONTAINER_ENGINE must be one of ${CONTAINER_ENGINES.join(', ')}, got ${JSON.stringify(name)}`);
 }
 
 /** `NAME=VERSION` pairs; whether NAME is a dependency and VERSION valid is the builder's to check. */
@@ -55,6 +79,10 @@ function cliHint(err: UserError): string | undefined {
       return 'give a path to a .yml file, or the folder that holds the recipes with --recipes DIR';
     case BuilderErrorCode.DependencyVersion:
       return err.hint ? `${err.hint} (--dependency-version NAME=VERSION, --recipes DIR)` : undefined;
+    case BuilderErrorCode.SandboxUnavailable:
+      return `${err.hint ?? 'build in a container'} (--container); --sandbox auto builds without isolation where no sandbox can be made`;
+    case BuilderErrorCode.ContainerImage:
+      return 'make the build image with build-env/build-image.sh (docs/build-environments.md), or name another with --image NAME';
     default:
       return err.hint;
   }
@@ -73,7 +101,14 @@ export function registerBuildCommand(program: Command): void {
     .option('--cache-dir <dir>', 'the local build cache (default: $POTIONS_CACHE_DIR or .potions/cache)')
     .option('--recipes <dir>', `recipe folder for names and dependencies, repeatable (default: ${DEFAULT_RECIPES_DIR})`, collect)
     .option('--dependency-version <name=version>', 'version of a dependency (otherwise looked up), repeatable', collect)
-    .option('--jobs <n>', 'parallel jobs (default: the number of CPUs)', positiveInt('--jobs'))
+    .option('--jobs <n>', `parallel jobs, 1 to ${MAX_BUILD_JOBS} (default: the number of CPUs)`, jobsOption)
+    .addOption(
+      new Option('--sandbox <mode>', 'isolate the build steps (Linux, bubblewrap): required fails where no sandbox can be made; auto builds without one there, and says so')
+        .choices([...SANDBOX_MODES])
+        .default('auto'),
+    )
+    .option('--container', `run the build steps in a container image (podman or docker; POTIONS_CONTAINER_ENGINE picks one) instead of the sandbox`)
+    .option('--image <name>', `the container image (implies --container; default ${DEFAULT_BUILD_IMAGE}, made by build-env/build-image.sh)`)
     .option('--keep-work-dir', 'keep the work folder (to debug a recipe)')
     .option('--json', 'print { ok, artifact, sha256, metadata, status } on stdout')
     .action(async (ref: string, opts: BuildCommandOptions) => {
@@ -81,6 +116,7 @@ export function registerBuildCommand(program: Command): void {
       // First, so that no later line can show a mirror's credentials.
       const sourceMirrors = [...parseSourceMirrors(opts.sourceMirror ?? [], '--source-mirror', reporter), ...sourceMirrorsFromEnv(process.env, reporter)];
       const platform = opts.platform ? assertPlatform(opts.platform, '--platform') : hostPlatform();
+      const container = opts.container || opts.image ? { image: opts.image ?? DEFAULT_BUILD_IMAGE, engine: containerEngine(process.env) } : undefined;
       if (!platform) {
         throw new UserError('E_PLATFORM', `this machine (${process.platform}/${process.arch}) is not one of the platforms Potions builds for`, {
           hint: `pass --platform with one of: ${PLATFORMS.join(', ')}`,
@@ -99,6 +135,8 @@ export function registerBuildCommand(program: Command): void {
           cache: opts.cache ? new LocalFolderBuildCache(opts.cacheDir ? path.resolve(opts.cacheDir) : defaultCacheDir()) : undefined,
           outDir: path.resolve(opts.out),
           jobs: opts.jobs,
+          sandbox: opts.sandbox,
+          container,
           reporter,
           keepWorkDir: opts.keepWorkDir,
         });
@@ -123,7 +161,15 @@ export function registerBuildCommand(program: Command): void {
         throw hint === err.hint ? err : new UserError(err.code, err.message, { cause: err, location: err.location, hint });
       }
       if (opts.json) {
-        printJson({ ok: true, artifact: result.artifact, sha256: result.sha256, metadata: result.metadataFile, status: result.status, cached: result.cached });
+        printJson({
+          ok: true,
+          artifact: result.artifact,
+          sha256: result.sha256,
+          metadata: result.metadataFile,
+          status: result.status,
+          cached: result.cached,
+          buildEnvironment: result.metadata.buildEnvironment,
+        });
         return;
       }
       process.stderr.write(

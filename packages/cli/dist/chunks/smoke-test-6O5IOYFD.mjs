@@ -3,14 +3,14 @@ const require = __potionsCreateRequire(import.meta.url);
 const __potionsChunkUrl = import.meta.url;
 import {
   smokeTestArtifact
-} from "./chunk-XZWXUVZP.mjs";
+} from "./chunk-H7YGJRXD.mjs";
 import "./chunk-72MDNXWJ.mjs";
 import "./chunk-2OL6CIZP.mjs";
-import "./chunk-DQAEFJAI.mjs";
+import "./chunk-KBIIXQQZ.mjs";
 import {
   loadRecipeOrThrow
-} from "./chunk-T4C5SH2G.mjs";
-import "./chunk-OYLNMHQH.mjs";
+} from "./chunk-QUSDCUON.mjs";
+import "./chunk-YLJFX75A.mjs";
 import "./chunk-H45SQJ23.mjs";
 import "./chunk-34KJHGJW.mjs";
 import {

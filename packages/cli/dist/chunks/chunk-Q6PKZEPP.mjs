@@ -6,10 +6,10 @@ import {
   githubRepoOf,
   packagePurl,
   repositoryOf
-} from "./chunk-X52PWBCH.mjs";
+} from "./chunk-SGP63XBZ.mjs";
 import {
   extractArchive
-} from "./chunk-T4C5SH2G.mjs";
+} from "./chunk-QUSDCUON.mjs";
 import {
   writeFileAtomic
 } from "./chunk-E4RGEVCT.mjs";

@@ -6,7 +6,7 @@ import {
   SBOM_TOOL,
   defaultSbomPath,
   writeSboms
-} from "./chunk-T7KMCNYM.mjs";
+} from "./chunk-Q6PKZEPP.mjs";
 import {
   FAIL_ON_LEVELS,
   FINDINGS_TABLE_HEADERS,
@@ -17,21 +17,21 @@ import {
   reportVerdict,
   scanSboms,
   selectScanner
-} from "./chunk-X52PWBCH.mjs";
+} from "./chunk-SGP63XBZ.mjs";
 import "./chunk-FO7BXKCA.mjs";
-import {
-  Option
-} from "./chunk-XJAPUB6H.mjs";
 import {
   artifactMetadataPath,
   readArtifactMetadataFile
-} from "./chunk-QCUBZTNB.mjs";
+} from "./chunk-MVPDWXOW.mjs";
 import "./chunk-55UCJZ7D.mjs";
+import {
+  Option
+} from "./chunk-XJAPUB6H.mjs";
 import "./chunk-L5AWN5ZP.mjs";
 import {
   loadRecipeOrThrow
-} from "./chunk-T4C5SH2G.mjs";
-import "./chunk-OYLNMHQH.mjs";
+} from "./chunk-QUSDCUON.mjs";
+import "./chunk-YLJFX75A.mjs";
 import "./chunk-H45SQJ23.mjs";
 import "./chunk-34KJHGJW.mjs";
 import "./chunk-EE5EUXX6.mjs";

@@ -19,7 +19,7 @@ import {
 } from "./chunk-H25O6PGM.mjs";
 import {
   readArtifactMetadataFile
-} from "./chunk-QCUBZTNB.mjs";
+} from "./chunk-MVPDWXOW.mjs";
 import {
   systemNow
 } from "./chunk-L5AWN5ZP.mjs";

@@ -3,13 +3,13 @@ const require = __potionsCreateRequire(import.meta.url);
 const __potionsChunkUrl = import.meta.url;
 import {
   normalizeEntryPath
-} from "./chunk-T4C5SH2G.mjs";
+} from "./chunk-QUSDCUON.mjs";
 import {
   ArchiveErrorCode,
   archiveError,
   hasShebang,
   isObjectCode
-} from "./chunk-OYLNMHQH.mjs";
+} from "./chunk-YLJFX75A.mjs";
 import {
   tempPathFor
 } from "./chunk-E4RGEVCT.mjs";
@@ -73,22 +73,46 @@ async function replacePrefixInTextFiles(dir, fromPrefix, placeholder = PREFIX_PL
   return { textFiles, binaryFiles };
 }
 async function relocateInstalled(dir, placeholder, newPrefix, files) {
-  const to = Buffer.from(checkPrefix(newPrefix, "newPrefix"));
+  const prefix = checkPrefix(newPrefix, "newPrefix");
+  assertNoControlCharacter(prefix);
   if (placeholder === "") throw archiveError(ArchiveErrorCode.Relocation, "the placeholder must not be empty");
   const from = Buffer.from(placeholder);
-  const rewritten = [];
+  const targets = [];
   if (files === void 0) {
     for (const rel of await regularFiles(dir)) {
       const file = path.join(dir, rel);
-      if (isRelocatableText(rel, await readStart(file, TEXT_SNIFF_BYTES)) && await rewrite(file, from, to)) rewritten.push(rel);
+      if (isRelocatableText(rel, await readStart(file, TEXT_SNIFF_BYTES)) && await fileContains(file, from)) targets.push({ rel, file });
     }
-    return rewritten;
+  } else {
+    for (const rel of files) targets.push({ rel, file: await checkListedFile(dir, rel) });
   }
-  for (const rel of files) {
-    const file = await checkListedFile(dir, rel);
-    if (await rewrite(file, from, to)) rewritten.push(rel);
-  }
+  const planned = targets.map((t) => ({ ...t, to: Buffer.from(installedSpelling(t.rel, prefix)) }));
+  const rewritten = [];
+  for (const t of planned) if (await rewrite(t.file, from, t.to)) rewritten.push(t.rel);
   return rewritten;
+}
+var CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+function assertNoControlCharacter(prefix) {
+  const m = CONTROL_CHARACTER.exec(prefix);
+  if (!m) return;
+  const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  throw archiveError(
+    ArchiveErrorCode.InstallPath,
+    `cannot install into ${JSON.stringify(prefix)}: its path holds a control character (${code}) at position ${m.index}, which the installed text files (pkg-config files, scripts) cannot hold`,
+    { hint: "install into a folder whose path has no newline, tab or other control character" }
+  );
+}
+var PKG_CONFIG_SPECIAL = /[ \\"'#]/g;
+function installedSpelling(rel, prefix) {
+  if (!rel.endsWith(".pc")) return prefix;
+  if (prefix.includes("$")) {
+    throw archiveError(
+      ArchiveErrorCode.InstallPath,
+      `cannot install into ${JSON.stringify(prefix)}: ${rel} is a pkg-config file, which cannot hold a "$" in a path (pkg-config and pkgconf read "$$" differently)`,
+      { hint: 'install into a folder whose path has no "$"' }
+    );
+  }
+  return prefix.replace(PKG_CONFIG_SPECIAL, "\\$&");
 }
 function checkPrefix(prefix, name) {
   const p = prefix.replace(/\/+$/, "");

@@ -16,13 +16,13 @@ import {
 import {
   PREFIX_PLACEHOLDER,
   relocateInstalled
-} from "./chunk-DQAEFJAI.mjs";
+} from "./chunk-KBIIXQQZ.mjs";
 import {
   extractArchive
-} from "./chunk-T4C5SH2G.mjs";
+} from "./chunk-QUSDCUON.mjs";
 import {
   spawnExec
-} from "./chunk-OYLNMHQH.mjs";
+} from "./chunk-YLJFX75A.mjs";
 import {
   PLATFORMS,
   hostPlatform

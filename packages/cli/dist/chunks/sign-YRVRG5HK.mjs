@@ -9,7 +9,7 @@ import {
   signProvenance,
   trustedRootFromFile,
   verifyArtifactFile
-} from "./chunk-HGUSHMFI.mjs";
+} from "./chunk-V24GHF7A.mjs";
 import {
   BUNDLE_SUFFIX,
   OIDC_TOKEN_ENV,
@@ -26,7 +26,7 @@ import {
 import "./chunk-FO7BXKCA.mjs";
 import "./chunk-WZ5ZB2HY.mjs";
 import "./chunk-H25O6PGM.mjs";
-import "./chunk-QCUBZTNB.mjs";
+import "./chunk-MVPDWXOW.mjs";
 import "./chunk-L5AWN5ZP.mjs";
 import "./chunk-EE5EUXX6.mjs";
 import "./chunk-E4RGEVCT.mjs";

@@ -2,19 +2,19 @@ import { createRequire as __potionsCreateRequire } from 'node:module';
 const require = __potionsCreateRequire(import.meta.url);
 const __potionsChunkUrl = import.meta.url;
 import {
-  Option
-} from "./chunk-XJAPUB6H.mjs";
-import {
   HOST_TOOLS,
   hostToolReport
-} from "./chunk-E2L7GNQR.mjs";
+} from "./chunk-QYYHZA2O.mjs";
+import {
+  Option
+} from "./chunk-XJAPUB6H.mjs";
 import {
   runnerFor
 } from "./chunk-72MDNXWJ.mjs";
 import "./chunk-2OL6CIZP.mjs";
 import {
   spawnExec
-} from "./chunk-OYLNMHQH.mjs";
+} from "./chunk-YLJFX75A.mjs";
 import {
   BUILD_TYPES
 } from "./chunk-34KJHGJW.mjs";

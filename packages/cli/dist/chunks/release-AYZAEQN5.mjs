@@ -9,7 +9,7 @@ import {
   maxBuildJobs,
   prepareRelease,
   serveSourceDirs
-} from "./chunk-B2ZFAEM7.mjs";
+} from "./chunk-5ZYWQSUT.mjs";
 import {
   localBuildContext,
   provenanceBundleName,
@@ -18,7 +18,7 @@ import {
   signProvenance,
   verifyArtifactFile,
   verifyStatement
-} from "./chunk-HGUSHMFI.mjs";
+} from "./chunk-V24GHF7A.mjs";
 import {
   FileTrustStore,
   GITHUB_ACTIONS_ISSUER,
@@ -33,20 +33,20 @@ import {
   SBOM_FORMATS,
   defaultSbomPath,
   writeSboms
-} from "./chunk-T7KMCNYM.mjs";
+} from "./chunk-Q6PKZEPP.mjs";
 import {
   FAIL_ON_LEVELS,
   SCANNER_CHOICES,
   SbomErrorCode,
   scanSboms
-} from "./chunk-X52PWBCH.mjs";
+} from "./chunk-SGP63XBZ.mjs";
 import "./chunk-FO7BXKCA.mjs";
 import {
   MANIFEST_KEY,
   artifactMetadataFileFromBytes,
   manifestStoreFromMirror,
   publishRelease
-} from "./chunk-7VGIN2JL.mjs";
+} from "./chunk-MXXZXCDX.mjs";
 import "./chunk-MBPDP4US.mjs";
 import "./chunk-WZ5ZB2HY.mjs";
 import {
@@ -62,11 +62,8 @@ import {
   startLocalMirrors,
   syncToMirrors,
   withOptionHint
-} from "./chunk-G5INDWOM.mjs";
+} from "./chunk-HYGGJBIW.mjs";
 import "./chunk-H25O6PGM.mjs";
-import {
-  Option
-} from "./chunk-XJAPUB6H.mjs";
 import "./chunk-5USGNDUQ.mjs";
 import {
   LocalFolderBuildCache,
@@ -74,28 +71,31 @@ import {
   buildFromRecipeRef,
   parseSourceMirrors,
   sourceMirrorsFromEnv
-} from "./chunk-YQY7CCJP.mjs";
-import "./chunk-E2L7GNQR.mjs";
+} from "./chunk-LAJPWCHM.mjs";
+import "./chunk-QYYHZA2O.mjs";
 import "./chunk-RUHLF4BJ.mjs";
 import "./chunk-2YVOABRQ.mjs";
 import {
   versionDepsFromEnv
 } from "./chunk-6NSQX3CC.mjs";
 import "./chunk-QHOKOGRP.mjs";
-import "./chunk-QCUBZTNB.mjs";
+import "./chunk-MVPDWXOW.mjs";
 import "./chunk-55UCJZ7D.mjs";
+import {
+  Option
+} from "./chunk-XJAPUB6H.mjs";
 import "./chunk-L5QZX5WR.mjs";
 import "./chunk-L5AWN5ZP.mjs";
 import {
   smokeTestArtifact
-} from "./chunk-XZWXUVZP.mjs";
+} from "./chunk-H7YGJRXD.mjs";
 import "./chunk-72MDNXWJ.mjs";
 import "./chunk-2OL6CIZP.mjs";
-import "./chunk-DQAEFJAI.mjs";
-import "./chunk-T4C5SH2G.mjs";
+import "./chunk-KBIIXQQZ.mjs";
+import "./chunk-QUSDCUON.mjs";
 import {
   isBuildError
-} from "./chunk-OYLNMHQH.mjs";
+} from "./chunk-YLJFX75A.mjs";
 import "./chunk-H45SQJ23.mjs";
 import "./chunk-34KJHGJW.mjs";
 import {

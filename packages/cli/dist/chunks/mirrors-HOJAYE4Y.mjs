@@ -7,10 +7,10 @@ import {
   mirrorsFromOptions,
   registerMirrorsCommand,
   withOptionHint
-} from "./chunk-G5INDWOM.mjs";
+} from "./chunk-HYGGJBIW.mjs";
 import "./chunk-H25O6PGM.mjs";
-import "./chunk-XJAPUB6H.mjs";
 import "./chunk-5USGNDUQ.mjs";
+import "./chunk-XJAPUB6H.mjs";
 import "./chunk-L5QZX5WR.mjs";
 import "./chunk-L5AWN5ZP.mjs";
 import "./chunk-E4RGEVCT.mjs";

@@ -12,7 +12,7 @@ import {
   readHead,
   rt,
   stripCompressionSuffix
-} from "./chunk-OYLNMHQH.mjs";
+} from "./chunk-YLJFX75A.mjs";
 import {
   buildOrder,
   findRecipeFiles,
@@ -1888,6 +1888,18 @@ function symlinkEscape(linkPath, target, linkTargetOf) {
 
 // packages/archive/src/safe-writer.ts
 var CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+var MAX_NAME_BYTES = 255;
+var MAX_PATH_BYTES = process.platform === "darwin" ? 1024 : 4096;
+function nameTooLong(root, parts) {
+  const longest = parts.reduce((a, p) => Math.max(a, Buffer.byteLength(p)), 0);
+  if (longest > MAX_NAME_BYTES) return `name too long: a name in it has ${longest} bytes; the limit is ${MAX_NAME_BYTES} bytes per name`;
+  const total = Buffer.byteLength(path2.join(root, ...parts));
+  if (total >= MAX_PATH_BYTES) return `path too long: it would be ${total} bytes with the folder it is extracted into; the limit is ${MAX_PATH_BYTES} bytes for a whole path here`;
+  return void 0;
+}
+function normalizedMode(mode, kind) {
+  return mode & 493 | (kind === "dir" ? 448 : 384);
+}
 var SafeTreeWriter = class {
   constructor(root, archive, limits, stripComponents = 0) {
     this.root = root;
@@ -1951,7 +1963,7 @@ var SafeTreeWriter = class {
     const byDepth = [...this.dirs].sort(([a], [b]) => b.split("/").length - a.split("/").length);
     for (const [rel, meta] of byDepth) {
       const abs = this.abs(rel);
-      await fs3.chmod(abs, meta.mode & 511 | 448);
+      await fs3.chmod(abs, normalizedMode(meta.mode, "dir"));
       if (meta.mtime) await fs3.utimes(abs, meta.mtime, meta.mtime);
     }
   }
@@ -1959,7 +1971,10 @@ var SafeTreeWriter = class {
     const n = normalizeEntryPath(raw);
     if (!n.ok) throw this.refuse(ArchiveErrorCode.UnsafeEntry, e, n.why);
     if (n.parts.length <= this.stripComponents) return void 0;
-    return n.parts.slice(this.stripComponents).join("/");
+    const parts = n.parts.slice(this.stripComponents);
+    const tooLong = nameTooLong(this.root, parts);
+    if (tooLong) throw this.refuse(ArchiveErrorCode.NameTooLong, e, tooLong);
+    return parts.join("/");
   }
   refuse(code, e, why) {
     return entryError(code, this.archive, e.path, why);
@@ -2020,7 +2035,7 @@ var SafeTreeWriter = class {
         let off = 0;
         while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
       }
-      await fh.chmod(e.mode & 511 | 384);
+      await fh.chmod(normalizedMode(e.mode, "file"));
       if (e.mtime) await fh.utimes(e.mtime, e.mtime);
     } finally {
       await fh.close();
@@ -2060,6 +2075,8 @@ var SafeTreeWriter = class {
   }
   async addSymlink(e, rel) {
     const target = e.linkpath ?? "";
+    const tooLong = nameTooLong("", target.split("/"));
+    if (tooLong) throw this.refuse(ArchiveErrorCode.NameTooLong, e, `its link target: ${tooLong}`);
     const targetOf = (p) => p === rel ? target : this.links.get(p)?.target;
     const why = symlinkEscape(rel, target, targetOf);
     if (why) throw this.refuse(ArchiveErrorCode.UnsafeEntry, e, why);
@@ -2068,11 +2085,17 @@ var SafeTreeWriter = class {
     this.kinds.set(rel, "symlink");
     this.links.set(rel, { target, raw: e.path, mtime: e.mtime });
   }
-  /** EEXIST here means two names that the file system folds together (case, Unicode). */
+  /**
+   * EEXIST here means two names that the file system folds together (case,
+   * Unicode); ENAMETOOLONG, a file system with shorter limits than checked.
+   */
   async guardCollision(entryPath, op) {
     try {
       return await op();
     } catch (err) {
+      if (err.code === "ENAMETOOLONG") {
+        throw entryError(ArchiveErrorCode.NameTooLong, this.archive, entryPath, "name too long for this file system");
+      }
       if (err.code === "EEXIST") {
         throw entryError(
           ArchiveErrorCode.UnsafeEntry,

@@ -50,6 +50,29 @@ var SourceSchema = external_exports.looseObject({
   signature: SignatureSchema.optional(),
   git: external_exports.looseObject({ ref: external_exports.string(), commit: external_exports.string() }).optional()
 });
+var BuildEnvironmentSchema = external_exports.discriminatedUnion("mode", [
+  external_exports.looseObject({
+    mode: external_exports.literal("host"),
+    /** Why the steps were not isolated (the sandbox was off, or could not be made here). */
+    reason: external_exports.string().optional()
+  }),
+  external_exports.looseObject({
+    mode: external_exports.literal("sandbox"),
+    /** The sandbox program's version line, e.g. `bubblewrap 0.8.0`. */
+    tool: NonEmpty,
+    network: external_exports.boolean()
+  }),
+  external_exports.looseObject({
+    mode: external_exports.literal("container"),
+    /** The engine's version line, e.g. `podman version 4.3.1`. */
+    engine: NonEmpty,
+    /** The image as named, e.g. `localhost/potions-build:bookworm`. */
+    image: NonEmpty,
+    /** The image ID every step ran. */
+    digest: external_exports.string().regex(/^sha256:[0-9a-f]{64}$/, "sha256: and 64 lower-case hex digits"),
+    network: external_exports.boolean()
+  })
+]);
 var ArtifactMetadataSchema = external_exports.looseObject({
   name: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, 'a package name: lower-case letters, digits, ".", "_", "-"'),
   version: external_exports.string().regex(/^[0-9A-Za-z][0-9A-Za-z._+~-]{0,127}$/, "a version such as 1.7.1"),
@@ -81,6 +104,8 @@ var ArtifactMetadataSchema = external_exports.looseObject({
   /** First line of `--version` of each tool of the build type (`missing` for one that is not installed). */
   toolchain: external_exports.record(external_exports.string(), external_exports.string()),
   builder: external_exports.looseObject({ name: NonEmpty, version: NonEmpty, node: NonEmpty }),
+  /** Where the build steps ran (absent in metadata written before the build sandbox). */
+  buildEnvironment: BuildEnvironmentSchema.optional(),
   /** The timestamp of every archive entry (seconds). */
   sourceDateEpoch: external_exports.number().int().nonnegative(),
   /** `sourceDateEpoch` as an ISO date. */

@@ -14,7 +14,7 @@ import {
 import {
   captureOutput,
   spawnExec
-} from "./chunk-OYLNMHQH.mjs";
+} from "./chunk-YLJFX75A.mjs";
 import {
   require_dist
 } from "./chunk-EHDWN6R2.mjs";

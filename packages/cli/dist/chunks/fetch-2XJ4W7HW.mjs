@@ -7,11 +7,11 @@ import {
   fetchPackage,
   localKeysDir,
   splitRecipeRef
-} from "./chunk-B2ZFAEM7.mjs";
+} from "./chunk-5ZYWQSUT.mjs";
 import {
   FileTrustStore
 } from "./chunk-6RWEO3QJ.mjs";
-import "./chunk-X52PWBCH.mjs";
+import "./chunk-SGP63XBZ.mjs";
 import "./chunk-FO7BXKCA.mjs";
 import {
   trustedKeysFromPem
@@ -21,21 +21,21 @@ import {
 } from "./chunk-WZ5ZB2HY.mjs";
 import {
   withOptionHint
-} from "./chunk-G5INDWOM.mjs";
+} from "./chunk-HYGGJBIW.mjs";
 import "./chunk-H25O6PGM.mjs";
-import {
-  Option
-} from "./chunk-XJAPUB6H.mjs";
 import "./chunk-5USGNDUQ.mjs";
 import "./chunk-RUHLF4BJ.mjs";
 import "./chunk-2YVOABRQ.mjs";
 import "./chunk-QHOKOGRP.mjs";
 import "./chunk-55UCJZ7D.mjs";
+import {
+  Option
+} from "./chunk-XJAPUB6H.mjs";
 import "./chunk-L5QZX5WR.mjs";
 import "./chunk-L5AWN5ZP.mjs";
-import "./chunk-DQAEFJAI.mjs";
-import "./chunk-T4C5SH2G.mjs";
-import "./chunk-OYLNMHQH.mjs";
+import "./chunk-KBIIXQQZ.mjs";
+import "./chunk-QUSDCUON.mjs";
+import "./chunk-YLJFX75A.mjs";
 import "./chunk-H45SQJ23.mjs";
 import "./chunk-34KJHGJW.mjs";
 import {

@@ -5,7 +5,7 @@ import {
   BuilderErrorCode,
   captureOutput,
   formatFromName
-} from "./chunk-OYLNMHQH.mjs";
+} from "./chunk-YLJFX75A.mjs";
 import {
   hostPlatform,
   platformOs
@@ -22,6 +22,102 @@ function fileNameOfUrl(url, fallback = "download") {
     return name && !name.includes("/") && name !== "." && name !== ".." ? name : fallback;
   } catch {
     return fallback;
+  }
+}
+
+// packages/builder/src/sandbox.ts
+import { existsSync, lstatSync, readlinkSync } from "node:fs";
+import path from "node:path";
+var SANDBOX_SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
+var SANDBOX_ETC_FILES = [
+  "alternatives",
+  // cc, c++, ld, awk… are symbolic links through here on Debian
+  "ld.so.cache",
+  "ld.so.conf",
+  "ld.so.conf.d",
+  "passwd",
+  // user and group names (id, whoami, tar); no password is in them
+  "group",
+  "nsswitch.conf",
+  "host.conf",
+  "hosts",
+  // localhost, for test suites that talk to themselves
+  "protocols",
+  "services",
+  "os-release",
+  "debian_version",
+  "localtime",
+  "timezone",
+  "shells",
+  "perl",
+  // Debian's perl configuration
+  "python3",
+  "mime.types",
+  "magic",
+  // file(1)
+  "magic.mime",
+  "xml",
+  // catalogs of documentation builds
+  "sgml",
+  "terminfo",
+  "locale.alias"
+];
+var SANDBOX_HOSTNAME = "potions-build";
+function systemMounts() {
+  const args = [];
+  for (const dir of SANDBOX_SYSTEM_DIRS) {
+    let st;
+    try {
+      st = lstatSync(dir);
+    } catch {
+      continue;
+    }
+    if (st.isSymbolicLink()) args.push("--symlink", readlinkSync(dir), dir);
+    else if (st.isDirectory()) args.push("--ro-bind", dir, dir);
+  }
+  for (const name of SANDBOX_ETC_FILES) {
+    const p = path.join("/etc", name);
+    if (existsSync(p)) args.push("--ro-bind", p, p);
+  }
+  args.push("--symlink", "../proc/self/mounts", "/etc/mtab");
+  return args;
+}
+function bubblewrapArgv(bwrap, spec, req) {
+  const args = [bwrap, "--unshare-all"];
+  if (spec.network) args.push("--share-net");
+  args.push("--die-with-parent", "--new-session", "--clearenv", "--cap-drop", "ALL", "--hostname", SANDBOX_HOSTNAME);
+  args.push(...systemMounts(), "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
+  for (const dir of spec.writable) args.push("--bind", dir, dir);
+  for (const dir of spec.readOnly) args.push("--ro-bind-try", dir, dir);
+  for (const [key, value] of Object.entries(req.env)) args.push("--setenv", key, value);
+  args.push("--chdir", req.cwd, "--", ...req.argv);
+  return args;
+}
+function bubblewrapExec(base, bwrap, spec) {
+  return (req) => base({ ...req, argv: bubblewrapArgv(bwrap, spec, req), env: {} });
+}
+function findProgram(name, pathVar) {
+  for (const dir of (pathVar ?? "/usr/local/bin:/usr/bin:/bin").split(":")) {
+    if (!dir || !path.isAbsolute(dir)) continue;
+    const candidate = path.join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return void 0;
+}
+async function probeSandbox(opts) {
+  if (opts.platformOs !== "linux") return { ok: false, reason: "there is no bubblewrap on macOS" };
+  const bwrap = findProgram("bwrap", opts.env.PATH);
+  if (!bwrap) return { ok: false, reason: "bubblewrap (bwrap) is not installed" };
+  const version = (await captureOutput(opts.exec, [bwrap, "--version"], {}, "/"))?.trim() ?? "bubblewrap";
+  const spec = { writable: [], readOnly: [], network: false };
+  const chunks = [];
+  try {
+    const res = await opts.exec({ argv: bubblewrapArgv(bwrap, spec, { argv: ["true"], cwd: "/", env: { PATH: "/usr/bin:/bin" } }), cwd: "/", env: {}, timeoutMs: 2e4, onOutput: (c) => chunks.push(c) });
+    if (res.exitCode === 0) return { ok: true, bwrap, version };
+    const said = Buffer.concat(chunks).toString("utf8").trim().split("\n").pop() ?? "";
+    return { ok: false, reason: `bubblewrap cannot make its namespaces here${said ? ` (${said})` : ""}` };
+  } catch (err) {
+    return { ok: false, reason: `bubblewrap cannot run: ${err.message}` };
   }
 }
 
@@ -52,6 +148,7 @@ var HOST_TOOLS = [
     uses: [{ by: "foreign-arch-smoke-test" }]
   },
   { tool: "bubblewrap", version: ["bwrap", "--version"], install: { debian: "apt-get install bubblewrap" }, uses: [{ by: "sandbox" }] },
+  { tool: "podman", version: ["podman", "--version"], install: { debian: "apt-get install podman", macos: "brew install podman" }, uses: [{ by: "container" }] },
   { tool: "patchelf", version: ["patchelf", "--version"], install: { debian: "apt-get install patchelf", macos: "brew install patchelf" }, uses: [{ by: "runpath-without-room" }] }
 ];
 function compressionOf(job) {
@@ -96,6 +193,9 @@ async function probeHostTool(tool, opts) {
 function installCommand(tool, host) {
   return host && platformOs(host) === "darwin" ? tool.install.macos : tool.install.debian;
 }
+function runByBuildSteps(tool) {
+  return tool.uses.some((u) => u.by === "build-type" || u.by === "recorded" || u.by === "no-configure");
+}
 async function assertHostTools(needs, opts) {
   const found = /* @__PURE__ */ new Map();
   const missing = /* @__PURE__ */ new Map();
@@ -107,7 +207,7 @@ async function assertHostTools(needs, opts) {
         continue;
       }
       if (found.has(tool.tool)) continue;
-      const line = await probeHostTool(tool, opts);
+      const line = await probeHostTool(tool, opts.steps && runByBuildSteps(tool) ? { ...opts.steps, host: opts.host } : opts);
       if (line === void 0) missing.set(tool.tool, { tool, subjects: [need.subject] });
       else found.set(tool.tool, line);
     }
@@ -115,7 +215,8 @@ async function assertHostTools(needs, opts) {
   if (missing.size > 0) {
     const rows = [...missing.values()].map(({ tool, subjects }) => {
       const install = installCommand(tool, opts.host);
-      return `  ${tool.tool} (needed by ${subjects.join(", ")}): ${install ?? "not available for this kind of machine"}`;
+      const where = opts.steps?.where && runByBuildSteps(tool) ? ` ${opts.steps.where}` : "";
+      return `  ${tool.tool}${where} (needed by ${subjects.join(", ")}): ${install ?? "not available for this kind of machine"}`;
     });
     throw new UserError(
       BuilderErrorCode.HostToolsMissing,
@@ -157,12 +258,14 @@ function describeUse(use, host) {
       return `smoke tests of ${other} artifacts on this machine`;
     }
     case "sandbox":
-      return "a build sandbox (not used by the builder yet)";
+      return "the build sandbox (Linux): build steps isolated from the secrets of Potions and its callers";
+    case "container":
+      return "builds in a container image (the container option)";
     case "runpath-without-room":
       return "setting an ELF RUNPATH that does not fit in place (rare: the builder links with room for it)";
   }
 }
-var OPTIONAL_USES = /* @__PURE__ */ new Set(["recorded", "foreign-arch-smoke-test", "sandbox", "runpath-without-room"]);
+var OPTIONAL_USES = /* @__PURE__ */ new Set(["recorded", "foreign-arch-smoke-test", "sandbox", "container", "runpath-without-room"]);
 async function hostToolReport(opts) {
   const host = opts.host ?? hostPlatform();
   const env = Object.fromEntries(Object.entries(opts.env).filter((e) => e[1] !== void 0));
@@ -170,19 +273,26 @@ async function hostToolReport(opts) {
   for (const tool of HOST_TOOLS) {
     const version = await probeHostTool(tool, { exec: opts.exec, env, cwd: opts.cwd ?? process.cwd(), host });
     const install = installCommand(tool, host);
+    const sandbox = tool.tool === "bubblewrap" && version !== void 0 ? await probeSandbox({ exec: opts.exec, env: opts.env, platformOs: host ? platformOs(host) : "linux" }) : void 0;
     rows.push({
       tool: tool.tool,
       found: version !== void 0,
       ...version !== void 0 ? { version } : {},
       neededBy: tool.uses.map((u) => describeUse(u, host)),
       optional: tool.uses.every((u) => OPTIONAL_USES.has(u.by)),
-      ...install ? { install } : {}
+      ...install ? { install } : {},
+      ...sandbox ? { usable: sandbox.ok, ...sandbox.ok ? {} : { note: sandbox.reason } } : {}
     });
   }
   return rows;
 }
 
 export {
+  SANDBOX_SYSTEM_DIRS,
+  SANDBOX_HOSTNAME,
+  bubblewrapExec,
+  findProgram,
+  probeSandbox,
   fileNameOfUrl,
   HOST_TOOLS,
   requiredHostTools,

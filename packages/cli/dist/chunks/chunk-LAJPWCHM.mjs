@@ -3,12 +3,17 @@ const require = __potionsCreateRequire(import.meta.url);
 const __potionsChunkUrl = import.meta.url;
 import {
   HOST_TOOLS,
+  SANDBOX_HOSTNAME,
+  SANDBOX_SYSTEM_DIRS,
   assertHostTools,
+  bubblewrapExec,
   fileNameOfUrl,
+  findProgram,
   installCommand,
+  probeSandbox,
   requiredHostTools,
   toolchainVersions
-} from "./chunk-E2L7GNQR.mjs";
+} from "./chunk-QYYHZA2O.mjs";
 import {
   downloadToBuffer
 } from "./chunk-RUHLF4BJ.mjs";
@@ -27,7 +32,7 @@ import {
 import {
   ARTIFACT_METADATA_SCHEMA_VERSION,
   ArtifactMetadataSchema
-} from "./chunk-QCUBZTNB.mjs";
+} from "./chunk-MVPDWXOW.mjs";
 import {
   systemNow
 } from "./chunk-L5AWN5ZP.mjs";
@@ -45,7 +50,7 @@ import {
   PREFIX_PLACEHOLDER,
   relocateInstalled,
   replacePrefixInTextFiles
-} from "./chunk-DQAEFJAI.mjs";
+} from "./chunk-KBIIXQQZ.mjs";
 import {
   checkDependencyVersions,
   extractArchive,
@@ -53,7 +58,7 @@ import {
   loadRecipeOrThrow,
   planRecipeBuild,
   symlinkEscape
-} from "./chunk-T4C5SH2G.mjs";
+} from "./chunk-QUSDCUON.mjs";
 import {
   ArchiveErrorCode,
   BuildError,
@@ -65,7 +70,7 @@ import {
   ft,
   isBuildError,
   spawnExec
-} from "./chunk-OYLNMHQH.mjs";
+} from "./chunk-YLJFX75A.mjs";
 import {
   hostPlatform,
   platformOs
@@ -125,14 +130,208 @@ function downloaderTransport(opts = {}) {
   };
 }
 
+// packages/builder/src/container.ts
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync as readFileSync2 } from "node:fs";
+
+// packages/builder/src/work-dirs.ts
+import { readFileSync, rmSync, promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+var WORK_DIR_PREFIX = "potions-build-";
+var OWNER_FILE = ".potions-owner.json";
+var STALE_AFTER_MS = 24 * 60 * 60 * 1e3;
+function processStart(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return void 0;
+  }
+}
+async function makeWorkDir(root, name, now) {
+  const dir = await fs.mkdtemp(path.join(root, `${WORK_DIR_PREFIX}${name}-`));
+  const owner = { pid: process.pid, startedAt: now().getTime(), host: os.hostname(), processStart: processStart("self") };
+  await fs.writeFile(path.join(dir, OWNER_FILE), `${JSON.stringify(owner)}
+`);
+  return dir;
+}
+function ownerAlive(owner) {
+  if (owner.host !== os.hostname()) return true;
+  try {
+    process.kill(owner.pid, 0);
+  } catch (err2) {
+    return err2.code === "EPERM";
+  }
+  const start = processStart(owner.pid);
+  return owner.processStart === void 0 || start === void 0 || start === owner.processStart;
+}
+async function readOwner(dir) {
+  try {
+    const doc = JSON.parse(await fs.readFile(path.join(dir, OWNER_FILE), "utf8"));
+    return typeof doc.pid === "number" && typeof doc.startedAt === "number" && typeof doc.host === "string" ? doc : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function sweepStaleWorkDirs(root, opts) {
+  let names;
+  try {
+    names = await fs.readdir(root);
+  } catch {
+    return [];
+  }
+  const removed = [];
+  const nowMs = opts.now().getTime();
+  for (const name of names.filter((n) => n.startsWith(WORK_DIR_PREFIX))) {
+    const dir = path.join(root, name);
+    const st = await fs.lstat(dir).catch(() => void 0);
+    if (!st?.isDirectory()) continue;
+    const owner = await readOwner(dir);
+    const age = nowMs - (owner?.startedAt ?? st.mtimeMs);
+    if (age < STALE_AFTER_MS || owner && ownerAlive(owner)) continue;
+    try {
+      await fs.rm(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch (err2) {
+      opts.reporter.warn(`cannot remove the stale build folder ${dir}: ${err2.message}`);
+    }
+  }
+  if (removed.length > 0) opts.reporter.info(`removed ${removed.length} build folder${removed.length === 1 ? "" : "s"} left by interrupted builds in ${root}`);
+  return removed;
+}
+var SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+var cleanups = /* @__PURE__ */ new Set();
+function onSignal(signal) {
+  for (const cleanup2 of [...cleanups].reverse()) {
+    try {
+      cleanup2();
+    } catch {
+    }
+  }
+  cleanups.clear();
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+function onInterrupt(cleanup2) {
+  if (cleanups.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  cleanups.add(cleanup2);
+  return () => {
+    cleanups.delete(cleanup2);
+    if (cleanups.size === 0) for (const s of SIGNALS) process.removeListener(s, onSignal);
+  };
+}
+function removeOnInterrupt(dir) {
+  return onInterrupt(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+// packages/builder/src/container.ts
+var CONTAINER_ENGINES = ["podman", "docker"];
+var DEFAULT_BUILD_IMAGE = "localhost/potions-build:bookworm";
+var ENGINE_ENV = ["PATH", "HOME", "USER", "XDG_RUNTIME_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "TMPDIR", "DOCKER_HOST", "CONTAINER_HOST", "CONTAINERS_CONF", "CONTAINERS_STORAGE_CONF"];
+function engineEnv(env) {
+  const out = {};
+  for (const key of ENGINE_ENV) {
+    const v = env[key];
+    if (v !== void 0) out[key] = v;
+  }
+  return out;
+}
+function podmanUlimits(limitsText) {
+  const hard = (name) => {
+    const line = limitsText?.split("\n").find((l) => l.startsWith(name));
+    const cols = line?.slice(name.length).trim().split(/\s+/);
+    const v = cols?.[1];
+    return v === void 0 ? void 0 : v === "unlimited" ? Number.POSITIVE_INFINITY : Number(v);
+  };
+  const files = Math.min(hard("Max open files") ?? 1024, 1048576);
+  const procs = Math.min(hard("Max processes") ?? 4096, 32768);
+  return ["--ulimit", `nofile=${files}:${files}`, "--ulimit", `nproc=${procs}:${procs}`];
+}
+function ownLimits() {
+  try {
+    return readFileSync2("/proc/self/limits", "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function containerArgv(image, spec, req, name, limits = ownLimits()) {
+  const args = [image.enginePath, "run", "--rm", `--name=${name}`, "--pull=never", "--log-driver=none"];
+  if (!spec.network) args.push("--network=none");
+  args.push("--cap-drop=all", "--security-opt=no-new-privileges", `--hostname=${SANDBOX_HOSTNAME}`, "--tmpfs=/tmp");
+  if (image.engine === "podman") args.push(...podmanUlimits(limits));
+  if (image.engine === "docker" && process.getuid && process.getuid() !== 0) args.push(`--user=${process.getuid()}:${process.getgid?.() ?? process.getuid()}`);
+  for (const dir of spec.writable) args.push("--volume", `${dir}:${dir}`);
+  for (const dir of spec.readOnly) args.push("--volume", `${dir}:${dir}:ro`);
+  for (const [key, value] of Object.entries(req.env)) args.push("--env", `${key}=${value}`);
+  args.push("--workdir", req.cwd, image.digest, ...req.argv);
+  return args;
+}
+var containerName = () => `potions-build-${randomBytes(6).toString("hex")}`;
+function containerExec(base, image, spec, env) {
+  const outer = engineEnv(env);
+  return async (req) => {
+    const name = containerName();
+    const rm = image.engine === "podman" ? ["rm", "--force", "--time=0", name] : ["rm", "--force", name];
+    const stop = onInterrupt(() => spawnSync(image.enginePath, rm, { env: outer, stdio: "ignore", timeout: 3e4 }));
+    const present = { ...spec, readOnly: spec.readOnly.filter((d) => existsSync(d)) };
+    try {
+      return await base({ ...req, argv: containerArgv(image, present, req, name), env: outer });
+    } finally {
+      stop();
+    }
+  };
+}
+async function resolveContainerImage(opts) {
+  const engines = opts.engine ? [opts.engine] : CONTAINER_ENGINES;
+  const found = engines.map((e) => ({ engine: e, path: findProgram(e, opts.env.PATH) })).find((e) => e.path);
+  if (!found?.path) {
+    throw new UserError(BuilderErrorCode.ContainerEngine, `no container engine is installed here (looked for ${engines.join(" and ")} on PATH)`, {
+      hint: "install podman (apt-get install podman) or docker, or build without a container"
+    });
+  }
+  const env = engineEnv(opts.env);
+  const run = (argv) => captureOutput(opts.exec, [found.path, ...argv], env, "/");
+  const id = (await run(["image", "inspect", "--format", "{{.Id}}", opts.image]))?.trim();
+  if (!id) {
+    throw new UserError(BuilderErrorCode.ContainerImage, `there is no container image ${opts.image} in ${found.engine}'s image store`, {
+      hint: "make the build image with build-env/build-image.sh (see docs/build-environments.md), or name an image that is there"
+    });
+  }
+  const digest = id.startsWith("sha256:") ? id : `sha256:${id}`;
+  const image = {
+    engine: found.engine,
+    enginePath: found.path,
+    engineVersion: (await run(["--version"]))?.trim().split("\n")[0] ?? found.engine,
+    image: opts.image,
+    digest
+  };
+  const chunks = [];
+  const probe = await opts.exec({
+    argv: containerArgv(image, { writable: [], readOnly: [], network: false }, { argv: ["true"], cwd: "/", env: {} }, containerName()),
+    cwd: "/",
+    env,
+    timeoutMs: 12e4,
+    onOutput: (c) => chunks.push(c)
+  }).catch((err2) => ({ exitCode: null, tail: err2.message }));
+  if (probe.exitCode !== 0) {
+    const said = (Buffer.concat(chunks).toString("utf8") || probe.tail).trim().split("\n").slice(-3).join(" ");
+    throw new UserError(BuilderErrorCode.ContainerEngine, `${found.engine} cannot start a container of ${opts.image} here: ${said || `exit ${probe.exitCode}`}`, {
+      hint: `check that "${found.engine} run --rm ${opts.image} true" works on this machine`
+    });
+  }
+  return image;
+}
+
 // packages/builder/src/cache.ts
-import { createHash, randomBytes } from "node:crypto";
-import { promises as fs2 } from "node:fs";
-import path2 from "node:path";
+import { createHash, randomBytes as randomBytes2 } from "node:crypto";
+import { promises as fs3 } from "node:fs";
+import path3 from "node:path";
 
 // packages/builder/src/dirs.ts
-import { constants, promises as fs } from "node:fs";
-import path from "node:path";
+import { constants, promises as fs2 } from "node:fs";
+import path2 from "node:path";
 var PATH_PROBLEMS = {
   EEXIST: "a file (not a folder) is in the way",
   ENOTDIR: "a part of the path is a file, not a folder",
@@ -150,49 +349,62 @@ function pathProblem(err2) {
   const code = err2?.code;
   return typeof code === "string" ? PATH_PROBLEMS[code] : void 0;
 }
-async function ensureWritableDir(dir, what, code, hint) {
+var CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+function controlCharacterProblem(p) {
+  const m = CONTROL_CHARACTER.exec(p);
+  if (!m) return void 0;
+  const name = m[0] === "\n" ? "a newline" : m[0] === "	" ? "a tab" : `a control character (U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")})`;
+  return `the path holds ${name} at position ${m.index}, which the files that name it (pkg-config files, scripts, the build environment) cannot hold`;
+}
+async function ensureWritableDir(dir, what, code, hint, opts = {}) {
   const fail = (reason, cause) => {
-    throw new UserError(code, `cannot use ${dir} as the ${what}: ${reason}`, { hint, cause });
+    const shown = controlCharacterProblem(dir) ? JSON.stringify(dir) : dir;
+    throw new UserError(code, `cannot use ${shown} as the ${what}: ${reason}`, { hint, cause });
   };
+  const control = controlCharacterProblem(dir);
+  if (control) fail(control);
+  if (opts.noWhitespace && /\s/.test(dir)) {
+    fail("the path holds a space, and build flags that name folders in it ($CFLAGS, $CPPFLAGS, $LDFLAGS) are lists of words separated by spaces");
+  }
   let isDir;
   try {
-    isDir = (await fs.stat(dir)).isDirectory();
+    isDir = (await fs2.stat(dir)).isDirectory();
   } catch (err2) {
     if (err2.code !== "ENOENT") fail(pathProblem(err2) ?? errorMessage(err2), err2);
   }
   if (isDir === false) fail("it is a file, not a folder");
   try {
     await makeDirs(dir);
-    await fs.access(dir, constants.W_OK | constants.X_OK);
+    await fs2.access(dir, constants.W_OK | constants.X_OK);
   } catch (err2) {
     fail(pathProblem(err2) ?? errorMessage(err2), err2);
   }
 }
 async function makeDirs(dir) {
   const missing = [];
-  for (let cur = path.resolve(dir); ; ) {
+  for (let cur = path2.resolve(dir); ; ) {
     try {
-      await fs.stat(cur);
+      await fs2.stat(cur);
       break;
     } catch (err2) {
       if (err2.code !== "ENOENT") throw err2;
       missing.unshift(cur);
-      const parent = path.dirname(cur);
+      const parent = path2.dirname(cur);
       if (parent === cur) break;
       cur = parent;
     }
   }
   for (const d of missing) {
     try {
-      await fs.mkdir(d);
+      await fs2.mkdir(d);
     } catch (err2) {
-      if (err2.code !== "EEXIST" || !(await fs.stat(d)).isDirectory()) throw err2;
+      if (err2.code !== "EEXIST" || !(await fs2.stat(d)).isDirectory()) throw err2;
     }
   }
 }
 
 // packages/builder/src/cache.ts
-var BUILDER_CACHE_VERSION = 2;
+var BUILDER_CACHE_VERSION = 3;
 function buildCacheKey(inputs) {
   const canonical = JSON.stringify({
     v: BUILDER_CACHE_VERSION,
@@ -203,13 +415,14 @@ function buildCacheKey(inputs) {
     recipe: inputs.recipeDigest,
     source: inputs.source,
     toolchain: Object.fromEntries(Object.entries(inputs.toolchain).sort(([a], [b]) => a.localeCompare(b))),
-    deps: [...inputs.dependencies].sort()
+    deps: [...inputs.dependencies].sort(),
+    environment: inputs.environment
   });
   const digest = createHash("sha256").update(canonical).digest("hex").slice(0, 32);
   return `potions-build-${inputs.name}-${inputs.version}-${inputs.platform}-${digest}`;
 }
 function defaultCacheDir(env = process.env, cwd = process.cwd()) {
-  return env.POTIONS_CACHE_DIR ? path2.resolve(cwd, env.POTIONS_CACHE_DIR) : path2.join(cwd, ".potions", "cache");
+  return env.POTIONS_CACHE_DIR ? path3.resolve(cwd, env.POTIONS_CACHE_DIR) : path3.join(cwd, ".potions", "cache");
 }
 var KEY_PATTERN = /^[A-Za-z0-9._+-]+$/;
 var LocalFolderBuildCache = class {
@@ -223,39 +436,39 @@ var LocalFolderBuildCache = class {
   }
   entryDir(key) {
     if (!KEY_PATTERN.test(key)) throw new Error(`invalid build cache key: ${key}`);
-    return path2.join(this.root, key);
+    return path3.join(this.root, key);
   }
   async restore(key, dir) {
     const entry = this.entryDir(key);
     let names;
     try {
-      names = (await fs2.readdir(entry)).sort();
+      names = (await fs3.readdir(entry)).sort();
     } catch {
       return void 0;
     }
     if (names.length === 0) return void 0;
-    await fs2.mkdir(dir, { recursive: true });
+    await fs3.mkdir(dir, { recursive: true });
     const out = [];
     for (const name of names) {
-      const dest = path2.join(dir, name);
-      const tmp = `${dest}.${randomBytes(4).toString("hex")}.partial`;
-      await fs2.copyFile(path2.join(entry, name), tmp);
-      await fs2.rename(tmp, dest);
+      const dest = path3.join(dir, name);
+      const tmp = `${dest}.${randomBytes2(4).toString("hex")}.partial`;
+      await fs3.copyFile(path3.join(entry, name), tmp);
+      await fs3.rename(tmp, dest);
       out.push(dest);
     }
     return out;
   }
   async save(key, files) {
     const entry = this.entryDir(key);
-    await fs2.mkdir(this.root, { recursive: true });
-    const tmp = path2.join(this.root, `.${key}.${randomBytes(6).toString("hex")}.partial`);
-    await fs2.mkdir(tmp);
+    await fs3.mkdir(this.root, { recursive: true });
+    const tmp = path3.join(this.root, `.${key}.${randomBytes2(6).toString("hex")}.partial`);
+    await fs3.mkdir(tmp);
     try {
-      for (const f of files) await fs2.copyFile(f, path2.join(tmp, path2.basename(f)));
-      await fs2.rm(entry, { recursive: true, force: true });
-      await fs2.rename(tmp, entry);
+      for (const f of files) await fs3.copyFile(f, path3.join(tmp, path3.basename(f)));
+      await fs3.rm(entry, { recursive: true, force: true });
+      await fs3.rename(tmp, entry);
     } catch (err2) {
-      await fs2.rm(tmp, { recursive: true, force: true });
+      await fs3.rm(tmp, { recursive: true, force: true });
       throw err2;
     }
   }
@@ -332,17 +545,55 @@ function userOf(url) {
   }
 }
 
-// packages/builder/src/build-from-ref.ts
-import path15 from "node:path";
+// packages/builder/src/isolation.ts
+var SANDBOX_MODES = ["required", "auto", "off"];
+var HOST_MODE_EXPOSURE = "they run as this user, with its network and files, and can read the environment and command line of every process of this user (Potions itself and whatever started it: signing keys, mirror credentials)";
+async function resolveIsolation(opts) {
+  const { exec, reporter } = opts;
+  if (opts.container) {
+    const image = await resolveContainerImage({ exec, env: opts.env, image: opts.container.image, engine: opts.container.engine });
+    reporter.info(`build steps run in the container image ${image.image} (${image.digest}, ${image.engineVersion}): only the build's folders are mounted, no network, none of this process's environment`);
+    return {
+      environment: { mode: "container", engine: image.engineVersion, image: image.image, digest: image.digest, network: false },
+      execFor: (spec) => containerExec(exec, image, spec, opts.env),
+      cacheTag: `container:${image.digest}`
+    };
+  }
+  const mode = opts.sandbox ?? "auto";
+  if (mode === "off") {
+    reporter.warn(`the build sandbox is off: build steps run on this machine without isolation; ${HOST_MODE_EXPOSURE}`, { title: "build steps not isolated" });
+    return hostIsolation(exec, "the build sandbox is off");
+  }
+  const os3 = opts.host ? platformOs(opts.host) : process.platform === "darwin" ? "darwin" : "linux";
+  const probe = await probeSandbox({ exec, env: opts.env, platformOs: os3 });
+  if (probe.ok) {
+    reporter.info(`build steps run in a bubblewrap sandbox (${probe.version}): no other process, no network, only the build's folders and the system's programs`);
+    return {
+      environment: { mode: "sandbox", tool: probe.version, network: false },
+      execFor: (spec) => bubblewrapExec(exec, probe.bwrap, spec),
+      cacheTag: "sandbox"
+    };
+  }
+  if (mode === "required") {
+    throw new UserError(BuilderErrorCode.SandboxUnavailable, `build steps must run in the build sandbox, and none can be made on this machine: ${probe.reason}`, {
+      hint: os3 === "darwin" ? "build on Linux, or in a container, to isolate the build steps" : "install bubblewrap (apt-get install bubblewrap) and allow user namespaces, or build in a container"
+    });
+  }
+  reporter.warn(`no build sandbox on this machine (${probe.reason}): build steps run without isolation; ${HOST_MODE_EXPOSURE}`, { title: "build steps not isolated" });
+  return hostIsolation(exec, probe.reason);
+}
+function hostIsolation(exec, reason) {
+  return { environment: { mode: "host", reason }, execFor: () => exec, cacheTag: "host" };
+}
 
 // packages/builder/src/builder.ts
-import os from "node:os";
+import os2 from "node:os";
 
 // packages/builder/src/build-steps.ts
-import path3 from "node:path";
+import path4 from "node:path";
 var DEFAULT_PREFIX_ROOT = "/opt/potions";
 function fixedPrefix(name, root = DEFAULT_PREFIX_ROOT) {
-  return path3.posix.join(root, name);
+  return path4.posix.join(root, name);
 }
 function script(step, label, text, cwd, env) {
   return { step, label, argv: ["/bin/sh", "-e", "-c", text, `potions-${step}`], cwd, env };
@@ -379,7 +630,7 @@ function planBuildSteps(spec, layout, opts) {
         steps.push({
           step: "configure",
           label: "configure",
-          argv: [path3.join(src, "configure"), `--prefix=${layout.prefix}`, ...flags],
+          argv: [path4.join(src, "configure"), `--prefix=${layout.prefix}`, ...flags],
           cwd: bld
         });
         break;
@@ -453,14 +704,14 @@ function planBuildSteps(spec, layout, opts) {
           label: "cargo build",
           argv: ["cargo", "build", "--release", "--jobs", jobs, ...flags],
           cwd: src,
-          env: { CARGO_TARGET_DIR: path3.join(layout.workDir, "cargo-target") }
+          env: { CARGO_TARGET_DIR: path4.join(layout.workDir, "cargo-target") }
         });
         break;
       case "go":
         steps.push({
           step: "build",
           label: "go build",
-          argv: ["go", "build", "-trimpath", "-ldflags=-buildid=", "-o", path3.join(layout.workDir, "go-bin", spec.name), ...flags, "."],
+          argv: ["go", "build", "-trimpath", "-ldflags=-buildid=", "-o", path4.join(layout.workDir, "go-bin", spec.name), ...flags, "."],
           cwd: src
         });
         break;
@@ -495,14 +746,14 @@ function planBuildSteps(spec, layout, opts) {
           label: "cargo install",
           argv: ["cargo", "install", "--path", ".", "--root", layout.stagedPrefix, "--no-track", "--jobs", jobs, ...flags],
           cwd: src,
-          env: { CARGO_TARGET_DIR: path3.join(layout.workDir, "cargo-target") }
+          env: { CARGO_TARGET_DIR: path4.join(layout.workDir, "cargo-target") }
         });
         break;
       case "go":
         steps.push({
           step: "install",
           label: "install go binary",
-          argv: ["install", "-D", "-m", "755", path3.join(layout.workDir, "go-bin", spec.name), path3.join(layout.stagedPrefix, "bin", spec.name)],
+          argv: ["install", "-D", "-m", "755", path4.join(layout.workDir, "go-bin", spec.name), path4.join(layout.stagedPrefix, "bin", spec.name)],
           cwd: src
         });
         break;
@@ -515,8 +766,8 @@ function planBuildSteps(spec, layout, opts) {
 
 // packages/builder/src/fetch-source.ts
 import { createHash as createHash3 } from "node:crypto";
-import { promises as fs3 } from "node:fs";
-import path4 from "node:path";
+import { promises as fs4 } from "node:fs";
+import path5 from "node:path";
 
 // node_modules/.pnpm/openpgp@6.3.2/node_modules/openpgp/dist/node/openpgp.mjs
 import { createRequire } from "module";
@@ -2412,8 +2663,8 @@ var util = {
     if (typeof navigator !== "undefined") {
       return navigator.hardwareConcurrency || 1;
     }
-    const os2 = this.nodeRequire("os");
-    return os2.cpus().length;
+    const os3 = this.nodeRequire("os");
+    return os3.cpus().length;
   },
   /**
    * Test email format to ensure basic compliance:
@@ -4092,10 +4343,10 @@ function getPKCS1Padding(length) {
   const result = new Uint8Array(length);
   let count = 0;
   while (count < length) {
-    const randomBytes3 = getRandomBytes(length - count);
-    for (let i2 = 0; i2 < randomBytes3.length; i2++) {
-      if (randomBytes3[i2] !== 0) {
-        result[count++] = randomBytes3[i2];
+    const randomBytes4 = getRandomBytes(length - count);
+    for (let i2 = 0; i2 < randomBytes4.length; i2++) {
+      if (randomBytes4[i2] !== 0) {
+        result[count++] = randomBytes4[i2];
       }
     }
   }
@@ -14874,7 +15125,7 @@ function createXOFer(hashCons) {
   return hashC;
 }
 var wrapConstructor = createHasher;
-function randomBytes2(bytesLength = 32) {
+function randomBytes3(bytesLength = 32) {
   if (crypto$2 && typeof crypto$2.getRandomValues === "function") {
     return crypto$2.getRandomValues(new Uint8Array(bytesLength));
   }
@@ -16925,7 +17176,7 @@ function getWLengths(Fp2, Fn2) {
 }
 function ecdh(Point, ecdhOpts = {}) {
   const { Fn: Fn2 } = Point;
-  const randomBytes_ = ecdhOpts.randomBytes || randomBytes2;
+  const randomBytes_ = ecdhOpts.randomBytes || randomBytes3;
   const lengths = Object.assign(getWLengths(Point.Fp, Fn2), { seed: getMinHashLength(Fn2.ORDER) });
   function isValidSecretKey(secretKey) {
     try {
@@ -17000,7 +17251,7 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
     bits2int: "function",
     bits2int_modN: "function"
   });
-  const randomBytes$1 = ecdsaOpts.randomBytes || randomBytes2;
+  const randomBytes$1 = ecdsaOpts.randomBytes || randomBytes3;
   const hmac$1 = ecdsaOpts.hmac || ((key, ...msgs) => hmac(hash, key, concatBytes(...msgs)));
   const { Fp: Fp2, Fn: Fn2 } = Point;
   const { ORDER: CURVE_ORDER, BITS: fnBits } = Fn2;
@@ -17836,7 +18087,7 @@ function eddsa(Point, cHash, eddsaOpts = {}) {
   });
   const { prehash } = eddsaOpts;
   const { BASE, Fp: Fp2, Fn: Fn2 } = Point;
-  const randomBytes$1 = eddsaOpts.randomBytes || randomBytes2;
+  const randomBytes$1 = eddsaOpts.randomBytes || randomBytes3;
   const adjustScalarBytes2 = eddsaOpts.adjustScalarBytes || ((bytes) => bytes);
   const domain = eddsaOpts.domain || ((data, ctx, phflag) => {
     _abool2(phflag, "phflag");
@@ -18035,7 +18286,7 @@ function montgomery(curveDef) {
   const is25519 = type === "x25519";
   if (!is25519 && type !== "x448")
     throw new Error("invalid type");
-  const randomBytes_ = rand || randomBytes2;
+  const randomBytes_ = rand || randomBytes3;
   const montgomeryBits = is25519 ? 255 : 448;
   const fieldLen = is25519 ? 32 : 56;
   const Gu = is25519 ? BigInt(9) : BigInt(5);
@@ -26113,12 +26364,12 @@ async function verifyDetachedSignature(opts) {
 // packages/builder/src/fetch-source.ts
 async function fetchSource(opts) {
   const src = opts.source;
-  await fs3.mkdir(opts.dir, { recursive: true });
+  await fs4.mkdir(opts.dir, { recursive: true });
   if (src.kind === "git") return cloneGit(opts, src.url, src.ref);
   const candidates = candidateSources(src.urls, opts.mirrors);
   const urls = candidates.map((c) => c.url);
   const fileName = fileNameOfUrl(src.urls[0] ?? "", `${opts.subject}.download`);
-  const dest = path4.join(opts.dir, fileName);
+  const dest = path5.join(opts.dir, fileName);
   opts.reporter.info(`downloading ${fileName} (${urls.length} location${urls.length === 1 ? "" : "s"} to try)`);
   const got = await opts.transport.downloadFile({ urls, dest, sha256: src.sha256, label: fileName });
   const actual = await sha256File(dest);
@@ -26149,7 +26400,7 @@ async function checkSignature(opts, check, file, fileName) {
     });
   }
   const verdict = await verifyDetachedSignature({
-    data: await fs3.readFile(file),
+    data: await fs4.readFile(file),
     signature: sig.bytes,
     keys,
     fingerprints: check.fingerprints,
@@ -26163,9 +26414,9 @@ async function readKey(opts, ref) {
     const got = await opts.transport.downloadBytes({ urls: candidateUrls([ref], opts.mirrors), label: "signing keys" });
     return { origin: got.url, bytes: got.bytes };
   }
-  const file = ref.startsWith("file://") ? new URL(ref).pathname : path4.resolve(opts.baseDir ?? process.cwd(), ref);
+  const file = ref.startsWith("file://") ? new URL(ref).pathname : path5.resolve(opts.baseDir ?? process.cwd(), ref);
   try {
-    return { origin: file, bytes: await fs3.readFile(file) };
+    return { origin: file, bytes: await fs4.readFile(file) };
   } catch (err2) {
     throw new UserError(BuilderErrorCode.SignatureKeys, `cannot read the signing keys at ${file}: ${errorMessage(err2)}`, {
       hint: "security.gpg_keys_url is a URL or a path relative to the recipe file"
@@ -26176,7 +26427,7 @@ async function cloneGit(opts, url, ref) {
   if (ref.startsWith("-") || url.startsWith("-")) {
     throw new UserError(BuilderErrorCode.GitRef, `refusing git URL or ref that starts with "-": ${url} ${ref}`);
   }
-  const dest = path4.join(opts.dir, "git");
+  const dest = path5.join(opts.dir, "git");
   opts.reporter.info(`cloning ${redactUrl(url)} at ${ref}`);
   const env = { ...opts.env, GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1" };
   const res = await opts.exec({
@@ -26191,12 +26442,12 @@ async function cloneGit(opts, url, ref) {
   const chunks = [];
   await opts.exec({ argv: ["git", "log", "-1", "--format=%H %ct"], cwd: dest, env, onOutput: (c) => chunks.push(c) });
   const [commit = "", time = ""] = Buffer.concat(chunks).toString("utf8").trim().split(" ");
-  await fs3.rm(path4.join(dest, ".git"), { recursive: true, force: true });
+  await fs4.rm(path5.join(dest, ".git"), { recursive: true, force: true });
   return { path: dest, kind: "git", url, sha256: `git:${commit}`, commitTime: /^\d+$/.test(time) ? Number(time) : void 0 };
 }
 async function sha256File(file) {
   const hash = createHash3("sha256");
-  const fh = await fs3.open(file, "r");
+  const fh = await fs4.open(file, "r");
   try {
     for await (const chunk of fh.createReadStream()) hash.update(chunk);
   } finally {
@@ -26210,37 +26461,15 @@ function isUnreachable(err2) {
   return !mirrors.some((m) => m.errorClass === "integrity");
 }
 
-// packages/builder/src/attempt.ts
-import { promises as fs13 } from "node:fs";
-import path14 from "node:path";
-
-// packages/builder/src/context.ts
-async function inStep(ctx, job, step, fn) {
-  try {
-    return await fn();
-  } catch (err2) {
-    throw asBuildError(ctx, job, step, err2);
-  }
-}
-function asBuildError(ctx, job, step, err2) {
-  if (isBuildError(err2)) return err2;
-  const problem = isUserError(err2) ? void 0 : pathProblem(err2);
-  if (!isUserError(err2) && !problem) return err2;
-  const message = ctx.redact(errorMessage(err2));
-  const hint = isUserError(err2) ? err2.hint : `${problem}: check the output folder, TMPDIR and the free space`;
-  const field = isUserError(err2) ? err2.location?.field : void 0;
-  return new BuildError(job.name, step, message, { cause: err2, hint, file: job.recipeFile, field });
-}
-
 // packages/builder/src/environment.ts
-import path6 from "node:path";
+import path7 from "node:path";
 
 // packages/builder/src/runpath.ts
-import { promises as fs5 } from "node:fs";
-import path5 from "node:path";
+import { promises as fs6 } from "node:fs";
+import path6 from "node:path";
 
 // packages/inspect/src/elf-runpath.ts
-import { promises as fs4 } from "node:fs";
+import { promises as fs5 } from "node:fs";
 var STRING_TAGS = /* @__PURE__ */ new Set([DT.NEEDED, DT.SONAME, DT.RPATH, DT.RUNPATH, DT.AUXILIARY, DT.FILTER, DT.CONFIG, DT.DEPAUDIT, DT.AUDIT]);
 var SHT_DYNSYM = 11;
 function dynValue(layout, tag) {
@@ -26335,8 +26564,8 @@ function removeEntries(bytes, layout, drop) {
   copies.forEach((c, i2) => bytes.set(c, dyn.offset + i2 * dyn.entsize));
 }
 async function setElfRunpath(file, runpath) {
-  const target = await fs4.realpath(file);
-  const bytes = new Uint8Array(await fs4.readFile(target));
+  const target = await fs5.realpath(file);
+  const bytes = new Uint8Array(await fs5.readFile(target));
   if (!isElfMagic(bytes)) throw inspectError(InspectErrorCode.Malformed, `${file} is not an ELF file, so it has no RUNPATH to set`, file);
   const layout = readElfLayout(bytes, file);
   const entries = layout.dynamic?.entries ?? [];
@@ -26398,10 +26627,10 @@ function writeTag2(bytes, layout, entry, tag) {
   else dv.setUint32(entry.at, tag, le);
 }
 async function replaceFile(target, bytes) {
-  const { mode } = await fs4.stat(target);
+  const { mode } = await fs5.stat(target);
   const tmp = tempPathFor(target);
   try {
-    const fh = await fs4.open(tmp, "wx", 384);
+    const fh = await fs5.open(tmp, "wx", 384);
     try {
       await fh.writeFile(bytes);
       await fh.chmod(mode & 4095);
@@ -26409,9 +26638,9 @@ async function replaceFile(target, bytes) {
     } finally {
       await fh.close();
     }
-    await fs4.rename(tmp, target);
+    await fs5.rename(tmp, target);
   } catch (err2) {
-    await fs4.rm(tmp, { force: true });
+    await fs5.rm(tmp, { force: true });
     throw err2;
   }
 }
@@ -26423,7 +26652,7 @@ function linkTimeRunpath(dependencies) {
 }
 async function walkFiles(root, rel = "") {
   const out = [];
-  const entries = await fs5.readdir(path5.join(root, rel), { withFileTypes: true });
+  const entries = await fs6.readdir(path6.join(root, rel), { withFileTypes: true });
   for (const e of entries.sort((a, b) => a.name < b.name ? -1 : 1)) {
     const r = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) out.push(...await walkFiles(root, r));
@@ -26432,7 +26661,7 @@ async function walkFiles(root, rel = "") {
   return out;
 }
 async function readMagic(file) {
-  const fh = await fs5.open(file, "r");
+  const fh = await fs6.open(file, "r");
   try {
     const buf = Buffer.alloc(4);
     await fh.read(buf, 0, 4, 0);
@@ -26447,7 +26676,7 @@ async function libNames(dir) {
   const names = /* @__PURE__ */ new Set();
   for (const sub of LIB_DIRS) {
     try {
-      for (const n of await fs5.readdir(path5.join(dir, sub))) names.add(`${sub}/${n}`);
+      for (const n of await fs6.readdir(path6.join(dir, sub))) names.add(`${sub}/${n}`);
     } catch {
     }
   }
@@ -26458,7 +26687,7 @@ async function fixRunpaths(opts) {
   const depLibs = await Promise.all(opts.dependencies.map(async (d) => ({ dep: d, libs: await libNames(d.prefix) })));
   const out = [];
   for (const rel of await walkFiles(opts.root)) {
-    const file = path5.join(opts.root, rel);
+    const file = path6.join(opts.root, rel);
     if (opts.platformOs === "linux") {
       const runpath = await fixElf(opts, rel, file, own, depLibs);
       if (runpath) out.push({ file: rel, runpath });
@@ -26471,18 +26700,18 @@ async function fixRunpaths(opts) {
 }
 var originPath = (rel) => rel ? `$ORIGIN/${rel}` : "$ORIGIN";
 function wantedRunpath(rel, info, own, depLibs) {
-  const fromDir = path5.posix.dirname(rel);
+  const fromDir = path6.posix.dirname(rel);
   const wanted = [];
   const add2 = (p) => {
     if (!wanted.includes(p)) wanted.push(p);
   };
   for (const n of info.needed) {
     for (const sub of LIB_DIRS) {
-      if (own.has(`${sub}/${n}`)) add2(originPath(path5.posix.relative(fromDir, sub)));
+      if (own.has(`${sub}/${n}`)) add2(originPath(path6.posix.relative(fromDir, sub)));
     }
     for (const { dep, libs } of depLibs) {
       for (const sub of LIB_DIRS) {
-        if (libs.has(`${sub}/${n}`)) add2(originPath(path5.posix.relative(fromDir, `../${dep.name}/${sub}`)));
+        if (libs.has(`${sub}/${n}`)) add2(originPath(path6.posix.relative(fromDir, `../${dep.name}/${sub}`)));
       }
     }
   }
@@ -26527,16 +26756,16 @@ async function setWithPatchelf(opts, rel, file, runpath, cause) {
 async function fixMachO(opts, rel, file, own) {
   const listing = await captureOutput(opts.exec, ["otool", "-L", file], opts.env, opts.root);
   if (!listing) return void 0;
-  const fromDir = path5.posix.dirname(rel);
+  const fromDir = path6.posix.dirname(rel);
   const args = [];
   for (const line of listing.split("\n").slice(1)) {
     const ref = line.trim().split(" (")[0];
     if (!ref) continue;
-    const base = path5.posix.basename(ref);
+    const base = path6.posix.basename(ref);
     if (own.has(`lib/${base}`) && !ref.startsWith("@")) args.push("-change", ref, `@rpath/${base}`);
   }
-  if (rel.startsWith("lib/") && /\.dylib$/.test(rel)) args.push("-id", `@rpath/${path5.posix.basename(rel)}`);
-  const rpath = `@loader_path/${path5.posix.relative(fromDir, "lib") || "."}`;
+  if (rel.startsWith("lib/") && /\.dylib$/.test(rel)) args.push("-id", `@rpath/${path6.posix.basename(rel)}`);
+  const rpath = `@loader_path/${path6.posix.relative(fromDir, "lib") || "."}`;
   if (args.length === 0) return void 0;
   args.push("-add_rpath", rpath);
   await captureOutput(opts.exec, ["install_name_tool", ...args, file], opts.env, opts.root);
@@ -26545,22 +26774,29 @@ async function fixMachO(opts, rel, file, own) {
 
 // packages/builder/src/environment.ts
 var PASS_THROUGH = ["HOME", "USER", "LOGNAME", "CC", "CXX", "MAKE", "GOPATH", "GOCACHE", "GOMODCACHE", "CARGO_HOME", "RUSTUP_HOME"];
+var PASS_THROUGH_ISOLATED = ["USER", "LOGNAME", "CC", "CXX", "MAKE"];
+var CONTAINER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+function isolatedPath(isolated, hostPath) {
+  if (isolated === "container") return CONTAINER_PATH;
+  const kept = (hostPath ?? "").split(":").filter((dir) => SANDBOX_SYSTEM_DIRS.some((sys) => dir === sys || dir.startsWith(`${sys}/`)));
+  return kept.length > 0 ? [...new Set(kept)].join(":") : CONTAINER_PATH;
+}
 var join = (parts, sep) => parts.filter((p) => !!p).join(sep);
 function buildEnvironment(opts) {
   const { spec, layout, inherited } = opts;
   const env = {};
-  for (const key of PASS_THROUGH) {
+  for (const key of opts.isolated ? PASS_THROUGH_ISOLATED : PASS_THROUGH) {
     const v = inherited[key];
     if (v !== void 0) env[key] = v;
   }
   const deps = opts.dependencies;
-  const depBins = deps.map((d) => path6.join(d.prefix, "bin"));
-  const depLibs = deps.map((d) => path6.join(d.prefix, "lib"));
-  const depPkg = deps.flatMap((d) => [path6.join(d.prefix, "lib", "pkgconfig"), path6.join(d.prefix, "share", "pkgconfig")]);
+  const depBins = deps.map((d) => path7.join(d.prefix, "bin"));
+  const depLibs = deps.map((d) => path7.join(d.prefix, "lib"));
+  const depPkg = deps.flatMap((d) => [path7.join(d.prefix, "lib", "pkgconfig"), path7.join(d.prefix, "share", "pkgconfig")]);
   const mapFlag = `-ffile-prefix-map=${layout.workDir}=/potions-build`;
-  const tmp = path6.join(layout.workDir, "tmp");
+  const tmp = path7.join(layout.workDir, "tmp");
   Object.assign(env, {
-    PATH: join([...depBins, inherited.PATH ?? "/usr/local/bin:/usr/bin:/bin"], ":"),
+    PATH: join([...depBins, opts.isolated ? isolatedPath(opts.isolated, inherited.PATH) : inherited.PATH ?? "/usr/local/bin:/usr/bin:/bin"], ":"),
     HOME: env.HOME ?? tmp,
     TMPDIR: tmp,
     LANG: "C",
@@ -26581,7 +26817,7 @@ function buildEnvironment(opts) {
   });
   if (deps.length > 0) {
     env.PKG_CONFIG_PATH = join(depPkg, ":");
-    env.CPPFLAGS = deps.map((d) => `-I${path6.join(d.prefix, "include")}`).join(" ");
+    env.CPPFLAGS = deps.map((d) => `-I${path7.join(d.prefix, "include")}`).join(" ");
     env.LDFLAGS = depLibs.map((l) => `-L${l}`).join(" ");
     env[libraryPathVariable(spec.platform)] = join(depLibs, ":");
     env.CMAKE_PREFIX_PATH = deps.map((d) => d.prefix).join(":");
@@ -26616,16 +26852,38 @@ function libraryPathVariable(platform) {
   return platform.startsWith("darwin") ? "DYLD_FALLBACK_LIBRARY_PATH" : "LD_LIBRARY_PATH";
 }
 
+// packages/builder/src/attempt.ts
+import { promises as fs14 } from "node:fs";
+import path15 from "node:path";
+
+// packages/builder/src/context.ts
+async function inStep(ctx, job, step, fn) {
+  try {
+    return await fn();
+  } catch (err2) {
+    throw asBuildError(ctx, job, step, err2);
+  }
+}
+function asBuildError(ctx, job, step, err2) {
+  if (isBuildError(err2)) return err2;
+  const problem = isUserError(err2) ? void 0 : pathProblem(err2);
+  if (!isUserError(err2) && !problem) return err2;
+  const message = ctx.redact(errorMessage(err2));
+  const hint = isUserError(err2) ? err2.hint : `${problem}: check the output folder, TMPDIR and the free space`;
+  const field = isUserError(err2) ? err2.location?.field : void 0;
+  return new BuildError(job.name, step, message, { cause: err2, hint, file: job.recipeFile, field });
+}
+
 // packages/builder/src/artifact.ts
-import { promises as fs7 } from "node:fs";
-import path8 from "node:path";
+import { promises as fs8 } from "node:fs";
+import path9 from "node:path";
 
 // packages/archive/src/pack.ts
 import { spawn } from "node:child_process";
 import { createHash as createHash4 } from "node:crypto";
 import { once } from "node:events";
-import { createReadStream, createWriteStream, promises as fs6 } from "node:fs";
-import path7 from "node:path";
+import { createReadStream, createWriteStream, promises as fs7 } from "node:fs";
+import path8 from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
@@ -26644,10 +26902,10 @@ async function packDirectory(srcDir, outFileBase, options) {
   if (!Number.isInteger(zstdLevel) || zstdLevel < 1 || zstdLevel > 19) {
     throw archiveError(ArchiveErrorCode.Unpackable, `zstdLevel must be 1..19, got ${String(zstdLevel)}`);
   }
-  const root = await fs6.realpath(srcDir);
+  const root = await fs7.realpath(srcDir);
   const entries = await collectTree(root, options.prefix);
-  const outBase = path7.resolve(outFileBase);
-  await fs6.mkdir(path7.dirname(outBase), { recursive: true });
+  const outBase = path8.resolve(outFileBase);
+  await fs7.mkdir(path8.dirname(outBase), { recursive: true });
   const tarTmp = tempPathFor(`${outBase}.tar`);
   try {
     const tarSha256 = await writeTar(root, entries, tarTmp, options.mtime);
@@ -26659,17 +26917,17 @@ async function packDirectory(srcDir, outFileBase, options) {
         if (format === "tar.gz") await gzipFile(tarTmp, tmp, gzipLevel);
         else await zstdFile(tarTmp, tmp, zstdLevel);
         const { sha256: sha2562, size } = await digestFile(tmp);
-        await fs6.rename(tmp, dest);
+        await fs7.rename(tmp, dest);
         archives.push({ format, path: dest, sha256: sha2562, size });
         reporter.debug(`packed ${root} into ${dest} (${size} bytes, sha256 ${sha2562})`);
       } catch (err2) {
-        await fs6.rm(tmp, { force: true });
+        await fs7.rm(tmp, { force: true });
         throw err2;
       }
     }
     return { archives, entries: entries.length, tarSha256 };
   } finally {
-    await fs6.rm(tarTmp, { force: true });
+    await fs7.rm(tarTmp, { force: true });
   }
 }
 function byteOrder(a, b) {
@@ -26678,10 +26936,10 @@ function byteOrder(a, b) {
 async function collectTree(root, prefix) {
   const found = [];
   const walk = async (relDir) => {
-    const names = await fs6.readdir(relDir === "" ? root : path7.join(root, relDir));
+    const names = await fs7.readdir(relDir === "" ? root : path8.join(root, relDir));
     for (const name of names) {
       const rel = relDir === "" ? name : `${relDir}/${name}`;
-      const stat = await fs6.lstat(path7.join(root, rel));
+      const stat = await fs7.lstat(path8.join(root, rel));
       found.push({ rel, stat });
       if (stat.isDirectory()) await walk(rel);
     }
@@ -26704,17 +26962,17 @@ async function collectTree(root, prefix) {
         entries.push({ rel, kind: "file", mode, size: stat.size });
       }
     } else if (stat.isSymbolicLink()) {
-      const target = relativeLink(root, prefix, rel, await fs6.readlink(path7.join(root, rel)));
+      const target = relativeLink(root, prefix, rel, await fs7.readlink(path8.join(root, rel)));
       links.set(rel, target);
       entries.push({ rel, kind: "symlink", mode: 511, size: 0, link: target });
     } else {
-      throw archiveError(ArchiveErrorCode.Unpackable, `cannot pack ${path7.join(root, rel)}: it is not a file, folder or symbolic link (a device, FIFO or socket)`);
+      throw archiveError(ArchiveErrorCode.Unpackable, `cannot pack ${path8.join(root, rel)}: it is not a file, folder or symbolic link (a device, FIFO or socket)`);
     }
   }
   for (const [rel, target] of links) {
     const why = symlinkEscape(rel, target, (p) => links.get(p));
     if (why) {
-      throw archiveError(ArchiveErrorCode.Unpackable, `cannot pack the symbolic link ${path7.join(root, rel)}: ${why}`, {
+      throw archiveError(ArchiveErrorCode.Unpackable, `cannot pack the symbolic link ${path8.join(root, rel)}: ${why}`, {
         hint: "an artifact may only link to files inside itself"
       });
     }
@@ -26728,12 +26986,12 @@ function relativeLink(root, prefix, rel, target) {
     const b = base.replace(/\/+$/, "");
     if (target === b || target.startsWith(`${b}/`)) {
       const inTree = target.slice(b.length).replace(/^\/+/, "");
-      return path7.posix.relative(path7.posix.dirname(`/${rel}`), `/${inTree}`) || ".";
+      return path8.posix.relative(path8.posix.dirname(`/${rel}`), `/${inTree}`) || ".";
     }
   }
   throw archiveError(
     ArchiveErrorCode.Unpackable,
-    `cannot pack the symbolic link ${path7.join(root, rel)}: its target ${JSON.stringify(target)} is an absolute path outside the tree`,
+    `cannot pack the symbolic link ${path8.join(root, rel)}: its target ${JSON.stringify(target)} is an absolute path outside the tree`,
     { hint: "an artifact may only link to files inside itself; make the link relative in the build" }
   );
 }
@@ -26741,7 +26999,7 @@ var TAR_TYPES = { dir: "Directory", file: "File", symlink: "SymbolicLink", hardl
 var MAX_OCTAL_SIZE = 8589934591;
 async function writeTar(root, entries, out, mtime) {
   const hash = createHash4("sha256");
-  const fh = await fs6.open(out, "wx", 384);
+  const fh = await fs7.open(out, "wx", 384);
   const when = new Date(mtime * 1e3);
   const emit = async (buf) => {
     hash.update(buf);
@@ -26778,7 +27036,7 @@ async function writeTar(root, entries, out, mtime) {
         await emit(pax.encode());
       }
       await emit(block);
-      if (e.kind === "file") await emitFile(path7.join(root, e.rel), e.size, emit);
+      if (e.kind === "file") await emitFile(path8.join(root, e.rel), e.size, emit);
     }
     await emit(Buffer.alloc(1024));
   } finally {
@@ -26818,8 +27076,8 @@ var FixGzipHeader = class extends Transform {
   }
 };
 async function zstdFile(src, dest, level) {
-  const input = await fs6.open(src, "r");
-  const output = await fs6.open(dest, "wx", 420);
+  const input = await fs7.open(src, "r");
+  const output = await fs7.open(dest, "wx", 420);
   try {
     const child = spawn("zstd", ["-q", `-${level}`, "--single-thread", "--check", "-c"], { stdio: [input.fd, output.fd, "pipe"] });
     let stderr = "";
@@ -26872,19 +27130,19 @@ async function relocateStagedPrefix(stagedPrefix, prefixes) {
 }
 async function installArtifact(artifact, dir, files) {
   await extractArchive(artifact, dir);
-  return relocateInstalled(dir, PREFIX_PLACEHOLDER, path8.resolve(dir), files);
+  return relocateInstalled(dir, PREFIX_PLACEHOLDER, path9.resolve(dir), files);
 }
 async function findLeaks(root, needle) {
   const pattern = Buffer.from(needle);
   const out = [];
   const walk = async (rel) => {
-    for (const e of await fs7.readdir(path8.join(root, rel), { withFileTypes: true })) {
+    for (const e of await fs8.readdir(path9.join(root, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) await walk(r);
       else if (e.isSymbolicLink()) {
-        if ((await fs7.readlink(path8.join(root, r))).includes(needle)) out.push(r);
+        if ((await fs8.readlink(path9.join(root, r))).includes(needle)) out.push(r);
       } else if (e.isFile()) {
-        if ((await fs7.readFile(path8.join(root, r))).includes(pattern)) out.push(r);
+        if ((await fs8.readFile(path9.join(root, r))).includes(pattern)) out.push(r);
       }
     }
   };
@@ -26893,18 +27151,18 @@ async function findLeaks(root, needle) {
 }
 
 // packages/builder/src/binary-relpath.ts
-import { promises as fs8 } from "node:fs";
-import path9 from "node:path";
+import { promises as fs9 } from "node:fs";
+import path10 from "node:path";
 var LISTED = 20;
 async function installBinaryRelpath(job, layout, downloadName) {
   const rel = job.binaryRelpath;
   if (rel === void 0) throw new Error("installBinaryRelpath: the job has no binaryRelpath");
-  const from = rel === "." || rel === "./" ? path9.join(layout.sourceRoot, downloadName) : path9.join(layout.sourceRoot, rel);
-  const inside = path9.relative(layout.sourceRoot, from);
-  if (inside.startsWith("..") || path9.isAbsolute(inside)) throw fieldError(job, `binary_relpath "${rel}" leads outside the download`, []);
+  const from = rel === "." || rel === "./" ? path10.join(layout.sourceRoot, downloadName) : path10.join(layout.sourceRoot, rel);
+  const inside = path10.relative(layout.sourceRoot, from);
+  if (inside.startsWith("..") || path10.isAbsolute(inside)) throw fieldError(job, `binary_relpath "${rel}" leads outside the download`, []);
   let stat;
   try {
-    stat = await fs8.stat(from);
+    stat = await fs9.stat(from);
   } catch {
     stat = void 0;
   }
@@ -26913,10 +27171,10 @@ async function installBinaryRelpath(job, layout, downloadName) {
     const what = stat?.isDirectory() ? "is a folder, not a file" : "is not there";
     throw fieldError(job, `binary_relpath "${rel}" ${what} in ${downloadName}`, holds);
   }
-  const dest = path9.join(layout.stagedPrefix, "bin", job.name);
-  await fs8.mkdir(path9.dirname(dest), { recursive: true });
-  await fs8.copyFile(from, dest);
-  await fs8.chmod(dest, 493);
+  const dest = path10.join(layout.stagedPrefix, "bin", job.name);
+  await fs9.mkdir(path10.dirname(dest), { recursive: true });
+  await fs9.copyFile(from, dest);
+  await fs9.chmod(dest, 493);
   return `bin/${job.name}`;
 }
 function fieldError(job, message, holds) {
@@ -26930,7 +27188,7 @@ async function listFiles(root, rel = "") {
   const out = [];
   let entries;
   try {
-    entries = await fs8.readdir(path9.join(root, rel), { withFileTypes: true });
+    entries = await fs9.readdir(path10.join(root, rel), { withFileTypes: true });
   } catch {
     return out;
   }
@@ -26943,7 +27201,7 @@ async function listFiles(root, rel = "") {
 }
 
 // packages/builder/src/metadata.ts
-import path10 from "node:path";
+import path11 from "node:path";
 var BUILDER_NAME = "@potions/builder";
 var BUILDER_VERSION = "0.1.0";
 function artifactMetadataFor(m) {
@@ -26957,10 +27215,10 @@ function artifactMetadataFor(m) {
     status: m.method === "source-fallback" ? "fallback" : "built",
     ...m.fallbackReason ? { fallbackReason: m.fallbackReason } : {},
     artifact: {
-      tarGz: { file: path10.basename(m.files.tgz), sha256: m.packed.tgz.sha256, size: m.packed.tgz.size },
-      tarZst: { file: path10.basename(m.files.zst), sha256: m.packed.zst.sha256, size: m.packed.zst.size }
+      tarGz: { file: path11.basename(m.files.tgz), sha256: m.packed.tgz.sha256, size: m.packed.tgz.size },
+      tarZst: { file: path11.basename(m.files.zst), sha256: m.packed.zst.sha256, size: m.packed.zst.size }
     },
-    recipe: { digest: job.recipeDigest, ...job.recipeFile ? { file: path10.basename(job.recipeFile) } : {} },
+    recipe: { digest: job.recipeDigest, ...job.recipeFile ? { file: path11.basename(job.recipeFile) } : {} },
     source: sourceOf(job, fetched, m.pinned),
     buildType: job.buildType,
     prefix: m.prefix,
@@ -26972,6 +27230,7 @@ function artifactMetadataFor(m) {
     dependencies: [...m.dependencies],
     toolchain: m.toolchain,
     builder: { name: BUILDER_NAME, version: BUILDER_VERSION, node: process.version },
+    buildEnvironment: m.buildEnvironment,
     sourceDateEpoch: m.sourceDateEpoch,
     buildDate: new Date(m.sourceDateEpoch * 1e3).toISOString(),
     builtAt: m.builtAt.toISOString(),
@@ -27002,12 +27261,12 @@ function sourceOf(job, fetched, pinned) {
 }
 
 // packages/builder/src/relocate.ts
-import { promises as fs9 } from "node:fs";
-import path11 from "node:path";
+import { promises as fs10 } from "node:fs";
+import path12 from "node:path";
 async function relocateStage(opts) {
   const { job, layout } = opts;
   await repairDoubleStaging(layout);
-  if ((await fs9.readdir(layout.stagedPrefix)).length === 0) {
+  if ((await fs10.readdir(layout.stagedPrefix)).length === 0) {
     throw new UserError(BuilderErrorCode.EmptyInstall, `the install step put nothing into ${layout.prefix}`, {
       location: { file: job.recipeFile },
       hint: "install into $PREFIX (or $DESTDIR$PREFIX) in build.custom_install, or check the install step of the build system"
@@ -27029,25 +27288,25 @@ async function relocateStage(opts) {
   return { runpaths, placeholder: relocated.placeholder, relocatedFiles: relocated.files, binaryFilesWithPrefix: relocated.binaryFiles, leaks };
 }
 async function repairDoubleStaging(layout) {
-  const doubled = path11.join(layout.stageDir, layout.stagedPrefix);
+  const doubled = path12.join(layout.stageDir, layout.stagedPrefix);
   if (!await exists(doubled)) return;
   await mergeInto(doubled, layout.stagedPrefix);
-  const first = layout.stageDir.split(path11.sep).filter(Boolean)[0];
+  const first = layout.stageDir.split(path12.sep).filter(Boolean)[0];
   const prefixFirst = layout.prefix.split("/").filter(Boolean)[0];
-  if (first && first !== prefixFirst) await fs9.rm(path11.join(layout.stageDir, first), { recursive: true, force: true });
+  if (first && first !== prefixFirst) await fs10.rm(path12.join(layout.stageDir, first), { recursive: true, force: true });
 }
 async function mergeInto(from, to) {
-  await fs9.mkdir(to, { recursive: true });
-  for (const e of await fs9.readdir(from, { withFileTypes: true })) {
-    const src = path11.join(from, e.name);
-    const dest = path11.join(to, e.name);
+  await fs10.mkdir(to, { recursive: true });
+  for (const e of await fs10.readdir(from, { withFileTypes: true })) {
+    const src = path12.join(from, e.name);
+    const dest = path12.join(to, e.name);
     if (e.isDirectory() && await exists(dest)) await mergeInto(src, dest);
-    else await fs9.rename(src, dest);
+    else await fs10.rename(src, dest);
   }
 }
 async function exists(p) {
   try {
-    await fs9.lstat(p);
+    await fs10.lstat(p);
     return true;
   } catch {
     return false;
@@ -27055,7 +27314,7 @@ async function exists(p) {
 }
 
 // packages/builder/src/run-steps.ts
-import { promises as fs10 } from "node:fs";
+import { promises as fs11 } from "node:fs";
 var StepLog = class _StepLog {
   constructor(handle) {
     this.handle = handle;
@@ -27064,7 +27323,7 @@ var StepLog = class _StepLog {
   chain = Promise.resolve();
   failure;
   static async open(file) {
-    return new _StepLog(await fs10.open(file, "a"));
+    return new _StepLog(await fs11.open(file, "a"));
   }
   append(data) {
     this.chain = this.chain.then(async () => {
@@ -27100,7 +27359,7 @@ async function runBuildSteps(opts) {
 async function runStep(opts, s, timeoutMs) {
   const { job, reporter } = opts;
   reporter.info(`${job.name}: ${s.step}: ${s.label}`);
-  await fs10.mkdir(s.cwd, { recursive: true });
+  await fs11.mkdir(s.cwd, { recursive: true });
   const log = await StepLog.open(opts.logFile);
   const progress = reporter.progress(`${job.name} ${s.label}`, void 0, "lines");
   let lines = 0;
@@ -27156,17 +27415,17 @@ ${tail}`, { file: job.recipeFile });
 }
 
 // packages/builder/src/unpack.ts
-import { promises as fs12 } from "node:fs";
-import path13 from "node:path";
+import { promises as fs13 } from "node:fs";
+import path14 from "node:path";
 
 // packages/archive/src/source-root.ts
-import { promises as fs11 } from "node:fs";
-import path12 from "node:path";
+import { promises as fs12 } from "node:fs";
+import path13 from "node:path";
 var IGNORED = /* @__PURE__ */ new Set(["__MACOSX", ".DS_Store", "pax_global_header"]);
 async function sourceRoot(dir) {
-  const entries = (await fs11.readdir(dir, { withFileTypes: true })).filter((e) => !IGNORED.has(e.name));
+  const entries = (await fs12.readdir(dir, { withFileTypes: true })).filter((e) => !IGNORED.has(e.name));
   const only = entries[0];
-  if (entries.length === 1 && only?.isDirectory()) return path12.join(dir, only.name);
+  if (entries.length === 1 && only?.isDirectory()) return path13.join(dir, only.name);
   return dir;
 }
 
@@ -27175,16 +27434,16 @@ async function unpackSource(opts) {
   const { job, method, fetched, layout } = opts;
   let format;
   if (fetched.kind === "git") {
-    await fs12.rename(fetched.path, layout.sourceRoot);
+    await fs13.rename(fetched.path, layout.sourceRoot);
     format = "git";
   } else if (method === "official-binary" && job.binaryRelpath === void 0 && (await detectFileFormat(fetched.path)).kind === "zip") {
-    await fs12.mkdir(layout.sourceRoot, { recursive: true });
-    await fs12.rename(fetched.path, path13.join(layout.sourceRoot, path13.basename(fetched.path)));
+    await fs13.mkdir(layout.sourceRoot, { recursive: true });
+    await fs13.rename(fetched.path, path14.join(layout.sourceRoot, path14.basename(fetched.path)));
     format = "zip-kept";
   } else {
-    const out = path13.join(layout.workDir, "extract");
-    const res = await extractArchive(fetched.path, out, { plainFileName: path13.basename(fetched.path) });
-    await fs12.rename(await sourceRoot(out), layout.sourceRoot);
+    const out = path14.join(layout.workDir, "extract");
+    const res = await extractArchive(fetched.path, out, { plainFileName: path14.basename(fetched.path) });
+    await fs13.rename(await sourceRoot(out), layout.sourceRoot);
     format = res.format;
   }
   return { format, sourceDateEpoch: await chooseSourceDateEpoch(opts) };
@@ -27199,11 +27458,11 @@ async function chooseSourceDateEpoch(opts) {
 async function newestMtime(dir) {
   let newest;
   const walk = async (d) => {
-    for (const e of await fs12.readdir(d, { withFileTypes: true })) {
-      const p = path13.join(d, e.name);
+    for (const e of await fs13.readdir(d, { withFileTypes: true })) {
+      const p = path14.join(d, e.name);
       if (e.isDirectory()) await walk(p);
       else if (e.isFile()) {
-        const t = Math.floor((await fs12.stat(p)).mtimeMs / 1e3);
+        const t = Math.floor((await fs13.stat(p)).mtimeMs / 1e3);
         if (newest === void 0 || t > newest) newest = t;
       }
     }
@@ -27214,18 +27473,33 @@ async function newestMtime(dir) {
 
 // packages/builder/src/attempt.ts
 function artifactFiles(outDir, name, version, platform) {
-  const base = path14.join(outDir, artifactBaseName(name, version, platform));
+  const base = path15.join(outDir, artifactBaseName(name, version, platform));
   return { tgz: `${base}.tar.gz`, zst: `${base}.tar.zst`, json: `${base}.tar.gz.json` };
 }
 async function attempt(ctx, job, method, deps, fallbackReason) {
   const started = performance.now();
   const files = artifactFiles(ctx.outDir, job.name, job.version, job.platform);
   const workLayout = await makeLayout(ctx, job);
+  const unwatch = ctx.keepWorkDir ? () => void 0 : removeOnInterrupt(workLayout.workDir);
   let layout = workLayout;
+  const isolated = ctx.isolation.environment.mode === "host" ? void 0 : ctx.isolation.environment.mode;
   try {
-    const baseEnv = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: 0, dependencies: [], inherited: ctx.env });
-    const toolchain = await toolchainVersions({ buildType: job.buildType, method: sourceOrBinary(method) }, { exec: ctx.exec, env: baseEnv, cwd: layout.workDir, host: ctx.host });
-    const keyFor = (source) => buildCacheKey({ name: job.name, version: job.version, platform: job.platform, method, recipeDigest: job.recipeDigest, source, toolchain, dependencies: deps.map((d) => d.result.cacheKey) });
+    const baseEnv = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: 0, dependencies: [], inherited: ctx.env, isolated });
+    const toolchain = await toolchainVersions(
+      { buildType: job.buildType, method: sourceOrBinary(method) },
+      { exec: stepsExec(ctx, layout), env: baseEnv, cwd: layout.workDir, host: ctx.host }
+    );
+    const keyFor = (source) => buildCacheKey({
+      name: job.name,
+      version: job.version,
+      platform: job.platform,
+      method,
+      recipeDigest: job.recipeDigest,
+      source,
+      toolchain,
+      dependencies: deps.map((d) => d.result.cacheKey),
+      environment: ctx.isolation.cacheTag
+    });
     const pinned = job.source.kind === "git" ? `git:${job.source.url}#${job.source.ref}` : job.source.sha256;
     const early = pinned ? await fromCache(ctx, keyFor(pinned), files) : void 0;
     if (early) return early;
@@ -27241,7 +27515,7 @@ async function attempt(ctx, job, method, deps, fallbackReason) {
     );
     layout = settleBuildDirs(job, layout);
     const depPrefixes = await inStep(ctx, job, "extract", () => dependenciesStage(layout, deps));
-    const env = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: unpacked.sourceDateEpoch, dependencies: depPrefixes, inherited: ctx.env });
+    const env = buildEnvironment({ spec: job, layout, jobs: ctx.jobs, sourceDateEpoch: unpacked.sourceDateEpoch, dependencies: depPrefixes, inherited: ctx.env, isolated });
     await inStep(ctx, job, "build", () => stepsStage(ctx, job, method, layout, env, fetched, depPrefixes));
     const relocation = await inStep(
       ctx,
@@ -27265,24 +27539,32 @@ async function attempt(ctx, job, method, deps, fallbackReason) {
       sourceDateEpoch: unpacked.sourceDateEpoch,
       builtAt: ctx.now(),
       durationMs: performance.now() - started,
-      cacheKey
+      cacheKey,
+      buildEnvironment: ctx.isolation.environment
     });
     await inStep(ctx, job, "package", () => writeFileAtomic(files.json, `${JSON.stringify(metadata, null, 2)}
 `));
     await saveToCache(ctx, job, cacheKey, files);
-    ctx.reporter.info(`${job.name} ${job.version} (${job.platform}): ${path14.basename(files.tgz)} sha256 ${packed.tgz.sha256}`);
+    ctx.reporter.info(`${job.name} ${job.version} (${job.platform}): ${path15.basename(files.tgz)} sha256 ${packed.tgz.sha256}`);
     return resultOf(metadata, files, false);
   } finally {
-    if (!ctx.keepWorkDir) await fs13.rm(workLayout.workDir, { recursive: true, force: true }).catch(() => void 0);
+    if (!ctx.keepWorkDir) await fs14.rm(workLayout.workDir, { recursive: true, force: true }).catch(() => void 0);
     else ctx.reporter.info(`kept the work folder ${workLayout.workDir}`);
+    unwatch();
   }
+}
+function stepsSpec(layout) {
+  return { writable: [layout.workDir], readOnly: [path15.join(layout.workDir, "deps"), path15.join(layout.workDir, "download")], network: false };
+}
+function stepsExec(ctx, layout) {
+  return ctx.isolation.execFor(stepsSpec(layout));
 }
 var sourceOrBinary = (method) => method === "official-binary" ? "official-binary" : "source";
 async function makeLayout(ctx, job) {
   let workDir;
   try {
-    workDir = await fs13.mkdtemp(path14.join(ctx.workRoot, `potions-build-${job.name}-`));
-    await fs13.mkdir(path14.join(workDir, "tmp"), { recursive: true });
+    workDir = await makeWorkDir(ctx.workRoot, job.name, ctx.now);
+    await fs14.mkdir(path15.join(workDir, "tmp"), { recursive: true });
   } catch (err2) {
     const problem = pathProblem(err2);
     if (!problem) throw err2;
@@ -27292,53 +27574,56 @@ async function makeLayout(ctx, job) {
     });
   }
   const prefix = fixedPrefix(job.name, ctx.prefixRoot);
-  const stageDir = path14.join(workDir, "stage");
-  const src = path14.join(workDir, "src");
-  return { workDir, sourceRoot: src, sourceDir: src, buildDir: src, stageDir, prefix, stagedPrefix: path14.join(stageDir, prefix) };
+  const stageDir = path15.join(workDir, "stage");
+  const src = path15.join(workDir, "src");
+  return { workDir, sourceRoot: src, sourceDir: src, buildDir: src, stageDir, prefix, stagedPrefix: path15.join(stageDir, prefix) };
 }
 function settleBuildDirs(job, layout) {
-  const sourceDir = job.configure.sourceDir ? path14.join(layout.sourceRoot, job.configure.sourceDir) : layout.sourceRoot;
+  const sourceDir = job.configure.sourceDir ? path15.join(layout.sourceRoot, job.configure.sourceDir) : layout.sourceRoot;
   const outOfTree = job.build.outOfTree && job.buildType !== "custom" || job.buildType === "cmake" || job.buildType === "meson";
-  return { ...layout, sourceDir, buildDir: outOfTree ? path14.join(layout.workDir, "build") : sourceDir };
+  return { ...layout, sourceDir, buildDir: outOfTree ? path15.join(layout.workDir, "build") : sourceDir };
 }
 function fetchStage(ctx, job, layout, env) {
   return fetchSource({
     source: job.source,
     mirrors: ctx.mirrors,
-    dir: path14.join(layout.workDir, "download"),
+    dir: path15.join(layout.workDir, "download"),
     transport: ctx.transport,
     exec: ctx.exec,
     env,
     reporter: ctx.reporter,
-    baseDir: ctx.baseDir ?? (job.recipeFile ? path14.dirname(job.recipeFile) : void 0),
+    baseDir: ctx.baseDir ?? (job.recipeFile ? path15.dirname(job.recipeFile) : void 0),
     subject: job.name
   });
 }
 async function dependenciesStage(layout, deps) {
-  await fs13.mkdir(layout.buildDir, { recursive: true });
-  await fs13.mkdir(layout.stagedPrefix, { recursive: true });
+  await fs14.mkdir(layout.buildDir, { recursive: true });
+  await fs14.mkdir(layout.stagedPrefix, { recursive: true });
   const out = [];
   for (const d of deps) {
-    const dir = path14.join(layout.workDir, "deps", d.job.name);
+    const dir = path15.join(layout.workDir, "deps", d.job.name);
     await installArtifact(d.result.artifact, dir, d.result.metadata.relocatedFiles);
     out.push({ name: d.job.name, prefix: dir });
   }
   return out;
 }
 async function stepsStage(ctx, job, method, layout, env, fetched, deps) {
-  const hasConfigure = await exists(path14.join(layout.sourceDir, "configure"));
+  const hasConfigure = await exists(path15.join(layout.sourceDir, "configure"));
+  const exec = stepsExec(ctx, layout);
   const late = requiredHostTools({ job: { ...job, method: sourceOrBinary(method) }, host: ctx.host, hasConfigure }).filter((t) => t.uses.some((u) => u.by === "no-configure"));
-  if (late.length > 0) await assertHostTools([{ subject: `${job.name} (its source has no configure script)`, tools: late }], { exec: ctx.exec, env, cwd: layout.workDir, host: ctx.host });
+  if (late.length > 0) {
+    await assertHostTools([{ subject: `${job.name} (its source has no configure script)`, tools: late }], { exec, env, cwd: layout.workDir, host: ctx.host });
+  }
   const steps = planBuildSteps(job, layout, {
     jobs: ctx.jobs,
     hasConfigure,
-    hasAutogen: await exists(path14.join(layout.sourceDir, "autogen.sh")),
+    hasAutogen: await exists(path15.join(layout.sourceDir, "autogen.sh")),
     runpath: platformOs(job.platform) === "linux" ? linkTimeRunpath(deps) : []
   });
-  const run = (list) => runBuildSteps({ job, steps: list, env, logFile: path14.join(layout.workDir, "build.log"), exec: ctx.exec, reporter: ctx.reporter });
+  const run = (list) => runBuildSteps({ job, steps: list, env, logFile: path15.join(layout.workDir, "build.log"), exec, reporter: ctx.reporter });
   if (method !== "official-binary" || job.binaryRelpath === void 0) return run(steps);
   await run(steps.filter((s) => s.step !== "install"));
-  await inStep(ctx, job, "install", () => installBinaryRelpath(job, layout, path14.basename(fetched.path)));
+  await inStep(ctx, job, "install", () => installBinaryRelpath(job, layout, path15.basename(fetched.path)));
   await run(steps.filter((s) => s.step === "install"));
 }
 async function saveToCache(ctx, job, key, files) {
@@ -27353,7 +27638,7 @@ async function fromCache(ctx, key, files) {
   if (!ctx.cache) return void 0;
   let restored;
   try {
-    restored = await ctx.cache.restore(key, path14.dirname(files.tgz));
+    restored = await ctx.cache.restore(key, path15.dirname(files.tgz));
   } catch (err2) {
     ctx.reporter.warn(`could not read the build cache: ${errorMessage(err2)}`);
     return void 0;
@@ -27361,7 +27646,7 @@ async function fromCache(ctx, key, files) {
   if (!restored || ![files.tgz, files.zst, files.json].every((f) => restored.includes(f))) return void 0;
   let metadata;
   try {
-    metadata = ArtifactMetadataSchema.parse(JSON.parse(await fs13.readFile(files.json, "utf8")));
+    metadata = ArtifactMetadataSchema.parse(JSON.parse(await fs14.readFile(files.json, "utf8")));
   } catch (err2) {
     ctx.reporter.warn(`the build cache entry ${key} is unreadable, building instead: ${errorMessage(err2).split("\n")[0]}`);
     return void 0;
@@ -27388,12 +27673,18 @@ function resultOf(metadata, files, cached) {
 
 // packages/builder/src/builder.ts
 async function buildRecipe(job, opts) {
-  const ctx = contextFrom(opts);
+  if (opts.jobs !== void 0) assertBuildJobs(opts.jobs);
+  const base = contextFrom(opts);
   await ensureWritableDir(opts.outDir, "output folder", BuilderErrorCode.OutDir, "give a folder you can write to");
   await opts.cache?.prepare?.();
-  await ensureWritableDir(ctx.workRoot, "folder for temporary build folders", BuilderErrorCode.WorkDir, "set TMPDIR to a writable folder with room for a build");
+  await ensureWritableDir(base.workRoot, "folder for temporary build folders", BuilderErrorCode.WorkDir, "set TMPDIR to a writable folder with room for a build, whose path has no spaces", {
+    noWhitespace: true
+  });
   const all = [...opts.dependencies ?? [], job];
-  for (const j of all) refuseCrossBuild(ctx, j);
+  for (const j of all) refuseCrossBuild(base, j);
+  const isolation = await resolveIsolation({ sandbox: opts.sandbox, container: opts.container, exec: base.exec, env: base.env, host: base.host, reporter: base.reporter });
+  const ctx = { ...base, isolation };
+  await sweepStaleWorkDirs(ctx.workRoot, { now: ctx.now, reporter: ctx.reporter });
   await checkHostTools(ctx, all.map((j) => ({ job: j, method: j.method })));
   const deps = [];
   for (const dep of opts.dependencies ?? []) {
@@ -27401,6 +27692,13 @@ async function buildRecipe(job, opts) {
     deps.push({ job: dep, result: await buildOne(ctx, dep, deps) });
   }
   return buildOne(ctx, job, deps);
+}
+var MAX_BUILD_JOBS = 1024;
+function assertBuildJobs(jobs) {
+  if (Number.isSafeInteger(jobs) && jobs >= 1 && jobs <= MAX_BUILD_JOBS) return;
+  throw new UserError(BuilderErrorCode.Jobs, `the number of parallel build jobs must be a whole number from 1 to ${MAX_BUILD_JOBS}, got ${String(jobs)}`, {
+    hint: `give at most ${MAX_BUILD_JOBS} jobs (the default is the number of CPUs)`
+  });
 }
 function contextFrom(opts) {
   const mirrors = opts.sourceMirrors ?? [];
@@ -27416,10 +27714,10 @@ function contextFrom(opts) {
     transport: opts.transport ?? downloaderTransport({ reporter: opts.reporter }),
     env,
     now: opts.now ?? systemNow,
-    jobs: opts.jobs ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
+    jobs: opts.jobs ?? Math.max(1, os2.availableParallelism?.() ?? os2.cpus().length),
     mirrors,
     prefixRoot: opts.prefixRoot ?? DEFAULT_PREFIX_ROOT,
-    workRoot: opts.workRoot ?? os.tmpdir(),
+    workRoot: opts.workRoot ?? os2.tmpdir(),
     keepWorkDir: opts.keepWorkDir ?? false,
     sourceDateEpoch: opts.sourceDateEpoch ?? (fromEnv && /^\d+$/.test(fromEnv) ? Number(fromEnv) : void 0),
     host: opts.hostPlatform ?? hostPlatform(),
@@ -27435,7 +27733,14 @@ async function checkHostTools(ctx, builds) {
     subject: `${job.name} (${method === "official-binary" ? "official binary" : `${job.buildType} build`})`,
     tools: requiredHostTools({ job: { ...job, method: sourceOrBinary(method) }, host: ctx.host })
   }));
-  await assertHostTools(needs, { exec: ctx.exec, env: definedEnv(ctx.env), cwd: ctx.workRoot, host: ctx.host });
+  await assertHostTools(needs, { exec: ctx.exec, env: definedEnv(ctx.env), cwd: ctx.workRoot, host: ctx.host, steps: stepProbe(ctx.isolation, ctx.env) });
+}
+function stepProbe(isolation, env) {
+  const mode = isolation.environment.mode;
+  const exec = isolation.execFor({ writable: [], readOnly: [], network: false });
+  const probeEnv = { PATH: mode === "host" ? env.PATH ?? "/usr/local/bin:/usr/bin:/bin" : isolatedPath(mode, env.PATH), LANG: "C", LC_ALL: "C" };
+  const where = isolation.environment.mode === "container" ? `in the build image ${isolation.environment.image}` : mode === "sandbox" ? "in the build sandbox" : void 0;
+  return { exec, env: probeEnv, cwd: "/", where };
 }
 function refuseCrossBuild(ctx, job) {
   if (job.method !== "source" || job.platform === ctx.host) return;
@@ -27473,6 +27778,7 @@ async function fallback(ctx, job, fb, deps, reason) {
 }
 
 // packages/builder/src/build-from-ref.ts
+import path16 from "node:path";
 async function buildFromRecipeRef(req) {
   const reporter = req.reporter ?? silentReporter;
   const env = req.env ?? process.env;
@@ -27487,7 +27793,7 @@ async function buildFromRecipeRef(req) {
     file,
     platform: req.platform,
     version,
-    recipeDirs: [...req.recipeDirs, path15.dirname(file)],
+    recipeDirs: [...req.recipeDirs, path16.dirname(file)],
     dependencyVersion: versionOf,
     dependencyVersions: pinned,
     strictDependencyVersions: req.strictDependencyVersions ?? true
@@ -27509,6 +27815,8 @@ async function buildFromRecipeRef(req) {
     sourceMirrors: req.sourceMirrors,
     cache: req.cache,
     jobs: req.jobs,
+    sandbox: req.sandbox,
+    container: req.container,
     reporter,
     exec: req.exec,
     transport: req.transport,
@@ -27525,10 +27833,14 @@ async function buildFromRecipeRef(req) {
 
 export {
   BUILD_DOWNLOAD_HINT,
+  CONTAINER_ENGINES,
+  DEFAULT_BUILD_IMAGE,
   defaultCacheDir,
   LocalFolderBuildCache,
   SOURCE_MIRRORS_ENV,
   parseSourceMirrors,
   sourceMirrorsFromEnv,
+  SANDBOX_MODES,
+  MAX_BUILD_JOBS,
   buildFromRecipeRef
 };

@@ -49,6 +49,14 @@ var BuilderErrorCode = {
   BinaryRelpath: "E_BUILD_BINARY_RELPATH",
   /** A program's library search path cannot be set (no room in the file, and no patchelf). */
   Runpath: "E_BUILD_RUNPATH",
+  /** Build steps must run in the sandbox, and no sandbox can be made on this machine. */
+  SandboxUnavailable: "E_BUILD_SANDBOX_UNAVAILABLE",
+  /** No container engine, or one that cannot start a container here. */
+  ContainerEngine: "E_BUILD_CONTAINER_ENGINE",
+  /** The container image to build in is not in the engine's image store. */
+  ContainerImage: "E_BUILD_CONTAINER_IMAGE",
+  /** The number of parallel jobs is out of range. */
+  Jobs: "E_BUILD_JOBS",
   /** A bug: the builder made metadata that does not follow its own schema. */
   MetadataSchema: "E_BUILD_METADATA_SCHEMA"
 };
@@ -3114,7 +3122,11 @@ var ArchiveErrorCode = {
   /** A tree to pack holds something an artifact cannot carry. */
   Unpackable: "E_ARCHIVE_UNPACKABLE",
   /** A relocation file list names a file it must not touch. */
-  Relocation: "E_ARCHIVE_RELOCATION"
+  Relocation: "E_ARCHIVE_RELOCATION",
+  /** An entry's name (or link target) is longer than the file system takes. */
+  NameTooLong: "E_ARCHIVE_NAME_TOO_LONG",
+  /** A folder to install into cannot be written into the files that name it (a control character, or a character the file format cannot hold). */
+  InstallPath: "E_ARCHIVE_INSTALL_PATH"
 };
 function archiveError(code, message, options) {
   return new UserError(code, message, {
@@ -3123,8 +3135,13 @@ function archiveError(code, message, options) {
     location: options?.file ? { file: options.file } : void 0
   });
 }
+var SHOWN_NAME_CHARS = 120;
+function shownEntryName(entryPath) {
+  if (entryPath.length <= SHOWN_NAME_CHARS) return JSON.stringify(entryPath);
+  return `${JSON.stringify(`${entryPath.slice(0, 60)}\u2026${entryPath.slice(-20)}`)} (${entryPath.length} characters)`;
+}
 function entryError(code, archive, entryPath, why) {
-  return archiveError(code, `refusing archive entry ${JSON.stringify(entryPath)}: ${why}`, { file: archive });
+  return archiveError(code, `refusing archive entry ${shownEntryName(entryPath)}: ${why}`, { file: archive });
 }
 
 // packages/archive/src/file-kind.ts

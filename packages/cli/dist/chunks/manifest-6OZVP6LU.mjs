@@ -7,7 +7,7 @@ import {
   publishRelease,
   readArtifactMetadataDir,
   readSyncResultFile
-} from "./chunk-7VGIN2JL.mjs";
+} from "./chunk-MXXZXCDX.mjs";
 import {
   MANIFEST_KEY_ENV,
   generateManifestKey,
@@ -26,12 +26,12 @@ import {
   mirrorsFromOptions,
   openS3Mirrors,
   withOptionHint
-} from "./chunk-G5INDWOM.mjs";
+} from "./chunk-HYGGJBIW.mjs";
 import "./chunk-H25O6PGM.mjs";
-import "./chunk-XJAPUB6H.mjs";
 import "./chunk-5USGNDUQ.mjs";
-import "./chunk-QCUBZTNB.mjs";
+import "./chunk-MVPDWXOW.mjs";
 import "./chunk-55UCJZ7D.mjs";
+import "./chunk-XJAPUB6H.mjs";
 import "./chunk-L5QZX5WR.mjs";
 import "./chunk-L5AWN5ZP.mjs";
 import {

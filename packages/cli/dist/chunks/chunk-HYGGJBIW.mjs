@@ -6,9 +6,6 @@ import {
   require_src
 } from "./chunk-H25O6PGM.mjs";
 import {
-  Option
-} from "./chunk-XJAPUB6H.mjs";
-import {
   BinaryDecisionDiagram,
   Client,
   Command,
@@ -104,6 +101,9 @@ import {
   v4,
   writeKey
 } from "./chunk-5USGNDUQ.mjs";
+import {
+  Option
+} from "./chunk-XJAPUB6H.mjs";
 import {
   parseRetryAfter,
   retry

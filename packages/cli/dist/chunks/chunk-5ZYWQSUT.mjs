@@ -11,7 +11,7 @@ import {
 import {
   readAllowList,
   selectScanner
-} from "./chunk-X52PWBCH.mjs";
+} from "./chunk-SGP63XBZ.mjs";
 import {
   LocalKeySigner,
   generateManifestKey,
@@ -23,7 +23,7 @@ import {
 import {
   DEFAULT_LOCAL_PORTS,
   loadMirrorsConfig
-} from "./chunk-G5INDWOM.mjs";
+} from "./chunk-HYGGJBIW.mjs";
 import {
   downloadToBuffer
 } from "./chunk-RUHLF4BJ.mjs";
@@ -39,12 +39,12 @@ import {
 import {
   PREFIX_PLACEHOLDER,
   relocateInstalled
-} from "./chunk-DQAEFJAI.mjs";
+} from "./chunk-KBIIXQQZ.mjs";
 import {
   extractArchive,
   findRecipe,
   loadRecipeOrThrow
-} from "./chunk-T4C5SH2G.mjs";
+} from "./chunk-QUSDCUON.mjs";
 import {
   isSafeVersion
 } from "./chunk-34KJHGJW.mjs";

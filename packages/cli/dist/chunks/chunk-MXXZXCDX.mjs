@@ -21,10 +21,10 @@ import {
 import {
   MirrorsErrorCode,
   publicUrl
-} from "./chunk-G5INDWOM.mjs";
+} from "./chunk-HYGGJBIW.mjs";
 import {
   ArtifactMetadataViewSchema
-} from "./chunk-QCUBZTNB.mjs";
+} from "./chunk-MVPDWXOW.mjs";
 import {
   compareVersions
 } from "./chunk-55UCJZ7D.mjs";
