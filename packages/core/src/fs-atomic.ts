@@ -1,10 +1,43 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { hasCode } from './errors';
 
 /** A temporary name beside `dest`, so that the final rename stays on one file system. */
 export function tempPathFor(dest: string): string {
   return path.join(path.dirname(dest), `.${path.basename(dest)}.${randomBytes(6).toString('hex')}.partial`);
+}
+
+/**
+ * `mkdir -p` that fails instead of hanging. Node 20's recursive mkdir loops
+ * forever when a folder cannot be made although its parent exists (under
+ * `/proc/self`, for one): this one makes each missing folder in turn, from
+ * the nearest existing one, so it fails with that folder's error (ENOENT,
+ * EACCES, ENOTDIR when a part of the path is a file).
+ */
+export async function makeDirectory(dir: string, options: { mode?: number } = {}): Promise<void> {
+  const missing: string[] = [];
+  for (let current = path.resolve(dir); ; ) {
+    try {
+      if (!(await fs.stat(current)).isDirectory()) {
+        throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}' (${current} is a file)`), { code: 'ENOTDIR', path: current });
+      }
+      break;
+    } catch (err) {
+      if (!hasCode(err, 'ENOENT')) throw err;
+      missing.push(current);
+      const parent = path.dirname(current);
+      if (parent === current) break;
+      current = parent;
+    }
+  }
+  for (const folder of missing.reverse()) {
+    try {
+      await fs.mkdir(folder, options.mode === undefined ? undefined : { mode: options.mode });
+    } catch (err) {
+      if (!hasCode(err, 'EEXIST')) throw err;
+    }
+  }
 }
 
 /**
@@ -14,7 +47,7 @@ export function tempPathFor(dest: string): string {
  * for every other file's dirty pages, a download's among them.
  */
 export async function writeFileAtomic(dest: string, data: string | Uint8Array, options: { fsync?: boolean } = {}): Promise<void> {
-  await fs.mkdir(path.dirname(dest), { recursive: true });
+  await makeDirectory(path.dirname(dest));
   const tmp = tempPathFor(dest);
   try {
     // Flush the bytes before the rename: after a crash the name then points at

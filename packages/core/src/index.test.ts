@@ -29,6 +29,7 @@ it('pins the public surface', () => {
     'hostPlatform',
     'isPlatform',
     'isUserError',
+    'makeDirectory',
     'monotonicClock',
     'newestVersion',
     'parseRetryAfter',

@@ -140,15 +140,16 @@ export async function fetchPackage(options: FetchPackageOptions): Promise<FetchP
   // Beside the destination (same file system). Removed when the fetch ends, whatever the outcome: only a
   // process that is killed leaves it, and the next run resumes from what it holds.
   const downloadDir = path.join(path.dirname(outDir), `.${path.basename(outDir)}.download`);
+  const artifact = pick.artifacts[0]!;
   let got;
   let installed;
   try {
     got = await downloadFile({
       ...options.download,
-      urls: pick.urls,
-      dest: path.join(downloadDir, path.basename(pick.file)),
-      sha256: pick.sha256,
-      size: pick.size,
+      urls: artifact.urls,
+      dest: path.join(downloadDir, path.basename(artifact.file)),
+      sha256: artifact.sha256,
+      size: artifact.size,
       reporter,
     });
     installed = await installArtifactAtomically({ artifact: got.file, dir: outDir, ...relocation, ...target });
@@ -159,12 +160,12 @@ export async function fetchPackage(options: FetchPackageOptions): Promise<FetchP
     name: pick.name,
     version: pick.version,
     platform,
-    format: pick.format,
+    format: artifact.format,
     dir: installed.dir,
     sha256: got.sha256,
     size: got.bytes,
     mirror: got.url,
-    urls: pick.urls,
+    urls: artifact.urls,
     attempts: got.attempts,
     seconds: Math.round((clock() - started) / 10) / 100,
     manifestUrl: read.source,

@@ -33,7 +33,7 @@ export interface ReadManifestOptions {
 
 export interface ReadManifestResult {
   manifest: Manifest;
-  envelope: SignedManifest;
+  envelope?: SignedManifest;
   keyid: string;
   /** The URL (or absolute file path) whose copy was accepted. */
   source: string;
