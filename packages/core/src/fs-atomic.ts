@@ -13,31 +13,39 @@ export function tempPathFor(dest: string): string {
  * forever when a folder cannot be made although its parent exists (under
  * `/proc/self`, for one): this one makes each missing folder in turn, from
  * the nearest existing one, so it fails with that folder's error (ENOENT,
- * EACCES, ENOTDIR when a part of the path is a file).
+ * EACCES; ENOTDIR, with `path` the file, when a part of the path is a file),
+ * having removed again the folders it made. Returns the folders it made,
+ * outermost first.
  */
-export async function makeDirectory(dir: string, options: { mode?: number } = {}): Promise<void> {
+export async function makeDirectory(dir: string, options: { mode?: number } = {}): Promise<string[]> {
   const missing: string[] = [];
   for (let current = path.resolve(dir); ; ) {
     try {
       if (!(await fs.stat(current)).isDirectory()) {
-        throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}' (${current} is a file)`), { code: 'ENOTDIR', path: current });
+        throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}' (${current} is a file)`), { code: 'ENOTDIR', syscall: 'mkdir', path: current });
       }
       break;
     } catch (err) {
-      if (!hasCode(err, 'ENOENT')) throw err;
+      if (hasCode(err, 'ENOTDIR') && (err as { path?: string }).path === current) throw err;
+      if (!hasCode(err, 'ENOENT') && !hasCode(err, 'ENOTDIR')) throw err;
       missing.push(current);
       const parent = path.dirname(current);
       if (parent === current) break;
       current = parent;
     }
   }
+  const made: string[] = [];
   for (const folder of missing.reverse()) {
     try {
       await fs.mkdir(folder, options.mode === undefined ? undefined : { mode: options.mode });
+      made.push(folder);
     } catch (err) {
-      if (!hasCode(err, 'EEXIST')) throw err;
+      if (hasCode(err, 'EEXIST') && (await fs.stat(folder).catch(() => undefined))?.isDirectory()) continue;
+      for (const m of [...made].reverse()) await fs.rmdir(m).catch(() => undefined);
+      throw err;
     }
   }
+  return made;
 }
 
 /**
