@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PLATFORMS, hostPlatform } from '@potions/core';
 import type { Platform } from '@potions/core';
-import { FileTrustStore, LocalKeySigner, generateManifestKey, verifyManifest } from '@potions/manifest';
+import { FileTrustStore, LocalKeySigner, generateManifestKey, parseManifestVersionKey, verifyManifest } from '@potions/manifest';
 import type { AvailableEntry, Manifest } from '@potions/manifest';
 import { fetchPackage } from './fetch-package';
 import { runRelease } from './release';
@@ -217,7 +217,8 @@ describeOnLinuxHost('runRelease against two real S3 servers', () => {
       const cat = await run('rclone', ['cat', `m:${m.bucket}/${key}`], { env, encoding: 'buffer', maxBuffer: 16 * 1024 * 1024 });
       expect(createHash('sha256').update(cat.stdout).digest('hex')).toBe(file.sha256);
     }
-    expect(sizes.has(`manifests/manifest-${manifest.version}.json`)).toBe(true);
+    // The version copy: manifests/manifest-<version>.json, with an id of its own on stores without conditional writes (s3rver).
+    expect([...sizes.keys()].some((k) => parseManifestVersionKey(k)?.version === manifest.version)).toBe(true);
     const pointer = await run('rclone', ['cat', `m:${m.bucket}/manifest.json`], { env, encoding: 'buffer' });
     expect((await verifyManifest(new Uint8Array(pointer.stdout), { trustedKeys: [signer] })).manifest).toEqual(manifest);
   });

@@ -363,7 +363,8 @@ async function send(res: http.ServerResponse, body: Buffer, bytesPerSecond: numb
     });
     if (bytesPerSecond) {
       const wait = started + (sent / bytesPerSecond) * 1000 - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // unref: a client that went away must not keep the process alive until the next piece is due.
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait).unref());
     }
   }
 }
