@@ -20,19 +20,22 @@ export function tempPathFor(dest: string): string {
 export async function makeDirectory(dir: string, options: { mode?: number } = {}): Promise<string[]> {
   const missing: string[] = [];
   for (let current = path.resolve(dir); ; ) {
+    let st;
     try {
-      if (!(await fs.stat(current)).isDirectory()) {
-        throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}' (${current} is a file)`), { code: 'ENOTDIR', syscall: 'mkdir', path: current });
-      }
-      break;
+      st = await fs.stat(current);
     } catch (err) {
-      if (hasCode(err, 'ENOTDIR') && (err as { path?: string }).path === current) throw err;
+      // ENOTDIR: a part above is a file; going up finds it.
       if (!hasCode(err, 'ENOENT') && !hasCode(err, 'ENOTDIR')) throw err;
       missing.push(current);
       const parent = path.dirname(current);
       if (parent === current) break;
       current = parent;
+      continue;
     }
+    if (!st.isDirectory()) {
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}' (${current} is a file)`), { code: 'ENOTDIR', syscall: 'mkdir', path: current });
+    }
+    break;
   }
   const made: string[] = [];
   for (const folder of missing.reverse()) {
