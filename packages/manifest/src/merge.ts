@@ -36,9 +36,10 @@
  */
 import { PLATFORMS, UserError } from '@potions/core';
 import type { Platform } from '@potions/core';
-import { signingKeyId, signingPublicKeyFromPem } from '@potions/signing';
+import { createPublicKey } from 'node:crypto';
 import type { SigningTrust } from '@potions/signing';
 import { ManifestErrorCode } from './errors';
+import { keyidOf } from './keys';
 import { NOT_BUILT_REASON } from './release';
 import { entryFromRevisions, nextRevision, revisionsOf } from './revisions';
 import type { Artifact, Checks, Delta, FileRef, ManifestPackages, MirrorInfo, PlatformEntries, PlatformEntry, Revision, Sbom } from './schema';
@@ -427,10 +428,10 @@ function assertSameFile(published: FileRef, incoming: FileRef, what: string, ctx
   }
 }
 
-/** A key's id (sha256 of its DER SPKI), or the PEM text itself when it cannot be read (the schema already checked its shape). */
+/** A key's id (sha256 of its DER SPKI, as signing names keys too), or the PEM text itself when it cannot be read. */
 function keyIdOf(pem: string): string {
   try {
-    return signingKeyId(signingPublicKeyFromPem(pem));
+    return keyidOf(createPublicKey(pem));
   } catch {
     return pem.replace(/\s+/g, '');
   }
