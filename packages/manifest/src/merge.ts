@@ -473,3 +473,20 @@ export function mergeMirrorInfo(existing: readonly MirrorInfo[] | undefined, inc
   }
   return [...byName.values()];
 }
+
+/**
+ * Whether `container` already holds everything `other` has: uniting them
+ * changes no entry, and adds no artifact trust setting or mirror.
+ */
+export function manifestHolds(
+  container: { packages: ManifestPackages; artifactTrust?: SigningTrust; mirrors?: MirrorInfo[] },
+  other: { packages: ManifestPackages; artifactTrust?: SigningTrust; mirrors?: MirrorInfo[] },
+): boolean {
+  if (mergeManifest(container.packages, other.packages).changed) return false;
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return (
+    same(mergeArtifactTrust(container.artifactTrust, other.artifactTrust), container.artifactTrust ? mergeArtifactTrust(container.artifactTrust, undefined) : undefined) &&
+    same(mergeMirrorInfo(container.mirrors, other.mirrors), container.mirrors ? mergeMirrorInfo(container.mirrors, undefined) : undefined)
+  );
+}
+

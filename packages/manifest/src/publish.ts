@@ -38,6 +38,7 @@ import { encodeSignedManifest, signManifest, verifyManifest } from './envelope';
 import { salvageManifest } from './salvage';
 import { ManifestErrorCode } from './errors';
 import type { Signer, Verifier } from './keys';
+import { manifestHolds } from './merge';
 import { planManifestPublish } from './plan';
 import type { ExistingManifest, ManifestPublishPlan } from './plan';
 import type { ReleaseInput } from './release';
@@ -343,7 +344,7 @@ export async function publishManifest(options: PublishManifestOptions): Promise<
         const versionKey = cas ? manifestVersionKey(version) : manifestVersionKey(version, randomId());
         try {
           if (cas) await writeWithCas(r, versionKey, bytes);
-          else await writeWithoutCas(r, versionKey, bytes);
+          else await writeWithoutCas(r, versionKey, bytes, plan.manifest);
           if (bundle !== undefined) {
             const problem = await writeBundles(r.mirror, [versionKey, MANIFEST_KEY], bundle);
             if (problem) warnings.push(`mirror ${r.mirror.name}: the manifest's Sigstore bundle was not written (${problem}); the manifest itself was`);
@@ -381,7 +382,7 @@ export async function publishManifest(options: PublishManifestOptions): Promise<
     });
   };
 
-  const writeWithoutCas = async (r: ReadOk, versionKey: string, bytes: Uint8Array): Promise<void> => {
+  const writeWithoutCas = async (r: ReadOk, versionKey: string, bytes: Uint8Array, written: Manifest): Promise<void> => {
     const { store, name } = r.mirror;
     await store.put(versionKey, bytes, { contentType: MANIFEST_CONTENT_TYPE, cacheControl: MANIFEST_VERSION_CACHE_CONTROL });
     ownOf(r).add(versionKey);
@@ -392,7 +393,12 @@ export async function publishManifest(options: PublishManifestOptions): Promise<
     // Afterwards: a copy nobody merged means a publisher whose entries the pointer may lack.
     const seen = new Set([...(firstListing.get(name) ?? []), ...r.copies.map((c) => c.key), ...ownOf(r)]);
     const strangers = (await store.list(MANIFEST_VERSIONS_PREFIX)).filter((l) => parseManifestVersionKey(l.key) && !seen.has(l.key));
-    if (strangers.length > 0) throw lostRace(`${name}: another publisher wrote ${strangers.map((s) => s.key).join(', ')} meanwhile`);
+    for (const stranger of strangers) {
+      // Its entries may be missing from what this publish wrote over: look (one that cannot be read brings nothing).
+      const got = await store.get(stranger.key);
+      const theirs = got ? await verify(got.bytes, `${stranger.key} on mirror ${name}`).then((v) => v.manifest, () => undefined) : undefined;
+      if (theirs && !manifestHolds(written, theirs)) throw lostRace(`${name}: another publisher wrote ${stranger.key} meanwhile, with entries ${MANIFEST_KEY} lacks`);
+    }
     // And the pointer must still hold what this publish brings (a later writer may have replaced it).
     const after = await store.get(MANIFEST_KEY);
     if (after && sha256Hex(after.bytes) !== sha256Hex(bytes)) {
