@@ -5,7 +5,9 @@
  * mirrors the caller opened, to the merged, signed manifest on every mirror,
  * described in rows a table can show. Reading files is the callers' part
  * (`readArtifactMetadataDir`, `readSyncResultFile`); so is opening and closing
- * the mirrors.
+ * the mirrors. `withdrawRelease` (`potions manifest withdraw`, the
+ * manifest-withdraw action) and `recoverManifest` (`potions manifest recover`)
+ * write through the same path over the same opened mirrors.
  */
 import { PLATFORMS, UserError } from '@potions/core';
 import type { Now, Platform, Reporter } from '@potions/core';
