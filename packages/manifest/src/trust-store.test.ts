@@ -134,6 +134,7 @@ describe('FileTrustStore and acceptManifest', () => {
       { source: 'https://b.example/manifest.json', bytes: await manifestBytes(4) }, // stale: an interrupted release did not reach it
       { source: 'https://c.example/manifest.json', bytes: forged },
       { source: 'https://a.example/manifest.json', bytes: await manifestBytes(6) },
+      { source: 'https://d.example/manifest.json', bytes: await manifestBytes(6) }, // the same version: nothing to say
     ];
     const accepted = await acceptNewestManifest(copies, { trustStore: store, trustedKeys: [signer], now: () => now });
     expect(accepted).toMatchObject({ source: 'https://a.example/manifest.json', manifest: { version: 6 } });
@@ -142,6 +143,7 @@ describe('FileTrustStore and acceptManifest', () => {
     expect(await store.lastSeenVersion(signer.keyid)).toBe(6);
     // None acceptable: every refusal is named, with the first manifest code.
     const err = await acceptNewestManifest(copies.slice(0, 2), { trustStore: store, trustedKeys: [signer], now: () => now }).catch((e: unknown) => e);
+    expect(accepted.source).toBe('https://a.example/manifest.json'); // the first of equal copies
     expect(err).toMatchObject({ code: ManifestErrorCode.Rollback });
     expect((err as Error).message).toContain('no acceptable manifest at 2 location(s)');
     expect((err as Error).message).toContain('https://c.example/manifest.json: ');

@@ -210,7 +210,7 @@ export interface AcceptedManifest extends VerifiedManifest {
   source: string;
   /** The copies refused (tampered, rolled back, expired, unknown key). */
   refused: RefusedManifest[];
-  /** Copies that passed, but are older than the one accepted (a mirror a release did not reach yet). */
+  /** Copies that passed, but are older than the one accepted (a mirror a release did not reach yet); copies of the same version are not listed. */
   older: { source: string; version: number }[];
 }
 
@@ -235,7 +235,7 @@ export async function acceptNewestManifest(copies: readonly ManifestCopy[], opti
       if (!best || verified.manifest.version > best.verified.manifest.version) {
         if (best) older.push({ source: best.source, version: best.verified.manifest.version });
         best = { verified, source: copy.source };
-      } else {
+      } else if (verified.manifest.version < best.verified.manifest.version) {
         older.push({ source: copy.source, version: verified.manifest.version });
       }
     } catch (err) {
