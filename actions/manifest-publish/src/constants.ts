@@ -6,6 +6,9 @@ export const Inputs = {
   Credentials: 'credentials',
   Platforms: 'platforms',
   Failures: 'failures',
+  Checks: 'checks',
+  ArtifactTrust: 'artifact-trust',
+  NewRevision: 'new-revision',
   ExpiresDays: 'expires-days',
   DryRun: 'dry-run',
 } as const;

@@ -237,4 +237,36 @@ describe('manifest-publish action', () => {
     });
     expect(process.env).toEqual(before);
   });
+
+  it('adds the artifact trust settings given as YAML, and checks the expiry and the settings before any mirror is opened', async () => {
+    const trustYaml = [
+      'identities:',
+      '  - identity: ^https://github\\.com/potions/actions/\\.github/workflows/release\\.yml@refs/tags/.+$',
+      '    issuer: https://token.actions.githubusercontent.com',
+      '    sourceRepository: https://github.com/acme/tools',
+    ].join('\n');
+    const r = await runStep({ artifacts: 'artifacts', 'sync-result': 'sync.json', mirrors: mirrorsYaml, 'artifact-trust': trustYaml });
+    expect(r.exitCode).toBeUndefined();
+    expect(r.outputs.changed).toBe('true');
+    const bytes = new Uint8Array(await (await fetch(`${local.mirrors[1]!.endpoint}/potions/manifest.json`)).arrayBuffer());
+    const { manifest } = await verifyManifest(bytes, { trustedKeys: trustedKeysFromPem(key.publicKeyPem) });
+    expect(manifest.artifactTrust).toEqual({
+      identities: [{ identity: '^https://github\\.com/potions/actions/\\.github/workflows/release\\.yml@refs/tags/.+$', issuer: 'https://token.actions.githubusercontent.com', sourceRepository: 'https://github.com/acme/tools' }],
+    });
+    for (const [inputs, message] of [
+      [{ 'expires-days': '36500000' }, 'the input "expires-days" must be a whole number of days from 1 to 3650, got "36500000"'],
+      [{ 'artifact-trust': '{"keys": [{"publicKey": "not a key"}]}' }, 'input "artifact-trust": keys.0.publicKey'],
+      [{ 'new-revision': 'maybe' }, 'the input "new-revision" must be true or false'],
+    ] as const) {
+      const clients = recordingOpenMirrors();
+      await expect(
+        runActionStep(() => main(process.env, { openMirrors: clients.open }), {
+          dir,
+          inputs: { artifacts: 'artifacts', 'sync-result': 'sync.json', mirrors: mirrorsYaml, ...inputs },
+          env: { POTIONS_MANIFEST_KEY: key.privateKeyPem },
+        }),
+      ).rejects.toMatchObject({ code: 'E_INPUT', message: expect.stringContaining(message) });
+      expect(clients.made).toEqual([]);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { ActionsReporter, writeSummaryTable } from '@potions/action-common';
-import { UserError } from '@potions/core';
-import { localKeySignerFromEnv, publishRelease, readArtifactMetadataDir, readSyncResultFile } from '@potions/manifest';
+import { UserError, isUserError, withHint } from '@potions/core';
+import { ManifestErrorCode, localKeySignerFromEnv, publishRelease, readArtifactMetadataDir, readSyncResultFile } from '@potions/manifest';
 import { closeMirrors, openS3Mirrors, type OpenMirrors } from '@potions/mirrors';
 import { Inputs, Outputs } from './constants';
 import { readInputs } from './inputs';
@@ -46,10 +46,19 @@ export async function main(env: NodeJS.ProcessEnv = process.env, deps: ManifestP
       signer,
       ...(inputs.platforms ? { platforms: inputs.platforms } : {}),
       failures: inputs.failures,
+      ...(inputs.checks.length > 0 ? { checks: inputs.checks } : {}),
+      ...(inputs.artifactTrust ? { artifactTrust: inputs.artifactTrust } : {}),
+      ...(inputs.newRevision ? { newRevision: true } : {}),
       ...(inputs.expiresInDays !== undefined ? { expiresInDays: inputs.expiresInDays } : {}),
       dryRun: inputs.dryRun,
       reporter,
     });
+  } catch (err) {
+    // Library messages name no input: say which one changes the outcome.
+    if (isUserError(err) && err.code === ManifestErrorCode.DigestChanged) {
+      throw withHint(err, `${err.hint ?? ''}; withdraw the bad build (the manifest-withdraw action), then publish the fixed one with the input "${Inputs.NewRevision}: true"`);
+    }
+    throw err;
   } finally {
     await closeMirrors(mirrors);
   }
@@ -62,8 +71,15 @@ export async function main(env: NodeJS.ProcessEnv = process.env, deps: ManifestP
   const heading = inputs.dryRun ? 'Potions manifest (dry run)' : 'Potions manifest';
   await writeSummaryTable(
     heading,
-    ['package', 'version', 'platform', 'status / sha256', 'mirrors'],
-    result.rows.map((r) => [r.name, r.version, r.platform, r.status === 'available' ? `\`${r.sha256}\`` : `unavailable: ${r.reason}`, r.mirrors.join(', ')]),
+    ['package', 'version', 'platform', 'revision', 'status / sha256', 'mirrors'],
+    result.rows.map((r) => [
+      r.name,
+      r.version,
+      r.platform,
+      r.revision !== undefined ? String(r.revision) : '',
+      r.status === 'available' ? `\`${r.sha256}\`` : `${r.status}: ${r.reason}`,
+      r.mirrors.join(', '),
+    ]),
     [
       report.ok
         ? `${report.changed ? (inputs.dryRun ? 'Would publish' : 'Published') : 'Unchanged:'} manifest version ${report.version}${

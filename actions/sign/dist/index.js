@@ -68441,7 +68441,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Zf: () => (/* reexport */ writeFileAtomic)
 });
 
-// UNUSED EXPORTS: ARTIFACT_METADATA_SCHEMA_VERSION, ArtifactFileInfoSchema, ArtifactMetadataSchema, ArtifactMetadataViewSchema, BUILD_ENVIRONMENT_MODES, BUILD_METHODS, BuildEnvironmentSchema, ConsoleReporter, CoreErrorCode, DOCS_BASE_URL, PLATFORMS, PotionsError, RecordingReporter, RunpathEntrySchema, artifactMetadataPath, assertPlatform, backoffDelay, captureOutput, compareVersions, docUrl, escapeControlChars, formatLocation, hasCode, hostPlatform, isPlatform, monotonicClock, newestVersion, parseRetryAfter, platformOs, redactUrl, retry, sameVersion, sleep, spawnExec, systemNow, tempPathFor, urlSecrets, withHint
+// UNUSED EXPORTS: ARTIFACT_METADATA_SCHEMA_VERSION, ArtifactFileInfoSchema, ArtifactMetadataSchema, ArtifactMetadataViewSchema, BUILD_ENVIRONMENT_MODES, BUILD_METHODS, BuildEnvironmentSchema, ConsoleReporter, CoreErrorCode, DOCS_BASE_URL, PLATFORMS, PotionsError, RecordingReporter, RunpathEntrySchema, artifactMetadataPath, assertPlatform, backoffDelay, captureOutput, compareVersions, docUrl, escapeControlChars, formatLocation, hasCode, hostPlatform, isPlatform, makeDirectory, monotonicClock, newestVersion, parseRetryAfter, platformOs, redactUrl, retry, sameVersion, sleep, spawnExec, systemNow, tempPathFor, urlSecrets, withHint
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 /**
@@ -68734,9 +68734,58 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 
 
 
+
 /** A temporary name beside `dest`, so that the final rename stays on one file system. */
 function tempPathFor(dest) {
     return external_node_path_default().join(external_node_path_default().dirname(dest), `.${external_node_path_default().basename(dest)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
+}
+/**
+ * `mkdir -p` that fails instead of hanging. Node 20's recursive mkdir loops
+ * forever when a folder cannot be made although its parent exists (under
+ * `/proc/self`, for one): this one makes each missing folder in turn, from
+ * the nearest existing one, so it fails with that folder's error (ENOENT,
+ * EACCES; ENOTDIR, with `path` the file, when a part of the path is a file),
+ * having removed again the folders it made. Returns the folders it made,
+ * outermost first.
+ */
+async function makeDirectory(dir, options = {}) {
+    const missing = [];
+    for (let current = external_node_path_default().resolve(dir);;) {
+        let st;
+        try {
+            st = await external_node_fs_.promises.stat(current);
+        }
+        catch (err) {
+            // ENOTDIR: a part above is a file; going up finds it.
+            if (!hasCode(err, 'ENOENT') && !hasCode(err, 'ENOTDIR'))
+                throw err;
+            missing.push(current);
+            const parent = external_node_path_default().dirname(current);
+            if (parent === current)
+                break;
+            current = parent;
+            continue;
+        }
+        if (!st.isDirectory()) {
+            throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}' (${current} is a file)`), { code: 'ENOTDIR', syscall: 'mkdir', path: current });
+        }
+        break;
+    }
+    const made = [];
+    for (const folder of missing.reverse()) {
+        try {
+            await external_node_fs_.promises.mkdir(folder, options.mode === undefined ? undefined : { mode: options.mode });
+            made.push(folder);
+        }
+        catch (err) {
+            if (hasCode(err, 'EEXIST') && (await external_node_fs_.promises.stat(folder).catch(() => undefined))?.isDirectory())
+                continue;
+            for (const m of [...made].reverse())
+                await external_node_fs_.promises.rmdir(m).catch(() => undefined);
+            throw err;
+        }
+    }
+    return made;
 }
 /**
  * Write the whole file to a temporary name, flush it, then rename it into place.
@@ -68745,7 +68794,7 @@ function tempPathFor(dest) {
  * for every other file's dirty pages, a download's among them.
  */
 async function writeFileAtomic(dest, data, options = {}) {
-    await external_node_fs_.promises.mkdir(external_node_path_default().dirname(dest), { recursive: true });
+    await makeDirectory(external_node_path_default().dirname(dest));
     const tmp = tempPathFor(dest);
     try {
         // Flush the bytes before the rename: after a crash the name then points at

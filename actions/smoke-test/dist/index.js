@@ -64076,6 +64076,7 @@ function errors_destinationError(code, file, what, err) {
 
 
 
+
 /**
  * Make sure `dest` (absolute) can become a file: it is not a folder, and its
  * folder exists (created if missing) and is a folder. Throws `DestinationError`
@@ -64097,49 +64098,23 @@ async function destination_prepareDestination(dest) {
             hint: `give the file's path, e.g. ${path.join(dest, 'NAME')}`,
         });
     }
-    // Hand-written instead of mkdir({ recursive: true }): on Node 20 that never
-    // returns for a path under /proc. Find the nearest existing ancestor, check
-    // that it is a folder, then create the missing folders one by one.
-    const missing = [];
-    let dir = path.dirname(dest);
-    for (;;) {
-        const s = await fs.stat(dir).catch((err) => {
-            const code = osCodeOf(err);
-            if (code === 'ENOENT' || code === 'ENOTDIR')
-                return undefined;
-            throw destinationError(DownloadErrorCode.DestUnwritable, dest, `cannot write to ${dest}`, err);
-        });
-        if (s) {
-            if (!s.isDirectory()) {
-                throw new DestinationError(DownloadErrorCode.DestUnwritable, `cannot write to ${dest}: ${dir} is not a folder`, {
-                    path: dest,
-                    osCode: 'ENOTDIR',
-                    hint: 'choose a destination file in a folder you can write to',
-                    cause: notDir,
-                });
-            }
-            break;
-        }
-        missing.unshift(dir);
-        const up = path.dirname(dir);
-        if (up === dir)
-            break;
-        dir = up;
+    const parent = path.dirname(dest);
+    try {
+        return await makeDirectory(parent);
     }
-    const created = [];
-    for (const d of missing) {
-        try {
-            await fs.mkdir(d);
-            created.push(d);
+    catch (err) {
+        // makeDirectory names the part of the path that is a file.
+        const file = osCodeOf(err) === 'ENOTDIR' ? err.path : undefined;
+        if (file !== undefined) {
+            throw new DestinationError(DownloadErrorCode.DestUnwritable, `cannot write to ${dest}: ${file} is not a folder`, {
+                path: dest,
+                osCode: 'ENOTDIR',
+                hint: 'choose a destination file in a folder you can write to',
+                cause: notDir ?? err,
+            });
         }
-        catch (err) {
-            if (osCodeOf(err) === 'EEXIST' && (await fs.stat(d).catch(() => undefined))?.isDirectory())
-                continue;
-            await destination_removeFolders(created);
-            throw destinationError(DownloadErrorCode.DestUnwritable, d, `cannot create the folder ${d} for ${dest}`, err);
-        }
+        throw destinationError(DownloadErrorCode.DestUnwritable, parent, `cannot create the folder ${parent} for ${dest}`, err);
     }
-    return created;
 }
 /** Remove folders `prepareDestination` created, innermost first, as long as they are empty. */
 async function destination_removeFolders(created) {
@@ -64272,10 +64247,23 @@ function isFaultLike(err) {
 /**
  * Read a response body chunk by chunk. `onChunk` returns true to stop early
  * (the socket is then closed). Throws an `idle-timeout` fault when no byte
- * arrives for `idleMs`.
+ * arrives for `idleMs`, and a `too-slow` fault when, over any period of
+ * `lowSpeed.periodMs`, fewer than `lowSpeed.bytesPerSecond` per second arrive.
  */
-async function http_readBody(body, idleMs, signal, onChunk) {
+async function http_readBody(body, idleMs, signal, onChunk, lowSpeed) {
     const idle = setTimeout(() => body.destroy(new DownloadFault('idle-timeout', `no data for ${idleMs / 1000} s mid-body`)), idleMs);
+    // Written here rather than taken from a library: the rule needs the socket's body stream and our fault classes.
+    let inPeriod = 0;
+    const floor = lowSpeed && lowSpeed.bytesPerSecond > 0 ? (lowSpeed.bytesPerSecond * lowSpeed.periodMs) / 1000 : undefined;
+    const slow = floor === undefined
+        ? undefined
+        : setInterval(() => {
+            if (inPeriod < floor) {
+                const seconds = lowSpeed.periodMs / 1000;
+                body.destroy(new DownloadFault('too-slow', `slower than ${lowSpeed.bytesPerSecond} bytes/s: ${inPeriod} bytes in the last ${seconds} s`));
+            }
+            inPeriod = 0;
+        }, lowSpeed.periodMs);
     const onAbort = () => {
         body.destroy(isFaultLike(signal.reason) ? signal.reason : new DownloadFault('aborted', 'cancelled'));
     };
@@ -64285,6 +64273,7 @@ async function http_readBody(body, idleMs, signal, onChunk) {
     try {
         for await (const chunk of body) {
             idle.refresh();
+            inPeriod += chunk.length;
             if (await onChunk(chunk)) {
                 body.destroy();
                 return;
@@ -64299,6 +64288,7 @@ async function http_readBody(body, idleMs, signal, onChunk) {
     }
     finally {
         clearTimeout(idle);
+        clearInterval(slow);
         signal.removeEventListener('abort', onAbort);
     }
 }
@@ -64422,6 +64412,7 @@ const DEFAULT_RETRY = {
     maxMs: 8_000,
     maxRetryAfterMs: 30_000,
 };
+const DEFAULT_LOW_SPEED = { bytesPerSecond: 1024, periodMs: 20_000 };
 const DEFAULT_HEDGE_DELAY_MS = 1_500;
 const DEFAULT_MAX_REDIRECTS = 10;
 const HOUR_MS = 3_600_000;
@@ -64441,6 +64432,9 @@ const options_DOWNLOAD_LIMITS = {
     hedgeDelayMs: { min: 0, max: HOUR_MS },
     maxRedirects: { min: 0, max: 50 },
     attemptsPerMirror: { min: 1, max: 100 },
+    /** 0 turns the low-speed rule off. */
+    lowSpeedBytesPerSecond: { min: 0, max: 1024 ** 3 },
+    lowSpeedPeriodMs: { min: 1, max: HOUR_MS },
 };
 /** `value` is a number within `range` (a whole number when `whole`): the problem as a message, or undefined. */
 function options_rangeProblem(name, value, range, options = {}) {
@@ -64497,11 +64491,14 @@ function options_checkTransferOptions(o) {
     }
     const retry = { ...DEFAULT_RETRY, ...definedOnly(o.retry) };
     checkNumber('retry.attemptsPerMirror', 'attemptsPerMirror', retry.attemptsPerMirror, options_DOWNLOAD_LIMITS.attemptsPerMirror, { whole: true });
+    const lowSpeed = { ...DEFAULT_LOW_SPEED, ...definedOnly(o.lowSpeed) };
+    checkNumber('lowSpeed.bytesPerSecond', 'lowSpeed.bytesPerSecond', lowSpeed.bytesPerSecond, options_DOWNLOAD_LIMITS.lowSpeedBytesPerSecond, { unit: 'bytes per second' });
+    checkNumber('lowSpeed.periodMs', 'lowSpeed.periodMs', lowSpeed.periodMs, options_DOWNLOAD_LIMITS.lowSpeedPeriodMs, { unit: 'ms' });
     const hedgeDelayMs = o.hedgeDelayMs ?? DEFAULT_HEDGE_DELAY_MS;
     checkNumber('hedgeDelayMs', 'hedgeDelayMs', hedgeDelayMs, options_DOWNLOAD_LIMITS.hedgeDelayMs, { unit: 'ms' });
     const maxRedirects = o.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
     checkNumber('maxRedirects', 'maxRedirects', maxRedirects, options_DOWNLOAD_LIMITS.maxRedirects, { whole: true });
-    return { urls, digests, timeouts, retry, hedgeDelayMs, maxRedirects };
+    return { urls, digests, timeouts, retry, lowSpeed, hedgeDelayMs, maxRedirects };
 }
 function checkNumber(field, name, value, range, options) {
     const problem = options_rangeProblem(name, value, range, options);
@@ -64715,6 +64712,7 @@ class transfer_Transfer {
     digests;
     timeouts;
     retryPolicy;
+    lowSpeed;
     hedgeDelayMs;
     maxRedirects;
     headers;
@@ -64745,6 +64743,7 @@ class transfer_Transfer {
         this.digests = checked.digests;
         this.timeouts = checked.timeouts;
         this.retryPolicy = checked.retry;
+        this.lowSpeed = checked.lowSpeed;
         this.hedgeDelayMs = checked.hedgeDelayMs;
         this.maxRedirects = checked.maxRedirects;
         this.headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -64767,6 +64766,7 @@ class transfer_Transfer {
             bad: false,
             exhausted: false,
             slow: false,
+            demoted: false,
         }));
         this.signal = this.controller.signal;
         this.deadlineTimer = setTimeout(() => this.controller.abort(new DownloadFault('deadline', `the deadline of ${this.timeouts.deadlineMs / 1000} s passed`)), this.timeouts.deadlineMs);
@@ -64808,12 +64808,15 @@ class transfer_Transfer {
     usable(m) {
         return !m.bad && !m.exhausted;
     }
-    /** The first usable mirror in priority order, `prefer` (a redacted URL) first when it is usable. */
+    /**
+     * The first usable mirror in priority order, `prefer` (a redacted URL) first
+     * when it is usable; a mirror that was too slow only when no other is left.
+     */
     pick(prefer) {
         const preferred = prefer === undefined ? undefined : this.mirrors.find((m) => m.display === prefer);
-        if (preferred && this.usable(preferred))
+        if (preferred && this.usable(preferred) && !preferred.demoted)
             return preferred;
-        return this.mirrors.find((m) => this.usable(m));
+        return this.mirrors.find((m) => this.usable(m) && !m.demoted) ?? this.mirrors.find((m) => this.usable(m));
     }
     noMirrorLeft() {
         return new PotionsError(NO_MIRROR, 'no usable mirror left');
@@ -64900,6 +64903,8 @@ class transfer_Transfer {
     markFailed(m, fault) {
         m.lastFault = fault;
         this.breaker.failure(m.url);
+        if (fault.errorClass === 'too-slow')
+            m.demoted = true;
         if (fault.failover) {
             m.bad = true;
             return;
@@ -65518,7 +65523,7 @@ class FileRound {
                 t.progressed(buf.length, this.plan.total);
                 this.writer.touch();
                 return !incomplete(seg);
-            });
+            }, t.lowSpeed);
             if (incomplete(seg)) {
                 if (seg.end === Infinity) {
                     // No length was announced and the server closed: that is the end of the file.
@@ -65660,7 +65665,7 @@ async function read(t, o, maxBytes) {
             chunks.push(chunk);
             t.progressed(chunk.length);
             return false;
-        });
+        }, t.lowSpeed);
         const data = Buffer.concat(chunks);
         if (t.size !== undefined && data.length !== t.size) {
             throw new DownloadFault('integrity', `got ${data.length} bytes, the pinned size is ${t.size}`);
@@ -69700,7 +69705,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Zf: () => (/* reexport */ writeFileAtomic)
 });
 
-// UNUSED EXPORTS: ARTIFACT_METADATA_SCHEMA_VERSION, ArtifactFileInfoSchema, ArtifactMetadataSchema, ArtifactMetadataViewSchema, BUILD_ENVIRONMENT_MODES, BUILD_METHODS, BuildEnvironmentSchema, ConsoleReporter, CoreErrorCode, DOCS_BASE_URL, RecordingReporter, RunpathEntrySchema, artifactMetadataPath, backoffDelay, captureOutput, compareVersions, escapeControlChars, formatLocation, isPlatform, newestVersion, parseRetryAfter, readArtifactMetadataFile, retry, sameVersion, sleep, systemNow, urlSecrets, withHint
+// UNUSED EXPORTS: ARTIFACT_METADATA_SCHEMA_VERSION, ArtifactFileInfoSchema, ArtifactMetadataSchema, ArtifactMetadataViewSchema, BUILD_ENVIRONMENT_MODES, BUILD_METHODS, BuildEnvironmentSchema, ConsoleReporter, CoreErrorCode, DOCS_BASE_URL, RecordingReporter, RunpathEntrySchema, artifactMetadataPath, backoffDelay, captureOutput, compareVersions, escapeControlChars, formatLocation, isPlatform, makeDirectory, newestVersion, parseRetryAfter, readArtifactMetadataFile, retry, sameVersion, sleep, systemNow, urlSecrets, withHint
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 /**
@@ -70007,9 +70012,58 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 
 
 
+
 /** A temporary name beside `dest`, so that the final rename stays on one file system. */
 function tempPathFor(dest) {
     return external_node_path_default().join(external_node_path_default().dirname(dest), `.${external_node_path_default().basename(dest)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
+}
+/**
+ * `mkdir -p` that fails instead of hanging. Node 20's recursive mkdir loops
+ * forever when a folder cannot be made although its parent exists (under
+ * `/proc/self`, for one): this one makes each missing folder in turn, from
+ * the nearest existing one, so it fails with that folder's error (ENOENT,
+ * EACCES; ENOTDIR, with `path` the file, when a part of the path is a file),
+ * having removed again the folders it made. Returns the folders it made,
+ * outermost first.
+ */
+async function makeDirectory(dir, options = {}) {
+    const missing = [];
+    for (let current = external_node_path_default().resolve(dir);;) {
+        let st;
+        try {
+            st = await external_node_fs_.promises.stat(current);
+        }
+        catch (err) {
+            // ENOTDIR: a part above is a file; going up finds it.
+            if (!hasCode(err, 'ENOENT') && !hasCode(err, 'ENOTDIR'))
+                throw err;
+            missing.push(current);
+            const parent = external_node_path_default().dirname(current);
+            if (parent === current)
+                break;
+            current = parent;
+            continue;
+        }
+        if (!st.isDirectory()) {
+            throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}' (${current} is a file)`), { code: 'ENOTDIR', syscall: 'mkdir', path: current });
+        }
+        break;
+    }
+    const made = [];
+    for (const folder of missing.reverse()) {
+        try {
+            await external_node_fs_.promises.mkdir(folder, options.mode === undefined ? undefined : { mode: options.mode });
+            made.push(folder);
+        }
+        catch (err) {
+            if (hasCode(err, 'EEXIST') && (await external_node_fs_.promises.stat(folder).catch(() => undefined))?.isDirectory())
+                continue;
+            for (const m of [...made].reverse())
+                await external_node_fs_.promises.rmdir(m).catch(() => undefined);
+            throw err;
+        }
+    }
+    return made;
 }
 /**
  * Write the whole file to a temporary name, flush it, then rename it into place.
@@ -70018,7 +70072,7 @@ function tempPathFor(dest) {
  * for every other file's dirty pages, a download's among them.
  */
 async function writeFileAtomic(dest, data, options = {}) {
-    await external_node_fs_.promises.mkdir(external_node_path_default().dirname(dest), { recursive: true });
+    await makeDirectory(external_node_path_default().dirname(dest));
     const tmp = tempPathFor(dest);
     try {
         // Flush the bytes before the rename: after a crash the name then points at

@@ -28,85 +28,85 @@ var COMMAND_GROUPS = [
     name: "recipes",
     args: "",
     description: "Read, check and plan recipes",
-    load: async () => (await import("./chunks/recipes-LU6Q4JCM.mjs")).registerRecipesCommand
+    load: async () => (await import("./chunks/recipes-D3IZFCYR.mjs")).registerRecipesCommand
   },
   {
     name: "mirrors",
     args: "",
     description: "Sync artifacts to S3-compatible mirrors, serve local ones, check health",
-    load: async () => (await import("./chunks/mirrors-HOJAYE4Y.mjs")).registerMirrorsCommand
+    load: async () => (await import("./chunks/mirrors-65WFBMO5.mjs")).registerMirrorsCommand
   },
   {
     name: "manifest",
     args: "",
     description: "Publish, verify and key the signed manifest",
-    load: async () => (await import("./chunks/manifest-6OZVP6LU.mjs")).registerManifestCommand
+    load: async () => (await import("./chunks/manifest-BYQ7UFDQ.mjs")).registerManifestCommand
   },
   {
     name: "build",
     args: "[options] <recipe>",
     description: "Build a recipe for a platform into a deterministic artifact (.tar.gz, .tar.zst, .json)",
-    load: async () => (await import("./chunks/build-FEBHIC26.mjs")).registerBuildCommand
+    load: async () => (await import("./chunks/build-TEWY2GKK.mjs")).registerBuildCommand
   },
   {
     name: "smoke-test",
     args: "[options] <artifact>",
     description: "Check an artifact as a user would get it: every file for the platform, every library found, the recipe's commands run",
-    load: async () => (await import("./chunks/smoke-test-6O5IOYFD.mjs")).registerSmokeTestCommand
+    load: async () => (await import("./chunks/smoke-test-BUH4KUSA.mjs")).registerSmokeTestCommand
   },
   {
     name: "download",
     args: "[options] <url...>",
     description: "Download one file from its mirrors (in priority order): retries, failover, resume, segments, verification",
-    load: async () => (await import("./chunks/download-5FBRQLB6.mjs")).registerDownloadCommand
+    load: async () => (await import("./chunks/download-XBHJBXV4.mjs")).registerDownloadCommand
   },
   {
     name: "release",
     args: "[options] <recipes...>",
     description: "Build recipes for this machine, smoke-test, inventory (SBOM), scan and sign them, sync to every mirror, publish the signed manifest, fetch back as a check",
-    load: async () => (await import("./chunks/release-AYZAEQN5.mjs")).registerReleaseCommand
+    load: async () => (await import("./chunks/release-YQEGM7OD.mjs")).registerReleaseCommand
   },
   {
     name: "fetch",
     args: "[options] <package>",
     description: "Install a package from a signed manifest: verify the manifest, download from the mirrors, verify, extract, relocate",
-    load: async () => (await import("./chunks/fetch-2XJ4W7HW.mjs")).registerFetchCommand
+    load: async () => (await import("./chunks/fetch-OPNZZR7B.mjs")).registerFetchCommand
   },
   {
     name: "plan",
     args: "[options]",
     description: "Plan a release of a recipe folder: waves by dependency level, matrices of legs, the critical path (offline)",
-    load: async () => (await import("./chunks/plan-JANBDEQR.mjs")).registerPlanCommand
+    load: async () => (await import("./chunks/plan-3HIJ3Q77.mjs")).registerPlanCommand
   },
   {
     name: "sign",
     args: "[options] [files...]",
     description: "Sign files into <file>.sigstore.json (Sigstore bundles): keyless with an OIDC token, else with a key",
-    load: async () => (await import("./chunks/sign-YRVRG5HK.mjs")).registerSignCommand
+    load: async () => (await import("./chunks/sign-ANHKDRU7.mjs")).registerSignCommand
   },
   {
     name: "verify",
     args: "[options] <file>",
     description: "Verify a file against its Sigstore bundle: a trusted key, or a pinned keyless identity and issuer",
-    load: async () => (await import("./chunks/sign-YRVRG5HK.mjs")).registerSignCommand
+    load: async () => (await import("./chunks/sign-ANHKDRU7.mjs")).registerSignCommand
   },
   {
     name: "sbom",
     args: "[options] <artifact>",
     description: "Write the SBOM of an artifact: every file with its sha256, the package's purl, licence and source, its dependency recipes and system libraries",
-    load: async () => (await import("./chunks/sbom-TNBV6EFB.mjs")).registerSbomCommand
+    load: async () => (await import("./chunks/sbom-QVH4UCFT.mjs")).registerSbomCommand
   },
   {
     name: "scan",
     args: "[options] <sbom...>",
     description: "Scan SBOMs for known vulnerabilities (grype or trivy when installed, else a folder of OSV records); exit 1 when a finding is at or above --fail-on and not allowed",
-    load: async () => (await import("./chunks/sbom-TNBV6EFB.mjs")).registerSbomCommand
+    load: async () => (await import("./chunks/sbom-QVH4UCFT.mjs")).registerSbomCommand
   },
   {
     name: "doctor",
     args: "[options]",
     description: "What this machine has and lacks for each build type and platform, with the command that installs each",
-    load: async () => (await import("./chunks/doctor-MCROWVN6.mjs")).registerDoctorCommand
+    load: async () => (await import("./chunks/doctor-LPBTIAFY.mjs")).registerDoctorCommand
   }
 ];
 function groupOf(argv) {

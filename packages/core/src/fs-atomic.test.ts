@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic } from './fs-atomic';
+import { makeDirectory, writeFileAtomic } from './fs-atomic';
 
 describe('writeFileAtomic', () => {
   it('replaces the file whole and leaves no temporary file beside it', async () => {
@@ -23,6 +23,20 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(path.join(dir, 'blocker'), 'new')).rejects.toThrow();
     expect(await fs.readFile(dest, 'utf8')).toBe('old');
     expect((await fs.readdir(dir)).sort()).toEqual(['blocker', 'state.json']);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('makeDirectory', () => {
+  it('makes every missing folder, and fails (not hangs) where a folder cannot be made', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-mkdir-'));
+    await makeDirectory(path.join(dir, 'a', 'b', 'c'));
+    expect((await fs.stat(path.join(dir, 'a', 'b', 'c'))).isDirectory()).toBe(true);
+    await makeDirectory(path.join(dir, 'a', 'b')); // already there
+    await fs.writeFile(path.join(dir, 'file'), 'x');
+    await expect(makeDirectory(path.join(dir, 'file', 'sub'))).rejects.toMatchObject({ code: 'ENOTDIR' });
+    // Node's own recursive mkdir never returns here (Node 20); this one fails at once.
+    if (process.platform === 'linux') await expect(makeDirectory('/proc/self/potions-nope/state')).rejects.toMatchObject({ code: 'ENOENT' });
     await fs.rm(dir, { recursive: true, force: true });
   });
 });

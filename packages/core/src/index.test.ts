@@ -32,6 +32,7 @@ it('pins the public surface', () => {
     'hostPlatform',
     'isPlatform',
     'isUserError',
+    'makeDirectory',
     'monotonicClock',
     'newestVersion',
     'parseRetryAfter',

@@ -9,7 +9,7 @@ export { retry, sleep, backoffDelay, parseRetryAfter } from './retry';
 export type { RetryOptions, RetryDecision } from './retry';
 export { PLATFORMS, isPlatform, assertPlatform, hostPlatform, platformOs } from './platform';
 export type { Platform } from './platform';
-export { tempPathFor, writeFileAtomic } from './fs-atomic';
+export { tempPathFor, writeFileAtomic, makeDirectory } from './fs-atomic';
 export { redactUrl, urlSecrets } from './redact';
 export { compareVersions, sameVersion, newestVersion } from './version-order';
 export { spawnExec, captureOutput } from './exec';

@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { makeDirectory } from '@potions/core';
 import { DestinationError, DownloadErrorCode, destinationError, osCodeOf } from './errors';
 
 /**
@@ -26,45 +27,22 @@ export async function prepareDestination(dest: string): Promise<string[]> {
       hint: `give the file's path, e.g. ${path.join(dest, 'NAME')}`,
     });
   }
-  // Hand-written instead of mkdir({ recursive: true }): on Node 20 that never
-  // returns for a path under /proc. Find the nearest existing ancestor, check
-  // that it is a folder, then create the missing folders one by one.
-  const missing: string[] = [];
-  let dir = path.dirname(dest);
-  for (;;) {
-    const s = await fs.stat(dir).catch((err: unknown) => {
-      const code = osCodeOf(err);
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      throw destinationError(DownloadErrorCode.DestUnwritable, dest, `cannot write to ${dest}`, err);
-    });
-    if (s) {
-      if (!s.isDirectory()) {
-        throw new DestinationError(DownloadErrorCode.DestUnwritable, `cannot write to ${dest}: ${dir} is not a folder`, {
-          path: dest,
-          osCode: 'ENOTDIR',
-          hint: 'choose a destination file in a folder you can write to',
-          cause: notDir,
-        });
-      }
-      break;
+  const parent = path.dirname(dest);
+  try {
+    return await makeDirectory(parent);
+  } catch (err) {
+    // makeDirectory names the part of the path that is a file.
+    const file = osCodeOf(err) === 'ENOTDIR' ? (err as { path?: string }).path : undefined;
+    if (file !== undefined) {
+      throw new DestinationError(DownloadErrorCode.DestUnwritable, `cannot write to ${dest}: ${file} is not a folder`, {
+        path: dest,
+        osCode: 'ENOTDIR',
+        hint: 'choose a destination file in a folder you can write to',
+        cause: notDir ?? err,
+      });
     }
-    missing.unshift(dir);
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
+    throw destinationError(DownloadErrorCode.DestUnwritable, parent, `cannot create the folder ${parent} for ${dest}`, err);
   }
-  const created: string[] = [];
-  for (const d of missing) {
-    try {
-      await fs.mkdir(d);
-      created.push(d);
-    } catch (err) {
-      if (osCodeOf(err) === 'EEXIST' && (await fs.stat(d).catch(() => undefined))?.isDirectory()) continue;
-      await removeFolders(created);
-      throw destinationError(DownloadErrorCode.DestUnwritable, d, `cannot create the folder ${d} for ${dest}`, err);
-    }
-  }
-  return created;
 }
 
 /** Remove folders `prepareDestination` created, innermost first, as long as they are empty. */

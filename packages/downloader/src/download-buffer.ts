@@ -93,13 +93,19 @@ async function read(t: Transfer, o: Opened, maxBytes: number): Promise<BufferRes
     if (cl !== undefined && /^\d+$/.test(cl) && Number(cl) > limit) {
       throw new DownloadFault('integrity', `the mirror announces ${cl} bytes, more than the ${limit} expected`);
     }
-    await readBody(res.body, t.timeouts.idleMs, a.signal, (chunk) => {
-      a.bytes += chunk.length;
-      if (a.bytes > limit) throw new DownloadFault('integrity', `the body is larger than the ${limit} bytes expected`);
-      chunks.push(chunk);
-      t.progressed(chunk.length);
-      return false;
-    });
+    await readBody(
+      res.body,
+      t.timeouts.idleMs,
+      a.signal,
+      (chunk) => {
+        a.bytes += chunk.length;
+        if (a.bytes > limit) throw new DownloadFault('integrity', `the body is larger than the ${limit} bytes expected`);
+        chunks.push(chunk);
+        t.progressed(chunk.length);
+        return false;
+      },
+      t.lowSpeed,
+    );
     const data = Buffer.concat(chunks);
     if (t.size !== undefined && data.length !== t.size) {
       throw new DownloadFault('integrity', `got ${data.length} bytes, the pinned size is ${t.size}`);

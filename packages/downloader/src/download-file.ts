@@ -516,7 +516,7 @@ class FileRound {
         t.progressed(buf.length, this.plan.total);
         this.writer.touch();
         return !incomplete(seg);
-      });
+      }, t.lowSpeed);
       if (incomplete(seg)) {
         if (seg.end === Infinity) {
           // No length was announced and the server closed: that is the end of the file.

@@ -47,6 +47,8 @@ export type DownloadErrorClass =
   | 'first-byte-timeout'
   /** The body stalled: no byte for the idle timeout. */
   | 'idle-timeout'
+  /** The body came slower than the minimum throughput (`lowSpeed`): the mirror is tried last, the next one takes over. */
+  | 'too-slow'
   /** Refused, reset, or closed before the body was complete. */
   | 'connection'
   /** A malformed answer: a wrong Content-Range, a 200 to a segment request, a parse error. */

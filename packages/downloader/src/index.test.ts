@@ -5,6 +5,7 @@ it('pins the public surface', () => {
   expect(Object.keys(api).sort()).toEqual([
     'CircuitBreaker',
     'DEFAULT_HEDGE_DELAY_MS',
+    'DEFAULT_LOW_SPEED',
     'DEFAULT_MAX_BUFFER_BYTES',
     'DEFAULT_MAX_REDIRECTS',
     'DEFAULT_MIN_SEGMENT_BYTES',

@@ -13,9 +13,10 @@ export {
   DEFAULT_TIMEOUTS,
   DEFAULT_RETRY,
   DEFAULT_HEDGE_DELAY_MS,
+  DEFAULT_LOW_SPEED,
   DEFAULT_MAX_REDIRECTS,
   DIGEST_ALGORITHMS,
   DOWNLOAD_LIMITS,
 } from './options';
-export type { DownloadTimeouts, DownloadRetryPolicy, TransferOptions, DigestAlgorithm, NumberRange } from './options';
+export type { DownloadTimeouts, DownloadRetryPolicy, LowSpeedLimit, TransferOptions, DigestAlgorithm, NumberRange } from './options';
 export { partialPaths, isPartialName } from './partial-state';

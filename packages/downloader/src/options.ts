@@ -29,6 +29,20 @@ export interface DownloadRetryPolicy {
   maxRetryAfterMs: number;
 }
 
+/**
+ * The minimum throughput, like curl's `--speed-limit` / `--speed-time`: a body
+ * that brings fewer than `bytesPerSecond` per second, measured over each
+ * `periodMs`, is too slow. The mirror is then tried last and the next one
+ * takes over at once (resuming where the transfer stopped when it can); an
+ * idle timeout alone never fires on a mirror that trickles a byte now and then.
+ */
+export interface LowSpeedLimit {
+  /** Default 1024 (1 KiB/s); 0 turns the rule off. */
+  bytesPerSecond: number;
+  /** Default 20 s. */
+  periodMs: number;
+}
+
 /** What every request of a download shares: mirrors, timeouts, retries, hedging, events. */
 export interface TransferOptions {
   /** Mirror URLs of one artifact, in priority order. */
@@ -40,6 +54,8 @@ export interface TransferOptions {
   /** Pinned size in bytes. */
   size?: number;
   timeouts?: Partial<DownloadTimeouts>;
+  /** The minimum throughput of a body (see `LowSpeedLimit`). */
+  lowSpeed?: Partial<LowSpeedLimit>;
   retry?: Partial<DownloadRetryPolicy>;
   /** Start the next mirror too when the first has not answered within this many ms. Default 1 500; 0 disables. */
   hedgeDelayMs?: number;
@@ -76,6 +92,8 @@ export const DEFAULT_RETRY: DownloadRetryPolicy = {
   maxRetryAfterMs: 30_000,
 };
 
+export const DEFAULT_LOW_SPEED: LowSpeedLimit = { bytesPerSecond: 1024, periodMs: 20_000 };
+
 export const DEFAULT_HEDGE_DELAY_MS = 1_500;
 export const DEFAULT_MAX_REDIRECTS = 10;
 
@@ -103,6 +121,9 @@ export const DOWNLOAD_LIMITS = {
   hedgeDelayMs: { min: 0, max: HOUR_MS },
   maxRedirects: { min: 0, max: 50 },
   attemptsPerMirror: { min: 1, max: 100 },
+  /** 0 turns the low-speed rule off. */
+  lowSpeedBytesPerSecond: { min: 0, max: 1024 ** 3 },
+  lowSpeedPeriodMs: { min: 1, max: HOUR_MS },
 } as const satisfies Record<string, NumberRange>;
 
 /** `value` is a number within `range` (a whole number when `whole`): the problem as a message, or undefined. */
@@ -123,6 +144,7 @@ export function checkTransferOptions(o: TransferOptions): {
   digests: Map<DigestAlgorithm, string>;
   timeouts: DownloadTimeouts;
   retry: DownloadRetryPolicy;
+  lowSpeed: LowSpeedLimit;
   hedgeDelayMs: number;
   maxRedirects: number;
 } {
@@ -164,11 +186,14 @@ export function checkTransferOptions(o: TransferOptions): {
   }
   const retry = { ...DEFAULT_RETRY, ...definedOnly(o.retry) };
   checkNumber('retry.attemptsPerMirror', 'attemptsPerMirror', retry.attemptsPerMirror, DOWNLOAD_LIMITS.attemptsPerMirror, { whole: true });
+  const lowSpeed = { ...DEFAULT_LOW_SPEED, ...definedOnly(o.lowSpeed) };
+  checkNumber('lowSpeed.bytesPerSecond', 'lowSpeed.bytesPerSecond', lowSpeed.bytesPerSecond, DOWNLOAD_LIMITS.lowSpeedBytesPerSecond, { unit: 'bytes per second' });
+  checkNumber('lowSpeed.periodMs', 'lowSpeed.periodMs', lowSpeed.periodMs, DOWNLOAD_LIMITS.lowSpeedPeriodMs, { unit: 'ms' });
   const hedgeDelayMs = o.hedgeDelayMs ?? DEFAULT_HEDGE_DELAY_MS;
   checkNumber('hedgeDelayMs', 'hedgeDelayMs', hedgeDelayMs, DOWNLOAD_LIMITS.hedgeDelayMs, { unit: 'ms' });
   const maxRedirects = o.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   checkNumber('maxRedirects', 'maxRedirects', maxRedirects, DOWNLOAD_LIMITS.maxRedirects, { whole: true });
-  return { urls, digests, timeouts, retry, hedgeDelayMs, maxRedirects };
+  return { urls, digests, timeouts, retry, lowSpeed, hedgeDelayMs, maxRedirects };
 }
 
 function checkNumber(field: string, name: string, value: unknown, range: NumberRange, options: { whole?: boolean; unit?: string }): void {

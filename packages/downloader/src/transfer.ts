@@ -11,7 +11,7 @@ import { DownloadError, DownloadErrorCode, DownloadFault, classifyError, isDesti
 import type { DestinationError, MirrorReport } from './errors';
 import type { DownloadEvent } from './events';
 import { checkTransferOptions } from './options';
-import type { DigestAlgorithm, DownloadRetryPolicy, DownloadTimeouts, TransferOptions } from './options';
+import type { DigestAlgorithm, DownloadRetryPolicy, DownloadTimeouts, LowSpeedLimit, TransferOptions } from './options';
 
 export interface Validator {
   etag?: string;
@@ -32,6 +32,8 @@ export interface MirrorState {
   exhausted: boolean;
   /** Lost a hedge race: not used for extra segments. */
   slow: boolean;
+  /** Delivered below the minimum throughput: tried after every other usable mirror. */
+  demoted: boolean;
   lastFault?: DownloadFault;
   validator?: Validator;
 }
@@ -58,6 +60,7 @@ export class Transfer {
   readonly digests: Map<DigestAlgorithm, string>;
   readonly timeouts: DownloadTimeouts;
   readonly retryPolicy: DownloadRetryPolicy;
+  readonly lowSpeed: LowSpeedLimit;
   readonly hedgeDelayMs: number;
   readonly maxRedirects: number;
   readonly headers: Record<string, string>;
@@ -89,6 +92,7 @@ export class Transfer {
     this.digests = checked.digests;
     this.timeouts = checked.timeouts;
     this.retryPolicy = checked.retry;
+    this.lowSpeed = checked.lowSpeed;
     this.hedgeDelayMs = checked.hedgeDelayMs;
     this.maxRedirects = checked.maxRedirects;
     this.headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -111,6 +115,7 @@ export class Transfer {
       bad: false,
       exhausted: false,
       slow: false,
+      demoted: false,
     }));
     this.signal = this.controller.signal;
     this.deadlineTimer = setTimeout(
@@ -160,11 +165,14 @@ export class Transfer {
     return !m.bad && !m.exhausted;
   }
 
-  /** The first usable mirror in priority order, `prefer` (a redacted URL) first when it is usable. */
+  /**
+   * The first usable mirror in priority order, `prefer` (a redacted URL) first
+   * when it is usable; a mirror that was too slow only when no other is left.
+   */
   pick(prefer?: string): MirrorState | undefined {
     const preferred = prefer === undefined ? undefined : this.mirrors.find((m) => m.display === prefer);
-    if (preferred && this.usable(preferred)) return preferred;
-    return this.mirrors.find((m) => this.usable(m));
+    if (preferred && this.usable(preferred) && !preferred.demoted) return preferred;
+    return this.mirrors.find((m) => this.usable(m) && !m.demoted) ?? this.mirrors.find((m) => this.usable(m));
   }
 
   noMirrorLeft(): PotionsError {
@@ -253,6 +261,7 @@ export class Transfer {
   markFailed(m: MirrorState, fault: DownloadFault): void {
     m.lastFault = fault;
     this.breaker.failure(m.url);
+    if (fault.errorClass === 'too-slow') m.demoted = true;
     if (fault.failover) {
       m.bad = true;
       return;

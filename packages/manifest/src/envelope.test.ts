@@ -98,9 +98,38 @@ describe('verifyManifest', () => {
 
   it('rejects what is not JSON, and a signed body of a schema version it does not know', async () => {
     expect((await rejection(verifyManifest('<html>', { trustedKeys: [signer], now: () => now }))).code).toBe(ManifestErrorCode.Malformed);
-    const future = { ...manifest(), schemaVersion: 2 } as unknown as Manifest;
-    const err = await rejection(verifyManifest(await bytesOf(future), { trustedKeys: [signer], now: () => now }));
+    const err = await rejection(verifyManifest(await signedRaw({ ...manifest(), schemaVersion: 3 }), { trustedKeys: [signer], now: () => now }));
     expect(err.code).toBe(ManifestErrorCode.UnsupportedSchema);
-    expect(hasCode(err, ManifestErrorCode.UnsupportedSchema)).toBe(true);
+    expect(err.message).toContain('reads schemaVersion 1 and 2');
+  });
+
+  it('reads a schemaVersion 1 document as version 2: every available entry is revision 1', async () => {
+    const v2 = manifest();
+    const amd = v2.packages.jq!['1.7.1']!['linux-amd64']!;
+    if (amd.status !== 'available') throw new Error('expected available');
+    const { revision: _r, ...v1Entry } = amd;
+    const v1 = { schemaVersion: 1, version: 3, expires: v2.expires, packages: { jq: { '1.7.1': { ...v2.packages.jq!['1.7.1'], 'linux-amd64': v1Entry } } } };
+    const verified = await verifyManifest(await signedRaw(v1), { trustedKeys: [signer], now: () => now });
+    expect(verified.storedSchemaVersion).toBe(1);
+    expect(verified.envelope).toBeUndefined(); // its signatures cover the version 1 body only
+    expect(verified.manifest).toEqual(v2);
+    // A field version 1 did not know is refused in a version 1 document, as version 1 readers did.
+    const extra = { ...v1, packages: { jq: { '1.7.1': { ...v1.packages.jq['1.7.1'], 'linux-amd64': { ...v1Entry, revision: 1 } } } } };
+    expect((await rejection(verifyManifest(await signedRaw(extra), { trustedKeys: [signer], now: () => now }))).code).toBe(ManifestErrorCode.Invalid);
+  });
+
+  it('never signs a manifest readers could not read, and refuses one that was signed anyway', async () => {
+    // What `--expires-days 36500000` once signed.
+    const bricked = { ...manifest(), expires: '+101960-01-01T00:00:00.000Z' };
+    await expect(signManifest(bricked, signer)).rejects.toMatchObject({ code: ManifestErrorCode.Invalid, message: expect.stringContaining('refusing to sign') });
+    const err = await rejection(verifyManifest(await signedRaw(bricked), { trustedKeys: [signer], now: () => now }));
+    expect(err.code).toBe(ManifestErrorCode.Invalid);
+    expect(err.message).toContain('expires');
   });
 });
+
+/** Bytes of an envelope over any body, signed without the schema check signManifest makes. */
+async function signedRaw(body: unknown, by: LocalKeySigner = signer): Promise<Uint8Array> {
+  const sig = Buffer.from(await by.sign(canonicalBytes(body))).toString('base64');
+  return new TextEncoder().encode(JSON.stringify({ signed: body, signatures: [{ keyid: by.keyid, sig }] }));
+}

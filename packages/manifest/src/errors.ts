@@ -38,6 +38,14 @@ export const ManifestErrorCode = {
   NotFound: 'E_MANIFEST_NOT_FOUND',
   /** `selectArtifact`: the platform is listed as unavailable. */
   PlatformUnavailable: 'E_MANIFEST_PLATFORM_UNAVAILABLE',
+  /** `selectArtifact`: the version (or platform of it) was withdrawn; the reason is in the message. */
+  Withdrawn: 'E_MANIFEST_WITHDRAWN',
+  /** A withdrawal request is malformed (no reason, an unknown platform, a revision that is not a number). */
+  WithdrawInvalid: 'E_MANIFEST_WITHDRAW_INVALID',
+  /** A number given to the publisher (expiry days, renewal window) is outside its sane range. */
+  OutOfRange: 'E_MANIFEST_OUT_OF_RANGE',
+  /** Recovery found no manifest it can read and re-sign on any mirror. */
+  NothingToRecover: 'E_MANIFEST_NOTHING_TO_RECOVER',
   /** A store key with an empty, "." or ".." segment (a bug in the caller). */
   StoreKey: 'E_MANIFEST_STORE_KEY',
   /** A store failed with an error that carries no code of its own (a network error, a bug in an adapter). */

@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { ManifestErrorCode } from './errors';
 import { NOT_BUILT_REASON } from './release';
 import type { ReleaseFile, ReleaseInput, ReleasePlatformInput } from './release';
-import { PackageNameSchema, PlatformSchema, Sha256Schema, VersionSchema, formatIssues } from './schema';
+import { ChecksSchema, PackageNameSchema, PlatformSchema, Sha256Schema, VersionSchema, formatIssues } from './schema';
 import type { ArtifactFormat } from './schema';
 
 /** `<name>-<version>-<platform>.tar.gz.json` (or `.tar.zst.json`): the builder's metadata files. */
@@ -42,6 +42,15 @@ export interface ArtifactMetadataFile {
   size: number;
   data: unknown;
 }
+
+/** What was checked before a build was published (smoke test, scan), for the manifest's `checks`. */
+export const BuildChecksSchema = z.strictObject({
+  name: PackageNameSchema,
+  version: VersionSchema,
+  platform: PlatformSchema,
+  checks: ChecksSchema,
+});
+export type BuildChecks = z.infer<typeof BuildChecksSchema>;
 
 /** A platform the build jobs could not build, and why (from a failed matrix job). */
 export const BuildFailureSchema = z.strictObject({
@@ -89,6 +98,8 @@ export interface ReleaseFromArtifactsInput {
   platforms?: readonly Platform[];
   /** Platforms that failed to build, with the reason to list. */
   failures?: readonly BuildFailure[];
+  /** What was checked before each build was published (by name, version and platform). */
+  checks?: readonly BuildChecks[];
   /** Refuse a sync result whose policy was not met (default true). */
   requirePolicy?: boolean;
   /** Where `metadata` came from (the artifacts folder), for messages. */
@@ -118,6 +129,8 @@ const SBOM_SUFFIXES: { suffix: string; format: string }[] = [
   { suffix: '.spdx.json', format: 'spdx-json' },
 ];
 const SIGNATURE_BUNDLE_SUFFIX = '.sigstore.json';
+/** `<name>-<version>-<platform>.provenance.sigstore.json`: the signed build provenance (`provenanceBundleName` of @potions/signing). */
+const PROVENANCE_SUFFIX = '.provenance.sigstore.json';
 
 const REASON_MAX = 2000;
 
@@ -226,6 +239,13 @@ export function releaseFromArtifacts(input: ReleaseFromArtifactsInput): ReleaseF
     return p;
   };
   const requested = input.platforms ? new Set<Platform>(input.platforms) : undefined;
+  const checksByBuild = new Map<string, BuildChecks['checks']>();
+  for (const [i, c] of (input.checks ?? []).entries()) {
+    const parsed = BuildChecksSchema.safeParse(c);
+    if (!parsed.success) throw invalid(`checks ${i + 1} is not {name, version, platform, checks}: ${formatIssues(parsed.error)}`, undefined, `checks.${i}`);
+    checksByBuild.set(`${parsed.data.name}@${parsed.data.version} ${parsed.data.platform}`, parsed.data.checks);
+  }
+  const checksOf = (name: string, version: string, platform: Platform) => checksByBuild.get(`${name}@${version} ${platform}`);
 
   for (const meta of input.metadata) {
     const parsed = ArtifactMetadataViewSchema.safeParse(meta.data);
@@ -280,6 +300,8 @@ export function releaseFromArtifacts(input: ReleaseFromArtifactsInput): ReleaseF
       const ref = releaseFile(`${base}${suffix}`, undefined, undefined, meta.file);
       return ref ? [{ format, ...ref }] : [];
     });
+    const provenance = releaseFile(`${base}${PROVENANCE_SUFFIX}`, undefined, undefined, meta.file);
+    const checks = checksOf(m.name, m.version, m.platform);
     const builder = m.builder ? `${m.builder.name} ${m.builder.version} on ${m.platform}`.slice(0, 512) : undefined;
     pkg.platforms[m.platform] = {
       status: 'available',
@@ -287,6 +309,8 @@ export function releaseFromArtifacts(input: ReleaseFromArtifactsInput): ReleaseF
       artifacts: verified.length > 0 ? verified : artifacts,
       metadata: metadataRef,
       ...(sboms.length > 0 ? { sboms } : {}),
+      ...(provenance ? { provenance } : {}),
+      ...(checks ? { checks } : {}),
     };
   }
 

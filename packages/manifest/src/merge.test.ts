@@ -1,10 +1,13 @@
 import { hasCode } from '@potions/core';
 import type { Platform } from '@potions/core';
 import { ManifestErrorCode } from './errors';
-import { mergeManifest, unionUrls } from './merge';
+import { generateSigningKey } from '@potions/signing';
+import { mergeArtifactTrust, mergeManifest, mergeRelease, unionUrls } from './merge';
 import { releaseEntries } from './release';
 import type { ReleasePlatformInput } from './release';
+import { PlatformEntrySchema } from './schema';
 import type { AvailableEntry, ManifestPackages } from './schema';
+import { withdrawEntries } from './withdraw';
 import { availablePlatformInput } from './testing';
 
 const A = 'https://a.example/m';
@@ -31,9 +34,9 @@ function catchError(fn: () => unknown): Error & { code?: string } {
   throw new Error('expected an error');
 }
 
-describe('mergeManifest', () => {
+describe('mergeRelease', () => {
   it('adds a new version with every platform listed', () => {
-    const result = mergeManifest(undefined, entries({ 'linux-amd64': available([A]) }));
+    const result = mergeRelease(undefined, entries({ 'linux-amd64': available([A]) }));
     expect(result.changed).toBe(true);
     expect(result.changes.map((c) => `${c.platform}:${c.kind}`)).toEqual([
       'darwin-x86_64:added',
@@ -45,40 +48,71 @@ describe('mergeManifest', () => {
   });
 
   it('keeps everything published before when another package arrives', () => {
-    const first = mergeManifest(undefined, entries({ 'linux-amd64': available([A]) })).packages;
+    const first = mergeRelease(undefined, entries({ 'linux-amd64': available([A]) })).packages;
     const other = releaseEntries({
       packages: [{ name: 'yq', version: '4.0.0', platforms: { 'linux-amd64': { status: 'unavailable', reason: 'x' } } }],
     }).packages;
-    const result = mergeManifest(first, other);
+    const result = mergeRelease(first, other);
     expect(result.packages.jq).toEqual(first.jq);
     expect(Object.keys(result.packages).sort()).toEqual(['jq', 'yq']);
   });
 
-  it('refuses another digest for a published name, version, platform and format, naming them', () => {
-    const published = mergeManifest(undefined, entries({ 'linux-amd64': available([A], 'first-build') })).packages;
-    const err = catchError(() => mergeManifest(published, entries({ 'linux-amd64': available([A], 'second-build') })));
+  it('refuses another digest for a published name, version and platform unless a new revision is asked for, naming them', () => {
+    const published = mergeRelease(undefined, entries({ 'linux-amd64': available([A], 'first-build') })).packages;
+    const err = catchError(() => mergeRelease(published, entries({ 'linux-amd64': available([A], 'second-build') })));
     expect(hasCode(err, ManifestErrorCode.DigestChanged)).toBe(true);
-    expect(err.message).toContain('jq@1.7.1 linux-amd64 tar.gz is already published with sha256');
+    expect(err.message).toContain('jq@1.7.1 linux-amd64 tar.gz is already published as revision 1 with sha256');
     expect(err.message).toContain((entry(published) as AvailableEntry).artifacts[0]!.sha256);
+    expect((err as { hint?: string }).hint).toContain('as a new revision');
+  });
+
+  it('publishes a fixed build as the next revision only when asked, keeping the earlier revision and its digests', () => {
+    const published = mergeRelease(undefined, entries({ 'linux-amd64': available([A], 'first-build') })).packages;
+    const first = entry(published) as AvailableEntry;
+    const fixed = mergeRelease(published, entries({ 'linux-amd64': available([A], 'second-build') }), { newRevision: true });
+    expect(fixed.changes.map((c) => `${c.kind}:${c.detail}`)).toEqual(['revision-added:revision 2: jq-1.7.1-linux-amd64.tar.gz']);
+    const now = entry(fixed.packages) as AvailableEntry;
+    expect(now).toMatchObject({ status: 'available', revision: 2 });
+    expect(now.artifacts[0]!.sha256).not.toBe(first.artifacts[0]!.sha256);
+    const { status: _s, ...firstRevision } = first;
+    expect(now.otherRevisions).toEqual([firstRevision]);
+    // The same fixed build again (a re-run) is revision 2, not 3; the first build again is revision 1 again.
+    expect(mergeRelease(fixed.packages, entries({ 'linux-amd64': available([A], 'second-build') }), { newRevision: true }).changed).toBe(false);
+    expect(mergeRelease(fixed.packages, entries({ 'linux-amd64': available([A], 'first-build') })).changed).toBe(false);
+    // The allowance is for new builds only: platforms whose digests match stay as they are.
+    expect(PlatformEntrySchema.safeParse(now).success).toBe(true);
+  });
+
+  it('keeps a withdrawn revision withdrawn when its build is published again, and says so', () => {
+    const published = mergeRelease(undefined, entries({ 'linux-amd64': available([A], 'bad') })).packages;
+    const withdrawn = withdrawEntries(published, [{ name: 'jq', version: '1.7.1', reason: 'miscompiled' }], new Date('2025-03-02T00:00:00Z')).packages;
+    const again = mergeRelease(withdrawn, entries({ 'linux-amd64': available([A, B], 'bad') }));
+    expect(entry(again.packages)).toMatchObject({ status: 'withdrawn', revision: 1, reason: 'miscompiled', withdrawnAt: '2025-03-02T00:00:00.000Z' });
+    expect(again.warnings.join('\n')).toContain('publishes revision 1 again, which was withdrawn (miscompiled); it stays withdrawn');
+    // A fixed build, explicitly a new revision, is available again; the withdrawn one stays listed.
+    const fixed = mergeRelease(withdrawn, entries({ 'linux-amd64': available([A], 'good') }), { newRevision: true });
+    const e = entry(fixed.packages) as AvailableEntry;
+    expect(e).toMatchObject({ status: 'available', revision: 2 });
+    expect(e.otherRevisions?.map((r) => [r.revision, r.withdrawn?.reason])).toEqual([[1, 'miscompiled']]);
   });
 
   it('re-publishing the identical entry changes nothing', () => {
-    const published = mergeManifest(undefined, entries({ 'linux-amd64': available([A, B]) })).packages;
-    const again = mergeManifest(published, entries({ 'linux-amd64': available([A, B], 'a', { builtAt: '2026-01-01T00:00:00.000Z' }) }));
+    const published = mergeRelease(undefined, entries({ 'linux-amd64': available([A, B]) })).packages;
+    const again = mergeRelease(published, entries({ 'linux-amd64': available([A, B], 'a', { builtAt: '2026-01-01T00:00:00.000Z' }) }));
     expect(again.changed).toBe(false);
     expect(again.packages).toEqual(published);
   });
 
   it('adds the URL of a mirror that newly verified the artifact, in priority order', () => {
     // First publish: mirror A (the primary) was down; only B verified.
-    const published = mergeManifest(undefined, entries({ 'linux-amd64': available([B]) })).packages;
-    const healed = mergeManifest(published, entries({ 'linux-amd64': available([A, B]) }));
+    const published = mergeRelease(undefined, entries({ 'linux-amd64': available([B]) })).packages;
+    const healed = mergeRelease(published, entries({ 'linux-amd64': available([A, B]) }));
     expect(healed.changed).toBe(true);
     const artifact = (entry(healed.packages) as AvailableEntry).artifacts[0]!;
     expect(artifact.urls).toEqual([`${A}/jq-1.7.1-linux-amd64.tar.gz`, `${B}/jq-1.7.1-linux-amd64.tar.gz`]);
     expect(healed.changes.map((c) => c.kind)).toEqual(['urls-added', 'urls-added']); // artifact and metadata
     // A later run where A is down again drops nothing and changes nothing.
-    const partial = mergeManifest(healed.packages, entries({ 'linux-amd64': available([B]) }));
+    const partial = mergeRelease(healed.packages, entries({ 'linux-amd64': available([B]) }));
     expect(partial.changed).toBe(false);
     expect((entry(partial.packages) as AvailableEntry).artifacts[0]!.urls).toHaveLength(2);
   });
@@ -90,9 +124,9 @@ describe('mergeManifest', () => {
     const new1 = 'http://127.0.0.1:4871/potions';
     const new2 = 'http://127.0.0.1:4872/potions';
     const file = 'jq-1.7.1-linux-amd64.tar.gz';
-    const published = mergeManifest(undefined, entries({ 'linux-amd64': available([old1, old2]) })).packages;
+    const published = mergeRelease(undefined, entries({ 'linux-amd64': available([old1, old2]) })).packages;
     const current = [`${new1}/`, `${new2}/`];
-    const again = mergeManifest(published, entries({ 'linux-amd64': available([new1, new2]) }), { currentMirrorUrls: current });
+    const again = mergeRelease(published, entries({ 'linux-amd64': available([new1, new2]) }), { currentMirrorUrls: current });
     const artifact = (entry(again.packages) as AvailableEntry).artifacts[0]!;
     expect(artifact.urls).toEqual([`${new1}/${file}`, `${new2}/${file}`]);
     expect((entry(again.packages) as AvailableEntry).metadata.urls).toEqual([`${new1}/${file}.json`, `${new2}/${file}.json`]);
@@ -100,41 +134,41 @@ describe('mergeManifest', () => {
     expect(again.changes[0]!.detail).toContain(`-${old1}/${file}`);
 
     // A configured mirror that did not verify this time (down) keeps its earlier URL, after the release's.
-    const down = mergeManifest(again.packages, entries({ 'linux-amd64': available([new2]) }), { currentMirrorUrls: current });
+    const down = mergeRelease(again.packages, entries({ 'linux-amd64': available([new2]) }), { currentMirrorUrls: current });
     expect((entry(down.packages) as AvailableEntry).artifacts[0]!.urls).toEqual([`${new2}/${file}`, `${new1}/${file}`]);
 
     // Without the configuration (merging the mirrors' manifests with each other) nothing is dropped.
-    const union = mergeManifest(published, entries({ 'linux-amd64': available([new1]) }));
+    const union = mergeRelease(published, entries({ 'linux-amd64': available([new1]) }));
     expect((entry(union.packages) as AvailableEntry).artifacts[0]!.urls).toHaveLength(3);
   });
 
   it('lets an unavailable platform become available', () => {
-    const failed = mergeManifest(undefined, entries({ 'linux-amd64': { status: 'unavailable', reason: 'build failed' } })).packages;
-    const result = mergeManifest(failed, entries({ 'linux-amd64': available([A]) }));
+    const failed = mergeRelease(undefined, entries({ 'linux-amd64': { status: 'unavailable', reason: 'build failed' } })).packages;
+    const result = mergeRelease(failed, entries({ 'linux-amd64': available([A]) }));
     expect(result.changes.find((c) => c.platform === 'linux-amd64')?.kind).toBe('became-available');
     expect(entry(result.packages).status).toBe('available');
   });
 
   it('keeps a failure reason when a later release did not try that platform, and takes a newer failure reason', () => {
-    const failed = mergeManifest(undefined, entries({ 'linux-amd64': { status: 'unavailable', reason: 'build failed' } })).packages;
-    const untried = mergeManifest(failed, entries({}));
+    const failed = mergeRelease(undefined, entries({ 'linux-amd64': { status: 'unavailable', reason: 'build failed' } })).packages;
+    const untried = mergeRelease(failed, entries({}));
     expect(untried.changed).toBe(false);
     expect(entry(untried.packages)).toEqual({ status: 'unavailable', reason: 'build failed' });
-    const again = mergeManifest(failed, entries({ 'linux-amd64': { status: 'unavailable', reason: 'runner lost' } }));
+    const again = mergeRelease(failed, entries({ 'linux-amd64': { status: 'unavailable', reason: 'runner lost' } }));
     expect(again.changes.map((c) => c.kind)).toEqual(['reason-updated']);
     expect(entry(again.packages)).toEqual({ status: 'unavailable', reason: 'runner lost' });
   });
 
   it('never replaces an available platform by unavailable, and says so', () => {
-    const published = mergeManifest(undefined, entries({ 'linux-amd64': available([A]) })).packages;
-    const result = mergeManifest(published, entries({ 'linux-amd64': { status: 'unavailable', reason: 'runner lost' } }));
+    const published = mergeRelease(undefined, entries({ 'linux-amd64': available([A]) })).packages;
+    const result = mergeRelease(published, entries({ 'linux-amd64': { status: 'unavailable', reason: 'runner lost' } }));
     expect(entry(result.packages)).toEqual(entry(published));
     expect(result.changed).toBe(false);
-    expect(result.warnings.join('\n')).toContain('jq@1.7.1 linux-amd64: the release says unavailable (runner lost); the published artifact is kept');
+    expect(result.warnings.join('\n')).toContain('jq@1.7.1 linux-amd64: the release says unavailable (runner lost); the published revision is kept');
   });
 
   it('adds a new format and a signature bundle to a published entry without touching the rest', () => {
-    const published = mergeManifest(undefined, entries({ 'linux-amd64': available([A]) })).packages;
+    const published = mergeRelease(undefined, entries({ 'linux-amd64': available([A]) })).packages;
     const withZst = available([A], 'a', { formats: ['tar.gz', 'tar.zst'] }) as Extract<ReleasePlatformInput, { status: 'available' }>;
     withZst.artifacts[0]!.signatureBundle = {
       file: 'jq-1.7.1-linux-amd64.tar.gz.sigstore.json',
@@ -142,7 +176,7 @@ describe('mergeManifest', () => {
       size: 10,
       urls: [`${A}/jq-1.7.1-linux-amd64.tar.gz.sigstore.json`],
     };
-    const result = mergeManifest(published, entries({ 'linux-amd64': withZst }));
+    const result = mergeRelease(published, entries({ 'linux-amd64': withZst }));
     expect(result.changes.map((c) => c.kind).sort()).toEqual(['companion-added', 'format-added']);
     const artifacts = (entry(result.packages) as AvailableEntry).artifacts;
     expect(artifacts.map((a) => a.format)).toEqual(['tar.gz', 'tar.zst']);
@@ -150,13 +184,56 @@ describe('mergeManifest', () => {
   });
 
   it('keeps the published metadata file when a rebuild brings another one', () => {
-    const published = mergeManifest(undefined, entries({ 'linux-amd64': available([A]) })).packages;
+    const published = mergeRelease(undefined, entries({ 'linux-amd64': available([A]) })).packages;
     const rebuilt = available([A]) as Extract<ReleasePlatformInput, { status: 'available' }>;
     rebuilt.metadata = { ...rebuilt.metadata, sha256: '0'.repeat(64) };
-    const result = mergeManifest(published, entries({ 'linux-amd64': rebuilt }));
+    const result = mergeRelease(published, entries({ 'linux-amd64': rebuilt }));
     expect(result.changed).toBe(false);
     expect((entry(result.packages) as AvailableEntry).metadata).toEqual((entry(published) as AvailableEntry).metadata);
     expect(result.warnings.join('\n')).toContain('another build metadata');
+  });
+});
+
+
+describe('mergeManifest (two published states)', () => {
+  const published = (seed: string, urls = [A]) => mergeRelease(undefined, entries({ 'linux-amd64': available(urls, seed) })).packages;
+
+  it('unites URLs and keeps a withdrawal from either side', () => {
+    const a = published('x', [A]);
+    const b = withdrawEntries(published('x', [B]), [{ name: 'jq', version: '1.7.1', platform: 'linux-amd64', reason: 'bad' }], new Date('2025-01-01T00:00:00Z')).packages;
+    const merged = mergeManifest(a, b, { incomingLabel: 'the manifest on mirror b' });
+    const e = entry(merged.packages);
+    expect(e).toMatchObject({ status: 'withdrawn', reason: 'bad' });
+    expect(e.status !== 'unavailable' && e.artifacts[0]!.urls).toEqual([`${A}/jq-1.7.1-linux-amd64.tar.gz`, `${B}/jq-1.7.1-linux-amd64.tar.gz`]);
+    // And the other way round.
+    expect(entry(mergeManifest(b, a).packages)).toMatchObject({ status: 'withdrawn' });
+  });
+
+  it('keeps two builds that two states numbered alike, the incoming one as the next revision', () => {
+    const merged = mergeManifest(published('one'), published('two'), { incomingLabel: 'manifests/manifest-7.json' });
+    const e = entry(merged.packages) as AvailableEntry;
+    expect(e.revision).toBe(2);
+    expect(e.otherRevisions?.map((r) => r.revision)).toEqual([1]);
+    expect(merged.warnings.join('\n')).toContain('manifests/manifest-7.json has another build (jq-1.7.1-linux-amd64.tar.gz) as revision 1; it is kept as revision 2');
+  });
+});
+
+describe('mergeArtifactTrust', () => {
+  const key = () => generateSigningKey().publicKeyPem;
+
+  it('unites keys and identities, keeps every revocation, and lets a newer expiry replace an older one', () => {
+    const k1 = key();
+    const k2 = key();
+    const identity = { identity: '^https://github\\.com/acme/tools/.+$', issuer: 'https://token.actions.githubusercontent.com' };
+    const merged = mergeArtifactTrust(
+      { keys: [{ publicKey: k1 }], revokedKeys: ['a'.repeat(64)] },
+      { keys: [{ publicKey: `${k1}\n`, expires: '2030-01-01T00:00:00Z' }, { publicKey: k2 }], identities: [identity] },
+    );
+    expect(merged?.keys).toEqual([{ publicKey: `${k1}\n`, expires: '2030-01-01T00:00:00Z' }, { publicKey: k2 }]);
+    expect(merged?.identities).toEqual([identity]);
+    expect(merged?.revokedKeys).toEqual(['a'.repeat(64)]);
+    expect(mergeArtifactTrust(merged, { revokedKeys: ['b'.repeat(64)] })?.revokedKeys).toEqual(['a'.repeat(64), 'b'.repeat(64)]);
+    expect(mergeArtifactTrust(undefined, undefined)).toBeUndefined();
   });
 });
 

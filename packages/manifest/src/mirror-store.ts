@@ -7,7 +7,7 @@
 import { hasCode } from '@potions/core';
 import { MirrorsErrorCode, type MirrorTarget } from '@potions/mirrors';
 import { preconditionFailed } from './store';
-import type { ManifestStore, ManifestStoreObject, PutOptions } from './store';
+import type { ManifestStore, ManifestStoreListing, ManifestStoreObject, PutOptions } from './store';
 
 export function manifestStoreFromMirror(target: MirrorTarget): ManifestStore {
   return {
@@ -15,6 +15,9 @@ export function manifestStoreFromMirror(target: MirrorTarget): ManifestStore {
     async get(key: string): Promise<ManifestStoreObject | undefined> {
       const found = await target.getObject(key);
       return found ? { bytes: found.bytes, etag: found.etag } : undefined;
+    },
+    async list(prefix: string): Promise<ManifestStoreListing[]> {
+      return (await target.list(prefix)).map((o) => ({ key: o.key, ...(o.etag !== undefined ? { etag: o.etag } : {}) }));
     },
     async put(key: string, bytes: Uint8Array, options: PutOptions): Promise<{ etag: string }> {
       try {

@@ -1,3 +1,4 @@
+import { generateSigningKey } from '@potions/signing';
 import { ManifestErrorCode } from './errors';
 import { planManifestPublish } from './plan';
 import type { ReleaseInput } from './release';
@@ -40,7 +41,7 @@ describe('planManifestPublish', () => {
       now,
     });
     expect(plan.changed).toBe(true);
-    expect(plan.reasons).toEqual(['mirror a lacks entries another mirror has', 'mirror b is behind (version 4 of 7)']);
+    expect(plan.reasons).toEqual(['mirror a lacks something another mirror or the release has', 'mirror b is behind (version 4 of 7)']);
     expect(plan.manifest.version).toBe(8);
     expect(Object.keys(plan.manifest.packages)).toEqual(['fd', 'rg']);
   });
@@ -52,16 +53,70 @@ describe('planManifestPublish', () => {
     expect(plan.manifest).toBe(m);
   });
 
-  it('refuses mirrors that disagree on a published digest, naming the mirror', () => {
-    expect(() =>
-      planManifestPublish({
-        existing: [
-          { source: 'a', manifest: published('fd', 3) },
-          { source: 'b', manifest: published('fd', 3, 'tampered') },
-        ],
-        release: { packages: [] },
-        now,
-      }),
-    ).toThrow(expect.objectContaining({ code: ManifestErrorCode.DigestChanged, message: expect.stringContaining('the manifest on mirror b has sha256') }));
+  it('keeps both builds when mirrors disagree on a revision, the second as the next revision, naming the mirror', () => {
+    const plan = planManifestPublish({
+      existing: [
+        { source: 'a', manifest: published('fd', 3) },
+        { source: 'b', manifest: published('fd', 3, 'other') },
+      ],
+      release: { packages: [] },
+      now,
+    });
+    expect(plan.manifest.packages.fd!['2.0']!['linux-arm64']).toMatchObject({ status: 'available', revision: 2 });
+    expect(plan.warnings.join('\n')).toContain('the manifest on mirror b has another build');
+  });
+
+  it('brings back what a per-version copy has and the mirrors lack, and says so', () => {
+    const restoredFrom = { ...published('rg', 6), expires: now.toISOString() };
+    const plan = planManifestPublish({
+      existing: [
+        { source: 'a', manifest: published('fd', 7) },
+        { source: 'manifests/manifest-6.json on mirror a', manifest: { ...restoredFrom, packages: { ...restoredFrom.packages, ...published('fd', 7).packages } }, record: true },
+      ],
+      release: { packages: [] },
+      now,
+    });
+    expect(plan.changed).toBe(true);
+    expect(plan.reasons).toEqual(['4 entries restored from manifests/manifest-6.json on mirror a']);
+    expect(Object.keys(plan.manifest.packages)).toEqual(['fd', 'rg']);
+    expect(plan.manifest.version).toBe(8);
+  });
+
+  it('rewrites a schemaVersion 1 manifest as version 2 even when nothing else changed', () => {
+    const m = published('fd', 3);
+    const plan = planManifestPublish({ existing: [{ source: 'a', manifest: m, storedSchemaVersion: 1 }], release: { packages: [] }, now });
+    expect(plan.reasons).toEqual(['mirror a holds schemaVersion 1: rewritten as 2']);
+    expect(plan.manifest).toMatchObject({ schemaVersion: 2, version: 4 });
+  });
+
+  it('withdraws before it merges the release, and adds artifact trust settings', () => {
+    const m = published('fd', 3);
+    const trust = { keys: [{ publicKey: generateSigningKey().publicKeyPem }] };
+    const plan = planManifestPublish({
+      existing: [{ source: 'a', manifest: m }],
+      release: release('fd', 'fixed'),
+      withdrawals: [{ name: 'fd', version: '2.0', reason: 'linked against the build machine' }],
+      newRevision: true,
+      artifactTrust: trust,
+      now,
+    });
+    expect(plan.reasons).toEqual(['1 revision(s) withdrawn', '1 entry changed by the release']);
+    expect(plan.manifest.packages.fd!['2.0']!['linux-arm64']).toMatchObject({ status: 'available', revision: 2 });
+    expect(plan.manifest.artifactTrust).toEqual(trust);
+    expect(plan.withdrawn.map((w) => [w.platform, w.revision, w.files.map((f) => f.file)])).toEqual([
+      ['linux-arm64', 1, ['fd-2.0-linux-arm64.tar.gz', 'fd-2.0-linux-arm64.tar.gz.json']],
+    ]);
+    // Trust settings alone change the manifest too.
+    const trusted = planManifestPublish({ existing: [{ source: 'a', manifest: m }], release: { packages: [] }, artifactTrust: trust, now });
+    expect(trusted.changed).toBe(true);
+  });
+
+  it('refuses a lifetime no reader could live with, before anything else', () => {
+    for (const days of [0, 0.5, 3651, 36_500_000, 100_000_001, Number.NaN]) {
+      expect(() => planManifestPublish({ existing: [], release: release('fd'), now, expiresInDays: days })).toThrow(
+        expect.objectContaining({ code: ManifestErrorCode.OutOfRange, message: expect.stringContaining('from 1 to 3650') }),
+      );
+    }
+    expect(planManifestPublish({ existing: [], release: release('fd'), now, expiresInDays: 3650 }).manifest.expires).toBe('2035-02-27T00:00:00.000Z');
   });
 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { RecordingReporter } from '@potions/core';
 import { MirrorsErrorCode } from '@potions/mirrors';
+import { canonicalBytes } from './canonical';
 import { encodeSignedManifest, signManifest, verifyManifest } from './envelope';
 import { ManifestErrorCode } from './errors';
 import { generateManifestKey, LocalKeySigner } from './keys';
@@ -12,6 +13,7 @@ import type { PublishManifestOptions } from './publish';
 import type { ReleaseInput } from './release';
 import { FileManifestStore, MANIFEST_KEY, manifestVersionKey } from './store';
 import { MemoryManifestStore, availablePlatformInput, mirrorDown } from './testing';
+import { mulberry32 } from '@potions/downloader/testing';
 
 const signer = LocalKeySigner.fromPem(generateManifestKey().privateKeyPem);
 const now = new Date('2025-03-01T00:00:00Z');
@@ -85,7 +87,37 @@ describe('publishManifest', () => {
     expect(a.text(manifestVersionKey(1))).toBe(v1);
     expect(a.text(manifestVersionKey(2))).toBe('orphan');
     expect(Object.keys((await read(a)).packages).sort()).toEqual(['jq', 'yq']);
-    expect(report.rounds).toBe(2);
+    // The listing shows version 2 is taken: no round is lost on it, and the copy that cannot be read is named.
+    expect(report.rounds).toBe(1);
+    expect(report.warnings.join('\n')).toContain('the version copy manifests/manifest-2.json cannot be used');
+  });
+
+  it('brings back the entries of a publisher that crashed after its version copy, before its pointer', async () => {
+    const a = new MemoryManifestStore();
+    await publish({ mirrors: [{ name: 'a', store: a }], release: release('base') });
+    // The crashed publisher's copy: version 2 with its release, the pointer never moved.
+    const crashed = planManifestPublish({ existing: [{ source: 'a', manifest: await read(a) }], release: release('jq'), now, minVersion: 2 }).manifest;
+    await a.put(manifestVersionKey(2), encodeSignedManifest(await signManifest(crashed, signer)), { contentType: 'x', cacheControl: 'x', ifNoneMatch: '*' });
+    const report = await publish({ mirrors: [{ name: 'a', store: a }], release: release('yq') });
+    expect(report.version).toBe(3);
+    expect(Object.keys((await read(a)).packages).sort()).toEqual(['base', 'jq', 'yq']);
+    expect(report.plan?.reasons.join()).toContain('restored from manifests/manifest-2.json on mirror a');
+  });
+
+  it('restores an entry the manifest lost that the version copy before it still has (a history broken by an older publisher)', async () => {
+    const a = new MemoryManifestStore();
+    await publish({ mirrors: [{ name: 'a', store: a }], release: release('base') });
+    await publish({ mirrors: [{ name: 'a', store: a }], release: release('jq') });
+    // What the old publisher did: version 3 written from a stale read, without jq.
+    const v1 = (await verifyManifest(a.objects.get(manifestVersionKey(1))!.bytes, { trustedKeys: [signer], now: () => now })).manifest;
+    const broken = encodeSignedManifest(await signManifest({ ...v1, version: 3 }, signer));
+    await a.put(manifestVersionKey(3), broken, { contentType: 'x', cacheControl: 'x' });
+    await a.put(MANIFEST_KEY, broken, { contentType: 'x', cacheControl: 'x' });
+    expect(Object.keys((await read(a)).packages)).toEqual(['base']);
+    const report = await publish({ mirrors: [{ name: 'a', store: a }], release: release('yq') });
+    expect(report.version).toBe(4);
+    expect(Object.keys((await read(a)).packages).sort()).toEqual(['base', 'jq', 'yq']);
+    expect(report.plan?.restored.map((c) => `${c.name}:${c.kind}`)).toContain('jq:added');
   });
 
   it('loses no entry when two publishers both read version N and both write', async () => {
@@ -130,14 +162,17 @@ describe('publishManifest', () => {
     const one = publish({ mirrors: [{ name: 'a', store }], release: release('jq') });
     for (let i = 0; i < 10_000 && !store.objects.has(manifestVersionKey(2)); i++) await new Promise((r) => setImmediate(r));
     const two = await publish({ mirrors: [{ name: 'a', store }], release: release('yq') });
-    expect(two.version).toBe(3); // version 2 was taken by the stalled publisher's copy
+    // Version 2 was taken by the stalled publisher's copy; the second publisher merged that copy too.
+    expect(two.version).toBe(3);
+    expect(two.plan?.restored.some((c) => c.name === 'jq')).toBe(true);
     releaseStalled();
     const first = await one;
+    // Its pointer write lost (If-Match); the newest state already holds its release: nothing more to write.
     expect(first.rounds).toBe(2);
-    expect(first.version).toBe(4);
+    expect(first).toMatchObject({ ok: true, changed: false, version: 3 });
     const final = await read(store);
     expect(Object.keys(final.packages).sort()).toEqual(['base', 'jq', 'yq']);
-    expect(final.version).toBe(4);
+    expect(final.version).toBe(3);
   });
 
   it('goes on with the other mirrors when one is down, and fills the missing one in later', async () => {
@@ -199,19 +234,65 @@ describe('publishManifest', () => {
     expect(report.mirrors[0]?.error?.code).toBe(ManifestErrorCode.ConflictRetriesExhausted);
   });
 
-  it('sends no conditions to a store that cannot honour them, still keeps version copies, and warns', async () => {
+  it('sends no conditions to a store that cannot honour them, gives each version copy a name of its own, and warns', async () => {
     const a = new MemoryManifestStore({ conditionalWrites: false });
     const conditions: string[] = [];
     a.hooks.beforePut = (key, o) => void conditions.push(`${key}:${o.ifMatch ?? ''}${o.ifNoneMatch ?? ''}`);
     const reporter = new RecordingReporter();
-    const report = await publish({ mirrors: [{ name: 'a', store: a }], release: release('jq'), reporter });
-    expect(report.mirrors[0]).toMatchObject({ status: 'written', conditionalWrites: false });
+    const report = await publish({ mirrors: [{ name: 'a', store: a }], release: release('jq'), reporter, randomId: () => '0123456789ab' });
+    expect(report.mirrors[0]).toMatchObject({ status: 'written', conditionalWrites: false, versionKey: 'manifests/manifest-1.0123456789ab.json' });
+    expect(report.warnings.join('\n')).toContain('does not support conditional writes');
     expect(report.warnings.join('\n')).toContain('concurrency group');
-    expect(conditions).toEqual([`${manifestVersionKey(1)}:`, `${MANIFEST_KEY}:`]);
+    expect(conditions).toEqual(['manifests/manifest-1.0123456789ab.json:', `${MANIFEST_KEY}:`]);
     a.objects.set(manifestVersionKey(2), { bytes: new TextEncoder().encode('orphan'), etag: '"o"', contentType: 'x', cacheControl: 'x' });
     const next = await publish({ mirrors: [{ name: 'a', store: a }], release: release('yq') });
     expect(next.version).toBe(3);
     expect(a.text(manifestVersionKey(2))).toBe('orphan');
+  });
+
+  it('without conditional writes, a publisher whose pointer write lands last after another publish goes round again: both stay', async () => {
+    // The issue's reproduction: the second publish's manifest PUT is held until the other publish is done.
+    const store = new MemoryManifestStore({ conditionalWrites: false });
+    await publish({ mirrors: [{ name: 'a', store }], release: release('base') });
+    let releaseHeld!: () => void;
+    const held = new Promise<void>((resolve) => (releaseHeld = resolve));
+    let pointerWrites = 0;
+    store.hooks.beforePut = async (key) => {
+      if (key === MANIFEST_KEY && pointerWrites++ === 0) await held;
+    };
+    const slow = publish({ mirrors: [{ name: 'a', store }], release: release('jq') });
+    for (let i = 0; i < 10_000 && pointerWrites === 0; i++) await new Promise((r) => setImmediate(r));
+    const fast = await publish({ mirrors: [{ name: 'a', store }], release: release('yq') });
+    expect(fast.ok).toBe(true);
+    releaseHeld();
+    const late = await slow;
+    expect(late.ok).toBe(true);
+    expect(late.rounds).toBe(2); // its check after writing found the other publisher's copy
+    const final = await read(store);
+    expect(Object.keys(final.packages).sort()).toEqual(['base', 'jq', 'yq']);
+    // Every version copy has a name of its own: none was overwritten.
+    const copies = [...store.objects.keys()].filter((k) => k.startsWith('manifests/'));
+    expect(new Set(copies).size).toBe(store.writes.filter((w) => w.key.startsWith('manifests/')).length);
+  });
+
+  it('writes the Sigstore bundle of the manifest next to the version copy and the pointer when one is made', async () => {
+    const a = new MemoryManifestStore();
+    const signed: string[] = [];
+    const report = await publish({
+      mirrors: [{ name: 'a', store: a }],
+      release: release('jq'),
+      manifestBundle: async (bytes) => {
+        signed.push(new TextDecoder().decode(bytes));
+        return '{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}';
+      },
+    });
+    expect(report.ok).toBe(true);
+    expect(signed).toEqual([a.text(MANIFEST_KEY)]);
+    expect(a.text(`${manifestVersionKey(1)}.sigstore.json`)).toContain('sigstore.bundle');
+    expect(a.text(`${MANIFEST_KEY}.sigstore.json`)).toContain('sigstore.bundle');
+    // The bundles are not version copies.
+    const next = await publish({ mirrors: [{ name: 'a', store: a }], release: release('yq') });
+    expect(next).toMatchObject({ ok: true, version: 2, rounds: 1 });
   });
 
   it('treats the mirrors package\'s precondition code as a lost race too', async () => {
@@ -285,5 +366,89 @@ describe('FileManifestStore', () => {
     const copies = await fs.readdir(path.join(dir, 'manifests'));
     expect(copies).toContain(`manifest-${final.version}.json`);
     expect((await fs.readdir(dir)).sort()).toEqual([MANIFEST_KEY, 'manifests']);
+  });
+});
+
+describe('publishManifest under random interleavings', () => {
+  /** A seeded schedule: before every get, list and put, each store waits a random number of turns of the event loop. */
+  const pauses = (random: () => number) => async (): Promise<void> => {
+    for (let i = Math.floor(random() * 20); i > 0; i--) await new Promise((r) => setImmediate(r));
+  };
+
+  for (const mode of ['conditional writes', 'no conditional writes', 'one mirror of each'] as const) {
+    it(`every publish that reports ok is in the final manifest of every mirror (${mode}, 40 seeded schedules)`, async () => {
+      for (let seed = 1; seed <= 40; seed++) {
+        const random = mulberry32(seed);
+        const pause = pauses(random);
+        const stores = (mode === 'one mirror of each' ? [true, false] : [mode === 'conditional writes']).map(
+          (cas) => new MemoryManifestStore({ conditionalWrites: cas, hooks: { beforeGet: pause, beforeList: pause, beforePut: pause } }),
+        );
+        const names = ['a1', 'b2', 'c3', 'd4', 'e5'].slice(0, 2 + Math.floor(random() * 4));
+        const reports = await Promise.all(
+          names.map((name) => publish({ mirrors: stores.map((store, i) => ({ name: `m${i}`, store })), release: release(name), sleep: pause, attempts: 20 })),
+        );
+        expect(reports.map((r) => r.ok)).toEqual(names.map(() => true));
+        for (const store of stores) expect(Object.keys((await read(store)).packages).sort()).toEqual([...names].sort());
+      }
+    }, 60_000);
+  }
+});
+
+describe('recovery (publishManifest with recover)', () => {
+  /** What `--expires-days 36500000` once left on a mirror: a manifest signed with an expiry no reader can read. */
+  async function brick(store: MemoryManifestStore, name: string): Promise<void> {
+    const current = await read(store);
+    const next = planManifestPublish({ existing: [{ source: 'a', manifest: current }], release: release(name), now, minVersion: current.version + 1 }).manifest;
+    const body = { ...next, expires: '+101960-01-01T00:00:00.000Z' };
+    const sig = Buffer.from(await signer.sign(canonicalBytes(body))).toString('base64');
+    const bytes = new TextEncoder().encode(JSON.stringify({ signed: body, signatures: [{ keyid: signer.keyid, sig }] }));
+    await store.put(manifestVersionKey(next.version), bytes, { contentType: 'x', cacheControl: 'x' });
+    await store.put(MANIFEST_KEY, bytes, { contentType: 'x', cacheControl: 'x' });
+  }
+
+  it('replaces a manifest no one can read, above every version used, keeping what its signature still vouches for', async () => {
+    const a = new MemoryManifestStore();
+    const b = new MemoryManifestStore();
+    const mirrors = [{ name: 'a', store: a }, { name: 'b', store: b }];
+    await publish({ mirrors, release: release('jq') });
+    for (const store of [a, b]) await brick(store, 'yq');
+    // Stuck: readers refuse it, and so does every publish.
+    await expect(verifyManifest(a.objects.get(MANIFEST_KEY)!.bytes, { trustedKeys: [signer], now: () => now })).rejects.toMatchObject({ code: ManifestErrorCode.Invalid });
+    const stuck = await publish({ mirrors, release: release('fd') });
+    expect(stuck.ok).toBe(false);
+    expect(stuck.mirrors.map((m) => m.error?.code)).toEqual([ManifestErrorCode.ExistingUntrusted, ManifestErrorCode.ExistingUntrusted]);
+
+    const recovered = await publish({ mirrors, release: { packages: [] }, recover: {} });
+    expect(recovered).toMatchObject({ ok: true, changed: true, version: 3 });
+    expect(recovered.plan?.reasons[0]).toContain('mirror a: manifest.json cannot be read');
+    for (const store of [a, b]) {
+      const m = await read(store);
+      expect(m.version).toBe(3);
+      expect(Object.keys(m.packages).sort()).toEqual(['jq', 'yq']); // yq from the bricked manifest: its signature vouches for it
+      expect(m.expires).toBe(new Date(now.getTime() + 90 * 86_400_000).toISOString());
+    }
+    // Publishing works again.
+    expect(await publish({ mirrors, release: release('fd') })).toMatchObject({ ok: true, version: 4 });
+  });
+
+  it('with every version, brings back entries from the whole history; with nothing trusted, says there is nothing to recover', async () => {
+    const a = new MemoryManifestStore();
+    await publish({ mirrors: [{ name: 'a', store: a }], release: release('jq') });
+    await publish({ mirrors: [{ name: 'a', store: a }], release: release('yq') });
+    // A history that dropped jq two versions back (not just the last link).
+    const v1 = await read(a);
+    for (const version of [3, 4]) {
+      const bytes = encodeSignedManifest(await signManifest({ ...v1, version, packages: { yq: (await read(a)).packages.yq! } }, signer));
+      await a.put(manifestVersionKey(version), bytes, { contentType: 'x', cacheControl: 'x' });
+      await a.put(MANIFEST_KEY, bytes, { contentType: 'x', cacheControl: 'x' });
+    }
+    const everything = await publish({ mirrors: [{ name: 'a', store: a }], release: { packages: [] }, recover: { allVersions: true } });
+    expect(everything.version).toBe(5);
+    expect(Object.keys((await read(a)).packages).sort()).toEqual(['jq', 'yq']);
+
+    const empty = new MemoryManifestStore();
+    await expect(publish({ mirrors: [{ name: 'e', store: empty }], release: { packages: [] }, recover: {} })).rejects.toMatchObject({
+      code: ManifestErrorCode.NothingToRecover,
+    });
   });
 });

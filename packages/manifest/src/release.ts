@@ -6,8 +6,11 @@
  * `releaseEntries` turns that into manifest entries. A file no mirror
  * verified is never listed: an artifact or metadata file with zero verified
  * URLs makes the platform unavailable ("no mirror holds a verified copy ..."),
- * a signature bundle or SBOM with none is left out with a warning. A platform
- * the release does not mention is listed as unavailable, never left out.
+ * a signature bundle, SBOM or provenance with none is left out with a
+ * warning. A platform the release does not mention is listed as unavailable,
+ * never left out. Each build is listed as revision 1: which revision it is
+ * (an existing one, or a new one when the publish allows it) is decided when
+ * it is merged into the published manifest (`mergeRelease`).
  */
 import { PLATFORMS, UserError } from '@potions/core';
 import type { Platform } from '@potions/core';
@@ -16,6 +19,7 @@ import { ManifestErrorCode } from './errors';
 import {
   ArtifactFormatSchema,
   BuildFactsSchema,
+  ChecksSchema,
   PackageNameSchema,
   PlatformSchema,
   Sha256Schema,
@@ -56,6 +60,9 @@ export const ReleaseInputSchema = z.strictObject({
               .min(1),
             metadata: ReleaseFileSchema,
             sboms: z.array(z.strictObject({ format: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/), ...releaseFileShape })).optional(),
+            /** The signed build provenance (`<name>-<version>-<platform>.provenance.sigstore.json`). */
+            provenance: ReleaseFileSchema.optional(),
+            checks: ChecksSchema.optional(),
           }),
           UnavailableEntrySchema,
         ]),
@@ -156,12 +163,16 @@ function toEntry(input: ParsedPlatformInput, ctx: EntryContext): PlatformEntry {
     const ref = optional(s, 'the SBOM');
     if (ref) sboms.push({ format: s.format, ...ref });
   }
+  const provenance = optional(input.provenance, 'the provenance');
   const entry: AvailableEntry = {
     status: 'available',
+    revision: 1,
     build: input.build,
     artifacts,
     metadata: { file: input.metadata.file, sha256: input.metadata.sha256, size: input.metadata.size, urls: dedupe(input.metadata.urls) },
     ...(sboms.length > 0 ? { sboms } : {}),
+    ...(provenance ? { provenance } : {}),
+    ...(input.checks ? { checks: input.checks } : {}),
   };
   return entry;
 }

@@ -54,10 +54,10 @@ describe('manifest schema', () => {
   it('refuses a field it does not know, so no publisher can drop one while merging', async () => {
     const signed = await sampleSigned();
     const withExtra = structuredClone(signed) as unknown as { signed: Record<string, unknown> };
-    withExtra.signed.mirrors = ['x'];
+    withExtra.signed.shards = ['x'];
     const result = SignedManifestSchema.safeParse(withExtra);
     expect(result.success).toBe(false);
-    expect(JSON.stringify(result.error?.issues)).toContain('mirrors');
+    expect(JSON.stringify(result.error?.issues)).toContain('shards');
   });
 
   it('refuses a version that leaves out a platform', async () => {

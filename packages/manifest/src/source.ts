@@ -3,7 +3,7 @@
  * a short description of a verified manifest for people and `--json`.
  */
 import { promises as fs } from 'node:fs';
-import { PLATFORMS, UserError, errorMessage } from '@potions/core';
+import { PLATFORMS, UserError, compareVersions, errorMessage } from '@potions/core';
 import type { Platform } from '@potions/core';
 import { ManifestErrorCode } from './errors';
 import type { Manifest } from './schema';
@@ -39,30 +39,33 @@ export async function readManifestSource(source: string, deps: ManifestSourceDep
 export interface ManifestSummary {
   version: number;
   expires: string;
+  /** Whether the manifest says its artifacts are signed (it carries artifact trust settings). */
+  artifactsSigned: boolean;
   packages: {
     name: string;
     version: string;
     available: Platform[];
     unavailable: { platform: Platform; reason: string }[];
+    withdrawn: { platform: Platform; revision: number; reason: string; withdrawnAt: string }[];
   }[];
 }
 
-/** Every package version with the platforms it is available for, sorted by name. */
+/** Every package version with the platforms it is available, unavailable and withdrawn for, sorted by name and version. */
 export function manifestSummary(manifest: Manifest): ManifestSummary {
   const packages: ManifestSummary['packages'] = [];
   for (const name of Object.keys(manifest.packages).sort()) {
     const versions = manifest.packages[name]!;
-    for (const version of Object.keys(versions).sort()) {
+    for (const version of Object.keys(versions).sort(compareVersions)) {
       const entries = versions[version]!;
-      const available: Platform[] = [];
-      const unavailable: { platform: Platform; reason: string }[] = [];
+      const row: ManifestSummary['packages'][number] = { name, version, available: [], unavailable: [], withdrawn: [] };
       for (const platform of PLATFORMS) {
         const e = entries[platform];
-        if (e?.status === 'available') available.push(platform);
-        else if (e) unavailable.push({ platform, reason: e.reason });
+        if (e?.status === 'available') row.available.push(platform);
+        else if (e?.status === 'withdrawn') row.withdrawn.push({ platform, revision: e.revision, reason: e.reason, withdrawnAt: e.withdrawnAt });
+        else if (e) row.unavailable.push({ platform, reason: e.reason });
       }
-      packages.push({ name, version, available, unavailable });
+      packages.push(row);
     }
   }
-  return { version: manifest.version, expires: manifest.expires, packages };
+  return { version: manifest.version, expires: manifest.expires, artifactsSigned: manifest.artifactTrust !== undefined, packages };
 }

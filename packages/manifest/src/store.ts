@@ -27,9 +27,17 @@ export interface PutOptions {
   cacheControl: string;
 }
 
+/** A key `list` found, and its ETag when the store gives one. */
+export interface ManifestStoreListing {
+  key: string;
+  etag?: string;
+}
+
 export interface ManifestStore {
   /** Undefined when there is no object under the key. */
   get(key: string): Promise<ManifestStoreObject | undefined>;
+  /** Every key that starts with `prefix` (any order). */
+  list(prefix: string): Promise<ManifestStoreListing[]>;
   /** Throws an error with code `E_MANIFEST_STORE_PRECONDITION` when a condition fails. */
   put(key: string, bytes: Uint8Array, options: PutOptions): Promise<{ etag: string }>;
   /**
@@ -44,9 +52,33 @@ export interface ManifestStore {
 
 /** The mutable pointer readers fetch. */
 export const MANIFEST_KEY = 'manifest.json';
-/** The immutable copy of one version. */
-export function manifestVersionKey(version: number): string {
-  return `manifests/manifest-${version}.json`;
+/** Where the immutable per-version copies are kept. */
+export const MANIFEST_VERSIONS_PREFIX = 'manifests/';
+/**
+ * The immutable copy of one version. On a store with conditional writes it is
+ * `manifests/manifest-<version>.json`, created only if absent, so the version
+ * number is unique; on one without, `manifests/manifest-<version>.<id>.json`
+ * with a fresh random `id` per write, so that two publishers that both picked
+ * the same number can never overwrite each other's copy.
+ */
+export function manifestVersionKey(version: number, id?: string): string {
+  return `${MANIFEST_VERSIONS_PREFIX}manifest-${version}${id === undefined ? '' : `.${id}`}.json`;
+}
+
+const VERSION_KEY = /^manifests\/manifest-([1-9][0-9]{0,15})(?:\.([0-9a-f]{8,64}))?\.json$/;
+
+/** The version (and id) a per-version copy's key names; undefined for any other key. */
+export function parseManifestVersionKey(key: string): { version: number; id?: string } | undefined {
+  const m = VERSION_KEY.exec(key);
+  if (!m) return undefined;
+  const version = Number(m[1]);
+  if (!Number.isSafeInteger(version)) return undefined;
+  return m[2] === undefined ? { version } : { version, id: m[2] };
+}
+
+/** The Sigstore bundle stored next to a manifest object (when the release signs the manifest with Sigstore too). */
+export function manifestBundleKey(key: string): string {
+  return `${key}.sigstore.json`;
 }
 export const MANIFEST_CONTENT_TYPE = 'application/json';
 /** Short: a new publish is seen within a minute. */
@@ -100,6 +132,27 @@ export class FileManifestStore implements ManifestStore {
       throw err;
     }
     return { bytes: new Uint8Array(bytes), etag: sha256Hex(bytes) };
+  }
+
+  async list(prefix: string): Promise<ManifestStoreListing[]> {
+    const out: ManifestStoreListing[] = [];
+    const walk = async (dir: string, rel: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if (hasCode(err, 'ENOENT') || hasCode(err, 'ENOTDIR')) return;
+        throw err;
+      }
+      for (const e of entries) {
+        const key = rel === '' ? e.name : `${rel}/${e.name}`;
+        if (e.isDirectory()) await walk(path.join(dir, e.name), key);
+        // Temporary files and locks are not objects.
+        else if (e.isFile() && !e.name.endsWith('.lock') && !e.name.startsWith('.') && key.startsWith(prefix)) out.push({ key });
+      }
+    };
+    await walk(this.root, '');
+    return out;
   }
 
   async put(key: string, bytes: Uint8Array, options: PutOptions): Promise<{ etag: string }> {

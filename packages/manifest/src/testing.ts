@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { preconditionFailed, sha256Hex } from './store';
-import type { ManifestStore, ManifestStoreObject, PutOptions } from './store';
+import type { ManifestStore, ManifestStoreListing, ManifestStoreObject, PutOptions } from './store';
 import type { TrustStore } from './trust-store';
 import type { Platform } from '@potions/core';
 import type { ReleasePlatformInput } from './release';
@@ -21,6 +21,8 @@ export interface MemoryObject extends ManifestStoreObject {
 export interface MemoryStoreHooks {
   /** Runs before each get; throw to simulate an outage, await to interleave. */
   beforeGet?: (key: string) => Promise<void> | void;
+  /** Runs before each list. */
+  beforeList?: (prefix: string) => Promise<void> | void;
   /** Runs before each put (before the condition is checked). */
   beforePut?: (key: string, options: PutOptions) => Promise<void> | void;
 }
@@ -41,6 +43,11 @@ export class MemoryManifestStore implements ManifestStore {
     await this.hooks.beforeGet?.(key);
     const obj = this.objects.get(key);
     return obj ? { bytes: new Uint8Array(obj.bytes), etag: obj.etag } : undefined;
+  }
+
+  async list(prefix: string): Promise<ManifestStoreListing[]> {
+    await this.hooks.beforeList?.(prefix);
+    return [...this.objects].filter(([key]) => key.startsWith(prefix)).map(([key, o]) => ({ key, etag: o.etag }));
   }
 
   async put(key: string, bytes: Uint8Array, options: PutOptions): Promise<{ etag: string }> {

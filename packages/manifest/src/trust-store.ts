@@ -15,7 +15,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UserError, hasCode, systemNow, writeFileAtomic } from '@potions/core';
+import { UserError, errorMessage, hasCode, isUserError, systemNow, writeFileAtomic } from '@potions/core';
 import { z } from 'zod';
 import { verifyManifest } from './envelope';
 import type { VerifiedManifest, VerifyManifestOptions } from './envelope';
@@ -71,7 +71,7 @@ export class FileTrustStore implements TrustStore {
       text = await fs.readFile(this.file, 'utf8');
     } catch (err) {
       if (hasCode(err, 'ENOENT')) return { schemaVersion: 2, keys: {}, urls: {} };
-      throw err;
+      throw this.unusable('read', err);
     }
     let json: unknown;
     try {
@@ -115,7 +115,30 @@ export class FileTrustStore implements TrustStore {
     }
     if (!changed) return;
     const out: TrustState = { schemaVersion: 2, keys: state.keys, urls: state.urls };
-    await writeFileAtomic(this.file, `${JSON.stringify(out, null, 2)}\n`);
+    try {
+      await writeFileAtomic(this.file, `${JSON.stringify(out, null, 2)}\n`);
+    } catch (err) {
+      throw this.unusable('write', err);
+    }
+  }
+
+  /** The trust-state file cannot be read or written: say where and why, as the user's to fix (never a stack trace). */
+  private unusable(what: 'read' | 'write', err: unknown): UserError {
+    const dir = path.dirname(this.file);
+    const why = hasCode(err, 'EISDIR')
+      ? `${this.file} is a folder, not a file`
+      : hasCode(err, 'ENOTDIR')
+        ? `a part of ${dir} is a file, not a folder`
+        : hasCode(err, 'EACCES') || hasCode(err, 'EPERM')
+          ? `permission denied`
+          : hasCode(err, 'ENOENT') || hasCode(err, 'EROFS')
+            ? `${dir} cannot be created or written here`
+            : errorMessage(err);
+    return new UserError(ManifestErrorCode.TrustState, `cannot ${what} the trust-state file ${this.file}: ${why}`, {
+      location: { file: this.file },
+      cause: err,
+      hint: 'it remembers the manifest versions seen, to refuse rollbacks; point POTIONS_STATE_DIR at a folder you can write (or fix the path)',
+    });
   }
 }
 
@@ -134,7 +157,14 @@ export async function acceptManifest(bytes: Uint8Array | string, options: Accept
   const { url, trustStore, now = systemNow, ...rest } = options;
   // One point in time for the expiry check and the memory.
   const at = now();
-  const verify = { ...rest, now: () => at };
+  const verified = await checkManifest(bytes, { ...rest, url, trustStore, now: () => at });
+  await trustStore.remember(verified.keyid, verified.manifest.version, at, url);
+  return verified;
+}
+
+/** Everything `acceptManifest` checks, without remembering the version. */
+async function checkManifest(bytes: Uint8Array | string, options: AcceptManifestOptions): Promise<VerifiedManifest> {
+  const { url, trustStore, ...verify } = options;
   // The memory is per key: find out which trusted key signed it (signature, schema) before comparing versions.
   const signed = await verifyManifest(bytes, { ...verify, allowExpired: true, source: url });
   const keyid = signed.keyid;
@@ -159,7 +189,70 @@ export async function acceptManifest(bytes: Uint8Array | string, options: Accept
     );
   }
   // Everything else (expiry included) exactly as verifyManifest checks it.
-  const verified = await verifyManifest(bytes, { ...verify, lastSeenVersion: byKey, source: url });
-  await trustStore.remember(keyid, version, at, url);
-  return verified;
+  return verifyManifest(bytes, { ...verify, lastSeenVersion: byKey, source: url });
+}
+
+/** A copy of the manifest as read from one location (a mirror's URL, a file). */
+export interface ManifestCopy {
+  source: string;
+  bytes: Uint8Array;
+}
+
+/** A copy that was not taken, and why. */
+export interface RefusedManifest {
+  source: string;
+  code: string;
+  message: string;
+}
+
+export interface AcceptedManifest extends VerifiedManifest {
+  /** Where the accepted copy came from. */
+  source: string;
+  /** The copies refused (tampered, rolled back, expired, unknown key). */
+  refused: RefusedManifest[];
+  /** Copies that passed, but are older than the one accepted (a mirror a release did not reach yet); copies of the same version are not listed. */
+  older: { source: string; version: number }[];
+}
+
+/**
+ * Of several copies of the manifest (one per mirror, or the locations a user
+ * gave), accept the newest one that passes every check of `acceptManifest`,
+ * and remember it. A stale copy (a mirror an interrupted release did not
+ * reach) is passed over for a newer one from another mirror; a refused copy
+ * is listed with why. When none passes, the error names every copy and
+ * carries the code of the first manifest refusal.
+ */
+export async function acceptNewestManifest(copies: readonly ManifestCopy[], options: Omit<AcceptManifestOptions, 'url'>): Promise<AcceptedManifest> {
+  const { now = systemNow, ...rest } = options;
+  const at = now();
+  const refused: RefusedManifest[] = [];
+  const older: AcceptedManifest['older'] = [];
+  let best: { verified: VerifiedManifest; source: string } | undefined;
+  let firstError: unknown;
+  for (const copy of copies) {
+    try {
+      const verified = await checkManifest(copy.bytes, { ...rest, url: copy.source, now: () => at });
+      if (!best || verified.manifest.version > best.verified.manifest.version) {
+        if (best) older.push({ source: best.source, version: best.verified.manifest.version });
+        best = { verified, source: copy.source };
+      } else if (verified.manifest.version < best.verified.manifest.version) {
+        older.push({ source: copy.source, version: verified.manifest.version });
+      }
+    } catch (err) {
+      // A refusal of this copy sends us to the next; an unreadable trust state would fail the same way for every copy.
+      if (!isUserError(err) || err.code === ManifestErrorCode.TrustState) throw err;
+      firstError ??= err;
+      refused.push({ source: copy.source, code: err.code, message: err.message });
+    }
+  }
+  if (best) {
+    await options.trustStore.remember(best.verified.keyid, best.verified.manifest.version, at, best.source);
+    return { ...best.verified, source: best.source, refused, older };
+  }
+  if (copies.length === 1 && firstError !== undefined) throw firstError;
+  const code = refused.find((r) => r.code.startsWith('E_MANIFEST_'))?.code ?? refused[0]?.code ?? ManifestErrorCode.Unreachable;
+  throw new UserError(code, `no acceptable manifest at ${copies.length} location(s):\n${refused.map((r) => `  ${r.source}: ${r.message}`).join('\n')}`, {
+    ...(copies[0] ? { location: { file: copies[0].source } } : {}),
+    ...(firstError !== undefined ? { cause: firstError } : {}),
+  });
 }

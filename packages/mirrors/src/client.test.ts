@@ -74,6 +74,29 @@ test('s3rver ignores If-Match / If-None-Match, so the target refuses conditional
   }
 });
 
+test('behind the test proxy that enforces them, conditional writes fail as on S3 and R2, with the mirrors code', async () => {
+  const m = { ...local.mirrors[0]!, prefix: 'cas' };
+  const proxy = await startS3Proxy(m.endpoint);
+  proxy.enforceConditionalWrites = true;
+  const target = new S3MirrorTarget({ ...m, endpoint: proxy.url, conditionalWrites: true }, { reporter: new RecordingReporter() });
+  const json = { contentType: 'application/json', cacheControl: 'no-cache' };
+  try {
+    const first = await target.putObject('manifest.json', '{"v":1}', { ...json, ifNoneMatch: '*' });
+    await expect(target.putObject('manifest.json', '{"v":2}', { ...json, ifNoneMatch: '*' })).rejects.toMatchObject({ code: 'E_MIRRORS_PRECONDITION_FAILED' });
+    const second = await target.putObject('manifest.json', '{"v":3}', { ...json, ifMatch: first.etag });
+    await expect(target.putObject('manifest.json', '{"v":4}', { ...json, ifMatch: first.etag })).rejects.toMatchObject({ code: 'E_MIRRORS_PRECONDITION_FAILED' });
+    expect(Buffer.from((await target.getObject('manifest.json'))!.bytes).toString()).toBe('{"v":3}');
+    expect(second.etag).not.toBe(first.etag);
+    expect(proxy.preconditionFailures).toEqual(['cas/manifest.json', 'cas/manifest.json']);
+    // Two compare-and-swaps on the same ETag at once: exactly one wins.
+    const results = await Promise.allSettled(['a', 'b'].map((v) => target.putObject('manifest.json', `{"v":"${v}"}`, { ...json, ifMatch: second.etag })));
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+  } finally {
+    await target.close();
+    await proxy.close();
+  }
+});
+
 test('MirrorTarget reads, writes, heads and lists mutable objects', async () => {
   const m = { ...local.mirrors[0]!, prefix: 'pfx' };
   const target = new S3MirrorTarget(m, { reporter: new RecordingReporter() });

@@ -43,6 +43,21 @@ export interface S3Proxy {
   putResponseHeaders: Record<string, string>;
   /** Drop every connection, as a dead server would. */
   down: boolean;
+  /**
+   * Answer object PUTs that carry `If-Match` / `If-None-Match: *` as S3 and R2
+   * do (412 Precondition Failed when the condition does not hold), which
+   * s3rver behind the proxy ignores. The check and the write are one step per
+   * key (writes to a key wait for each other), as on S3.
+   */
+  enforceConditionalWrites: boolean;
+  /**
+   * Runs before each object PUT is looked at (before its condition is
+   * checked): await in it to delay a write, as a slow network would. `key` is
+   * the object's key within its bucket.
+   */
+  beforeObjectPut: ((key: string) => Promise<void> | void) | undefined;
+  /** Object PUTs answered 412 by `enforceConditionalWrites`, by key. */
+  readonly preconditionFailures: string[];
   close(): Promise<void>;
 }
 
@@ -60,12 +75,68 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
     listEtag: undefined as string | undefined,
     putResponseHeaders: {} as Record<string, string>,
     down: false,
+    enforceConditionalWrites: false,
+    beforeObjectPut: undefined as ((key: string) => Promise<void> | void) | undefined,
+    preconditionFailures: [] as string[],
   };
+  /** Per object path: the end of the last conditional write, so that check-and-write is one step. */
+  const keyLocks = new Map<string, Promise<void>>();
   const server = http.createServer((req, res) => {
     if (state.down) {
       req.socket.destroy();
       return;
     }
+    const objectPath = new URL(req.url ?? '/', 'http://x').pathname;
+    const parts = objectPath.split('/').filter(Boolean);
+    if (req.method === 'PUT' && parts.length >= 2 && !req.url?.includes('uploadId=') && (state.beforeObjectPut || state.enforceConditionalWrites)) {
+      // Hold the request (its body stays unread in the socket) until the hook and the condition are through.
+      req.pause();
+      const key = decodeURIComponent(parts.slice(1).join('/'));
+      void (async () => {
+        await state.beforeObjectPut?.(key);
+        const ifMatch = req.headers['if-match'];
+        const ifNoneMatch = req.headers['if-none-match'];
+        if (!state.enforceConditionalWrites || (ifMatch === undefined && ifNoneMatch === undefined)) {
+          forward(req, res);
+          return;
+        }
+        const previous = keyLocks.get(objectPath) ?? Promise.resolve();
+        let unlock!: () => void;
+        const mine = new Promise<void>((r) => (unlock = r));
+        keyLocks.set(objectPath, previous.then(() => mine));
+        await previous;
+        try {
+          let current: string | undefined;
+          try {
+            current = await headEtag(upstream, objectPath);
+          } catch (err) {
+            req.resume();
+            res.writeHead(502);
+            res.end(String(err));
+            return;
+          }
+          const failed = (ifNoneMatch === '*' && current !== undefined) || (ifMatch !== undefined && unquote(ifMatch) !== (current === undefined ? undefined : unquote(current)));
+          if (failed) {
+            state.preconditionFailures.push(key);
+            req.resume();
+            res.writeHead(412, { 'content-type': 'application/xml' });
+            res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>');
+            return;
+          }
+          await new Promise<void>((resolve) => {
+            res.once('finish', resolve);
+            res.once('close', resolve);
+            forward(req, res);
+          });
+        } finally {
+          unlock();
+        }
+      })();
+      return;
+    }
+    forward(req, res);
+  });
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://x');
     const method = req.method ?? 'GET';
     const pathParts = url.pathname.split('/').filter(Boolean);
@@ -130,7 +201,7 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
     } else {
       req.pipe(fwd);
     }
-  });
+  };
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -183,12 +254,46 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
       state.down = v;
       if (v) for (const s of sockets) s.destroy();
     },
+    get enforceConditionalWrites() {
+      return state.enforceConditionalWrites;
+    },
+    set enforceConditionalWrites(v: boolean) {
+      state.enforceConditionalWrites = v;
+    },
+    get beforeObjectPut() {
+      return state.beforeObjectPut;
+    },
+    set beforeObjectPut(v: ((key: string) => Promise<void> | void) | undefined) {
+      state.beforeObjectPut = v;
+    },
+    get preconditionFailures() {
+      return state.preconditionFailures;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
   };
+}
+
+const unquote = (etag: string): string => etag.replace(/^W\//, '').replace(/^"|"$/g, '');
+
+/** The ETag of an object on the server behind the proxy (an anonymous HEAD: the local mirrors allow reads), undefined when missing. */
+function headEtag(upstream: URL, objectPath: string): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const head = http.request(
+      { host: upstream.hostname, port: upstream.port, method: 'HEAD', path: objectPath },
+      (r) => {
+        r.resume();
+        if (r.statusCode === 404) resolve(undefined);
+        else if ((r.statusCode ?? 500) < 300) resolve(String(r.headers.etag ?? ''));
+        else reject(new Error(`HEAD ${objectPath}: HTTP ${r.statusCode}`));
+      },
+    );
+    head.on('error', reject);
+    head.end();
+  });
 }
 
 const etagOf = (bytes: Uint8Array): string => `"${createHash('md5').update(bytes).digest('hex')}"`;

@@ -8,8 +8,14 @@ export const PipelineErrorCode = {
   OutExists: 'E_PIPELINE_OUT_EXISTS',
   /** The install folder is a file (or lies under one). */
   OutNotFolder: 'E_PIPELINE_OUT_NOT_FOLDER',
-  /** The install folder is `/`, the home folder, the current folder or one of its parents. */
+  /** The install folder is `/`, a system folder, the home folder, the current folder or one of its parents. */
   OutProtected: 'E_PIPELINE_OUT_PROTECTED',
+  /** Replacing was asked for, but the install folder holds something an earlier install did not make. */
+  OutNotPotions: 'E_PIPELINE_OUT_NOT_POTIONS',
+  /** The manifest says its artifacts are signed, and this one has no signature bundle. */
+  Unsigned: 'E_PIPELINE_UNSIGNED',
+  /** No format of the artifact could be had and verified (each format's failure is in the message). */
+  NoGoodCopy: 'E_PIPELINE_NO_GOOD_COPY',
   /** The folder that would hold the install folder cannot be written. */
   OutNotWritable: 'E_PIPELINE_OUT_NOT_WRITABLE',
   /** The running local mirrors hold a manifest signed by another key (another work folder's `mirrors serve`). */

@@ -3,8 +3,10 @@ import { mkdirSync, writeFileSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { hostPlatform, silentReporter } from '@potions/core';
-import { FileTrustStore, LocalKeySigner, MANIFEST_CONTENT_TYPE, MANIFEST_POINTER_CACHE_CONTROL, generateManifestKey } from '@potions/manifest';
-import { S3MirrorTarget } from '@potions/mirrors';
+import type { DownloadEvent } from '@potions/downloader';
+import { startFaultServer } from '@potions/downloader/testing';
+import { FileTrustStore, LocalKeySigner, MANIFEST_CONTENT_TYPE, MANIFEST_POINTER_CACHE_CONTROL, generateManifestKey, withdrawRelease } from '@potions/manifest';
+import { S3MirrorTarget, closeMirrors, openS3Mirrors } from '@potions/mirrors';
 import { fetchPackage } from './fetch-package';
 import type { FetchPackageOptions } from './fetch-package';
 import { runRelease } from './release';
@@ -125,8 +127,50 @@ describeOnLinuxHost('fetchPackage through the manifest', () => {
     expect(requests()).toBe(0);
     expect(await fs.readFile(path.join(outDir, 'keep.txt'), 'utf8')).toBe('mine');
     expect((await fs.readdir(path.dirname(outDir))).filter((f) => f.startsWith('.busy'))).toEqual([]);
-    const got = await fetchInto({ outDir, replace: true });
-    expect(await fs.readdir(got.dir)).toEqual(['bin', 'share']);
+    // Replacing is for a folder an earlier install made, never for anything else (a checkout, a user's files).
+    await fs.mkdir(path.join(outDir, '.git'));
+    await expect(fetchInto({ outDir, replace: true })).rejects.toMatchObject({ code: 'E_PIPELINE_OUT_NOT_POTIONS', message: expect.stringContaining('holds something that Potions did not install') });
+    expect(requests()).toBe(0);
+    expect((await fs.readdir(outDir)).sort()).toEqual(['.git', 'keep.txt']);
+    // An earlier install is replaced: it carries the marker the install writes.
+    const fresh = path.join(world.root, 'out', 'fresh');
+    const first = await fetchInto({ outDir: fresh });
+    expect((await fs.readdir(first.dir)).sort()).toEqual(['.potions-install.json', 'bin', 'share']);
+    expect(JSON.parse(await fs.readFile(path.join(first.dir, '.potions-install.json'), 'utf8'))).toMatchObject({
+      potions: 1,
+      name: 'greet',
+      version: '1.0.0',
+      platform: host,
+      revision: 1,
+      format: 'tar.gz',
+      sha256: first.sha256,
+    });
+    await fs.writeFile(path.join(fresh, 'bin', 'stale'), 'left from before');
+    const again = await fetchInto({ outDir: fresh, replace: true });
+    expect((await fs.readdir(path.join(again.dir, 'bin'))).sort()).toEqual(['greet']);
+  });
+
+  test('never installs into a system folder, even one that holds a planted marker', async () => {
+    world.two.proxies.forEach((p) => p.resetCounts());
+    for (const outDir of ['/usr', '/usr/local/bin', '/etc', '/opt', '/tmp']) {
+      await expect(fetchInto({ outDir, replace: true })).rejects.toMatchObject({ code: 'E_PIPELINE_OUT_PROTECTED', message: expect.stringContaining('is a system folder') });
+    }
+    expect(requests()).toBe(0);
+  });
+
+  test('both .tar.gz copies corrupted in place: the intact .tar.zst copies are used', async () => {
+    const key = await artifactKey('1.0.0');
+    const files = [0, 1].map((i) => s3rverObjectPath(world.two, i, key));
+    const originals = await Promise.all(files.map((f) => flipByte(f, 200)));
+    try {
+      const got = await fetchInto();
+      expect(got.format).toBe('tar.zst');
+      expect(got.formatsFailed).toEqual([expect.objectContaining({ format: 'tar.gz', code: 'E_DOWNLOAD_FAILED', message: expect.stringContaining('sha256 mismatch') })]);
+      expect(got.signature).toEqual({ verified: false, reason: expect.stringContaining('not signed') });
+      expect((await run(path.join(got.dir, 'bin', 'greet'))).stdout).toBe('Hello from greet 1.0.0\n');
+    } finally {
+      await Promise.all(files.map((f, i) => fs.writeFile(f, originals[i]!)));
+    }
   });
 
   test('refuses a file as the install folder, with or without replace, before downloading anything', async () => {
@@ -219,6 +263,64 @@ describeOnLinuxHost('fetchPackage through the manifest', () => {
     }
     // A reader that never saw the newer version accepts it: the memory is what protects.
     await expect(fetchInto({ manifestUrl: url, version: '1.0.0' })).resolves.toMatchObject({ manifestVersion: first.manifestVersion });
+  });
+
+  test('reads every manifest location and takes the newest acceptable copy: a stale mirror first does not hide a release', async () => {
+    // Mirror 2 still serves the manifest of before the 1.0.1 release (an interrupted release never reached it).
+    const target = new S3MirrorTarget(world.two.local.mirrors[1]!, { reporter: silentReporter });
+    // The version copies of these mirrors (s3rver: no conditional writes) have names of their own: find version 1's.
+    const copies = (await target.list('manifests/')).filter((o) => /^manifests\/manifest-1\.[0-9a-f]+\.json$/.test(o.key));
+    const stale = (await target.getObject(copies[0]!.key))!.bytes;
+    const current = (await target.getObject('manifest.json'))!.bytes;
+    const first = new S3MirrorTarget(world.two.local.mirrors[0]!, { reporter: silentReporter });
+    await first.putObject('manifest.json', current, { contentType: MANIFEST_CONTENT_TYPE, cacheControl: MANIFEST_POINTER_CACHE_CONTROL });
+    await first.close();
+    try {
+      await target.putObject('manifest.json', stale, { contentType: MANIFEST_CONTENT_TYPE, cacheControl: MANIFEST_POINTER_CACHE_CONTROL });
+      const got = await fetchInto({ manifestUrl: [manifestUrls()[1]!, manifestUrls()[0]!], name: 'greet' });
+      expect(got.version).toBe('1.0.1');
+      expect(got.manifestUrl).toBe(manifestUrls()[0]);
+      expect({ older: got.manifestOlder, refused: got.manifestRefused }).toEqual({ older: [{ source: manifestUrls()[1], version: 1 }], refused: [] });
+    } finally {
+      await target.putObject('manifest.json', current, { contentType: MANIFEST_CONTENT_TYPE, cacheControl: MANIFEST_POINTER_CACHE_CONTROL });
+      await target.close();
+    }
+  });
+
+  test('a location that trickles the manifest does not hold the fetch: the other copy is used', async () => {
+    const bytes = new Uint8Array(await (await fetch(manifestUrls()[0]!)).arrayBuffer());
+    // A byte every 5 s: the idle timeout never fires on it.
+    const trickle = await startFaultServer({ files: { '/manifest.json': bytes }, faults: [{ fault: { kind: 'slow', bytesPerSecond: 0.2 } }] });
+    try {
+      const got = await fetchInto({ manifestUrl: [trickle.url('/manifest.json'), manifestUrls()[1]!], manifestGraceMs: 100 });
+      expect(got.manifestUrl).toBe(manifestUrls()[1]);
+      expect(got.manifestRefused).toEqual([expect.objectContaining({ source: trickle.url('/manifest.json'), message: expect.stringContaining('not waited for') })]);
+      // Alone, it is cut by the minimum throughput rule (not the 15-minute deadline).
+      const events: DownloadEvent[] = [];
+      const alone = fetchInto({
+        manifestUrl: trickle.url('/manifest.json'),
+        download: { ...fastDownloads(), lowSpeed: { bytesPerSecond: 100, periodMs: 200 }, onEvent: (e) => events.push(e) },
+      });
+      await expect(alone).rejects.toMatchObject({ code: 'E_DOWNLOAD_FAILED', message: expect.stringContaining('slower than 100 bytes/s') });
+      expect(events.filter((e) => e.type === 'attempt').map((e) => e.type === 'attempt' && e.errorClass)).toEqual(['too-slow', 'too-slow']);
+    } finally {
+      await trickle.close();
+    }
+  });
+
+  test('a withdrawn version is refused with its reason; without a version the newest one left is taken', async () => {
+    const opened = openS3Mirrors(world.two.mirrors, { reporter: silentReporter });
+    try {
+      const withdrawn = await withdrawRelease({ withdrawals: [{ name: 'greet', version: '1.0.1', reason: 'prints the wrong greeting' }], mirrors: opened, signer });
+      expect(withdrawn.report.ok).toBe(true);
+    } finally {
+      await closeMirrors(opened);
+    }
+    const outDir = path.join(world.root, 'out', 'withdrawn');
+    const err = await fetchInto({ version: '1.0.1', outDir }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'E_MANIFEST_WITHDRAWN', message: expect.stringContaining('prints the wrong greeting') });
+    await expect(fs.stat(outDir)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await fetchInto()).version).toBe('1.0.0');
   });
 
   test('refuses an expired manifest', async () => {

@@ -3,6 +3,8 @@ import * as api from './index';
 test('the public surface is what docs/release.md describes', () => {
   expect(Object.keys(api).sort()).toEqual(
     [
+      'DEFAULT_MANIFEST_GRACE_MS',
+      'INSTALL_MARKER_FILE',
       'LOCAL_KEY_FILE',
       'LOCAL_PUBLIC_KEY_FILE',
       'PipelineErrorCode',
@@ -13,6 +15,7 @@ test('the public surface is what docs/release.md describes', () => {
       'localKeysDir',
       'localOnlyReason',
       'maxBuildJobs',
+      'readInstallMarker',
       'readVerifiedManifest',
       'runRelease',
       'serveSourceDirs',

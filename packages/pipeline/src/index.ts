@@ -1,9 +1,9 @@
 export { fetchPackage } from './fetch-package';
-export type { FetchPackageOptions, FetchPackageResult } from './fetch-package';
-export { readVerifiedManifest } from './read-manifest';
+export type { FetchPackageOptions, FetchPackageResult, FetchSignature } from './fetch-package';
+export { readVerifiedManifest, DEFAULT_MANIFEST_GRACE_MS } from './read-manifest';
 export type { ReadManifestOptions, ReadManifestResult, DownloadSettings } from './read-manifest';
-export { installArtifactAtomically } from './install';
-export type { InstallOptions, InstallResult } from './install';
+export { installArtifactAtomically, readInstallMarker, INSTALL_MARKER_FILE } from './install';
+export type { InstallOptions, InstallResult, InstallMarker } from './install';
 export { runRelease, localOnlyReason } from './release';
 export { splitRecipeRef, maxBuildJobs } from './release-setup';
 export type { ReleaseOptions } from './release-setup';

@@ -5,6 +5,7 @@
  * the publish result, the checks, and how long each stage took. Whether each
  * stage (and so the release) is ok is decided here, from that data.
  */
+import type { Severity } from '@potions/sbom';
 import type { Platform } from '@potions/core';
 import type { ManifestPublishReport, ReleaseRow } from '@potions/manifest';
 import type { MirrorConfig, SyncResult } from '@potions/mirrors';
@@ -55,6 +56,8 @@ export interface ReleaseSmoke {
    */
   status: 'passed' | 'failed' | 'not-run';
   reason?: string;
+  /** passed: how the commands ran (natively, or through an emulator). */
+  runner?: 'native' | 'qemu' | 'rosetta';
   commands: { argv: string[]; ok: boolean; error?: string }[];
   files: number;
   errors: number;
@@ -87,7 +90,9 @@ export interface ReleaseScan {
   failing: number;
   allowed: number;
   /** The highest severity among findings that are not allowed (`none` when there is none). */
-  maxSeverity: string;
+  maxSeverity: Severity;
+  /** When the scan ran (ISO 8601); absent when it did not. */
+  scannedAt?: string;
   /** The findings that fail, most severe first. */
   failures: { id: string; severity: string; package: string; version?: string }[];
 }
@@ -138,7 +143,7 @@ export interface ReleaseBuild {
   /** Filled by the summary: the mirrors that hold every one of `files`. */
   syncedTo?: string[];
   /** Filled by the summary: how the manifest lists this platform after the publish. */
-  published?: 'available' | 'unavailable';
+  published?: 'available' | 'unavailable' | 'withdrawn';
 }
 
 export interface ReleaseCheck {

@@ -71,7 +71,7 @@ export function smokeOutcome(report: Pick<SmokeReport, 'ok' | 'problems' | 'run'
     return { status: 'failed', reason: `${errors[0]?.message ?? 'failed'}${MORE(errors.length - 1)}`, ...base };
   }
   if (!report.run.ran) return { status: 'not-run', reason: report.run.reason ?? 'the commands were not run', ...base };
-  return { status: 'passed', ...base };
+  return { status: 'passed', runner: report.run.runner?.kind ?? 'native', ...base };
 }
 
 /** The scan report, in short. Pure. */
@@ -89,6 +89,7 @@ export function scanOutcome(report: ScanReport): ReleaseScan {
     ...(report.scanner ? { scanner: report.scanner.description } : {}),
   };
   if (!report.scanned) return { status: 'skipped', reason: report.skipped ?? 'not scanned', ...base };
+  Object.assign(base, { scannedAt: report.scannedAt });
   if (report.passed) return { status: 'passed', ...base };
   const shown = failures.slice(0, 3).map((f) => `${f.id} (${f.severity}) in ${f.package}${f.version ? ` ${f.version}` : ''}`);
   return { status: 'failed', reason: `${shown.join(', ')}${MORE(failures.length - shown.length)}`, ...base };

@@ -34,7 +34,7 @@ import type { Platform, Reporter } from '@potions/core';
 import { LocalFolderBuildCache, buildFromRecipeRef, isBuildError } from '@potions/builder';
 import type { BuildResult } from '@potions/builder';
 import { FileTrustStore, artifactMetadataFileFromBytes, manifestStoreFromMirror, publishRelease } from '@potions/manifest';
-import type { BuildFailure, PublishReleaseOptions, PublishReleaseResult, Signer, Verifier } from '@potions/manifest';
+import type { BuildFailure, Checks, PublishReleaseOptions, PublishReleaseResult, Signer, Verifier } from '@potions/manifest';
 import { closeMirrors, localObjectsFromFiles, openS3Mirrors, syncToMirrors } from '@potions/mirrors';
 import type { MirrorConfig, OpenedMirror, S3MirrorTarget, SyncResult } from '@potions/mirrors';
 import { versionDepsFromEnv } from '@potions/recipe';
@@ -359,9 +359,6 @@ async function publishPassed(
   const metadata = await Promise.all(
     passed.map(async (i) => artifactMetadataFileFromBytes(i.result.metadataFile, new Uint8Array(await fs.readFile(i.result.metadataFile)))),
   );
-  // h/manifest: `artifactTrust` becomes a typed option of publishRelease (the manifest's trust settings for
-  // the artifacts' signatures); until then it is passed loosely so that this compiles on main.
-  const artifactTrust: Partial<Record<'artifactTrust', SigningTrust>> = trust ? { artifactTrust: trust } : {};
   const request: PublishReleaseOptions = {
     metadata,
     sync,
@@ -374,7 +371,9 @@ async function publishPassed(
     ...(options.expiresInDays !== undefined ? { expiresInDays: options.expiresInDays } : {}),
     now: setup.now,
     reporter: setup.reporter,
-    ...artifactTrust,
+    // Who signed the artifacts: the manifest's trust settings, against which fetch verifies each bundle.
+    ...(trust ? { artifactTrust: trust } : {}),
+    checks: passed.map((i) => ({ name: i.result.name, version: i.result.version, platform: setup.platform, checks: manifestChecks(i.row) })),
   };
   const published = await publishRelease(request);
   for (const w of published.warnings) {
@@ -388,19 +387,25 @@ async function publishPassed(
   return published;
 }
 
-/**
- * What the fetch says of the artifact's signature. h/manifest: `fetchPackage`
- * verifies the artifact's bundle against the manifest's trust settings before
- * it extracts anything, and reports what it verified as `signature`.
- */
+/** What the fetch verified of the artifact's signature (`fetchPackage` checks the bundle before it extracts anything). */
 function verifiedSignature(got: FetchPackageResult): ReleaseCheck['signature'] | undefined {
-  const s = (got as { signature?: { kind?: unknown; keyId?: unknown; certificateIdentity?: unknown } }).signature;
-  if (!s || typeof s.kind !== 'string') return undefined;
-  return {
-    kind: s.kind,
-    ...(typeof s.keyId === 'string' ? { keyId: s.keyId } : {}),
-    ...(typeof s.certificateIdentity === 'string' ? { identity: s.certificateIdentity } : {}),
-  };
+  const s = got.signature;
+  if (!s.verified) return undefined;
+  return { kind: s.kind, ...(s.keyId !== undefined ? { keyId: s.keyId } : {}), ...(s.certificateIdentity !== undefined ? { identity: s.certificateIdentity } : {}) };
+}
+
+/** What the manifest records of a published build's checks: the smoke test and the scan, as this release ran them. */
+export function manifestChecks(row: ReleaseBuild): Checks {
+  const checks: Checks = {};
+  const smoke = row.smoke;
+  if (smoke?.status === 'passed') checks.smokeTest = { status: 'passed', runner: smoke.runner ?? 'native' };
+  else if (smoke?.status === 'not-run') checks.smokeTest = { status: 'static-only', reason: smoke.reason ?? 'the commands were not run' };
+  const scan = row.scan;
+  if (scan?.status === 'passed' && scan.scannedAt !== undefined) {
+    checks.scan = { status: 'passed', scanner: scan.scanner ?? 'unknown', maxSeverity: scan.maxSeverity, scannedAt: scan.scannedAt };
+  }
+  else if (scan?.status === 'skipped' || scan?.status === 'not-run') checks.scan = { status: 'not-run', reason: scan.reason ?? 'not scanned' };
+  return checks;
 }
 
 /** (check) Fetch each build back through the manifest as a user would: the manifest's signature, the artifact's, its digest. */

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generateManifestKey } from '@potions/manifest';
+import { LocalKeySigner, encodeSignedManifest, generateManifestKey, planManifestPublish, signManifest } from '@potions/manifest';
 import { runCli } from '../testing';
 
 /**
@@ -68,5 +68,54 @@ describe('potions fetch --out', () => {
     const r = await fetchTo(out(), '--force', '--json');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'E_PIPELINE_OUT_PROTECTED', error: expect.stringContaining(`is ${why}`) });
+  });
+
+  test('--force replaces only an earlier install: a checkout is refused, and a system folder always', async () => {
+    const checkout = path.join(dir, 'checkout');
+    await fs.mkdir(path.join(checkout, '.git'), { recursive: true });
+    await fs.writeFile(path.join(checkout, 'main.c'), 'int main() {}');
+    const r = await fetchTo(checkout, '--force', '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'E_PIPELINE_OUT_NOT_POTIONS', hint: expect.stringContaining('--force replaces only a folder an earlier `potions fetch` installed') });
+    expect((await fs.readdir(checkout)).sort()).toEqual(['.git', 'main.c']);
+    const system = await fetchTo('/usr', '--force', '--json');
+    expect(JSON.parse(system.stdout)).toMatchObject({ ok: false, code: 'E_PIPELINE_OUT_PROTECTED', error: expect.stringContaining('is a system folder') });
+  });
+
+  test('keyless options come as a pair: a wrong command line (exit 2)', async () => {
+    const r = await fetchTo(path.join(dir, 'new'), '--certificate-identity-regexp', '.*', '--json');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'E_USAGE', error: expect.stringContaining('--certificate-oidc-issuer') });
+  });
+
+  describe('a state folder that cannot be used is a clear mistake (exit 1), never a crash or a hang', () => {
+    let manifestFile: string;
+    let pub: string;
+    const saved = process.env.POTIONS_STATE_DIR;
+    beforeAll(async () => {
+      const k = generateManifestKey();
+      pub = path.join(dir, 'state-key.pub');
+      await fs.writeFile(pub, k.publicKeyPem);
+      const plan = planManifestPublish({ existing: [], release: { packages: [] }, now: new Date() });
+      manifestFile = path.join(dir, 'manifest.json');
+      await fs.writeFile(manifestFile, encodeSignedManifest(await signManifest(plan.manifest, LocalKeySigner.fromPem(k.privateKeyPem))));
+    });
+    afterEach(() => {
+      if (saved === undefined) delete process.env.POTIONS_STATE_DIR;
+      else process.env.POTIONS_STATE_DIR = saved;
+    });
+    const stateFile = path.join(os.tmpdir(), 'potions-cli-fetch-state-file');
+    test.each([
+      ['a file', () => stateFile, 'is a file, not a folder'],
+      ['a place nothing can be made (/proc/self/nope)', () => '/proc/self/nope', 'cannot write the trust-state file /proc/self/nope/manifest-trust.json'],
+    ])('POTIONS_STATE_DIR is %s', async (_label, state, message) => {
+      await fs.writeFile(stateFile, 'x');
+      process.env.POTIONS_STATE_DIR = state();
+      const r = await runCli(['fetch', 'hello', '--manifest', manifestFile, '--trusted-key', pub, '--out', path.join(dir, 'state-out'), '--json']);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'E_MANIFEST_TRUST_STATE', error: expect.stringContaining(message), hint: expect.stringContaining('POTIONS_STATE_DIR') });
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      await fs.rm(stateFile, { force: true });
+    });
   });
 });

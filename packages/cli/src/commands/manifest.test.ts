@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { startLocalMirrors, type LocalMirrors } from '@potions/local-mirrors';
 import { Command } from 'commander';
+import { silentReporter } from '@potions/core';
+import { LocalKeySigner, canonicalBytes } from '@potions/manifest';
 import { writeFakeBuild } from '@potions/manifest/testing';
+import { S3MirrorTarget } from '@potions/mirrors';
 import { recordingOpenMirrors } from '@potions/mirrors/testing';
 import { runCli as cli } from '../testing';
 import { registerManifestCommand } from './manifest';
@@ -15,6 +18,26 @@ describe('potions manifest', () => {
   let dir: string;
   let local: LocalMirrors;
   let config: string;
+
+  /** A configuration of the same two mirrors, under a prefix of their own (a test that starts empty). */
+  async function configUnder(prefix: string): Promise<string> {
+    const file = path.join(dir, `mirrors-${prefix}.yaml`);
+    const text = (await fs.readFile(config, 'utf8')).replace(/^(\s+)bucket: (.*)$/gm, `$1bucket: $2\n$1prefix: ${prefix}`);
+    await fs.writeFile(file, text);
+    return file;
+  }
+
+  /** keygen, a fake build synced to the mirrors of `cfg`: what a publish needs. */
+  async function prepared(cfg: string, name: string, seed: string) {
+    const keys = path.join(dir, `keys-${seed}`);
+    if ((await cli(['manifest', 'keygen', '--out', keys])).code !== 0) throw new Error('keygen failed');
+    const artifacts = path.join(dir, `artifacts-${seed}`);
+    await writeFakeBuild(artifacts, { name, version: '1.0.0', platform: 'linux-amd64', seed });
+    const synced = await cli(['mirrors', 'sync', artifacts, '--config', cfg, '--json']);
+    const syncFile = path.join(dir, `sync-${seed}.json`);
+    await fs.writeFile(syncFile, synced.stdout);
+    return { key: path.join(keys, 'manifest-key.pem'), pub: path.join(keys, 'manifest-key.pub'), artifacts, syncFile };
+  }
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'potions-cli-manifest-'));
@@ -118,7 +141,7 @@ describe('potions manifest', () => {
     // An option value of the wrong form is a wrong command line: exit 2.
     const days = await cli(['manifest', 'publish', '--artifacts', dir, '--sync-result', dryPlan, '--config', config, '--expires-days', 'soon']);
     expect(days.code).toBe(2);
-    expect(days.stderr).toContain('--expires-days must be a number greater than 0, got "soon"');
+    expect(days.stderr).toContain('--expires-days must be a whole number of days from 1 to 3650, got "soon"');
   });
 
   it('keygen never leaves an orphan private key; publish warns about a world-readable key and refuses an artifacts folder with no builds', async () => {
@@ -183,5 +206,103 @@ describe('potions manifest', () => {
       expect(clients.made.map((t) => t.name)).toEqual(['local-1', 'local-2']);
       expect(clients.unclosed()).toEqual([]);
     }
+  });
+
+  it('keygen --out naming a file is a clear mistake (exit 1), not a crash', async () => {
+    const file = path.join(dir, 'not-a-folder');
+    await fs.writeFile(file, 'x');
+    for (const out of [file, path.join(file, 'sub')]) {
+      const r = await cli(['manifest', 'keygen', '--out', out, '--json']);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'CLI_KEY_WRITE', error: `--out ${out} is not a folder (${file} is a file)` });
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    }
+    expect(await fs.readFile(file, 'utf8')).toBe('x');
+  });
+
+  it('refuses an expiry no reader could live with before anything is read or written (exit 2, never 70)', async () => {
+    const cfg = await configUnder('expiry');
+    const { key, artifacts, syncFile } = await prepared(cfg, 'rg', 'expiry');
+    for (const days of ['36500000', '100000001', '0', '3651', '1.5']) {
+      const r = await cli(['manifest', 'publish', '--artifacts', artifacts, '--sync-result', syncFile, '--config', cfg, '--key', key, '--expires-days', days, '--json']);
+      expect(r.code).toBe(2);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'E_USAGE', error: `--expires-days must be a whole number of days from 1 to 3650, got "${days}"` });
+    }
+    expect(await (await fetch(`${local.mirrors[0]!.endpoint}/potions/expiry/manifest.json`)).status).toBe(404);
+  });
+
+  it('a manifest bricked by an impossible expiry: fetch and publish refuse it, `manifest recover` replaces it, and publishing works again', async () => {
+    const cfg = await configUnder('brick');
+    const { key, pub, artifacts, syncFile } = await prepared(cfg, 'jq', 'brick');
+    const publish = (...extra: string[]) => cli(['manifest', 'publish', '--artifacts', artifacts, '--sync-result', syncFile, '--config', cfg, '--key', key, '--json', ...extra]);
+    expect((await publish()).code).toBe(0);
+    // What an older Potions signed for `--expires-days 36500000`, on both mirrors.
+    const signer = LocalKeySigner.fromPem(await fs.readFile(key, 'utf8'));
+    const url = (i: number, k = 'manifest.json') => `${local.mirrors[i]!.endpoint}/potions/brick/${k}`;
+    const good = (await (await fetch(url(0))).json()) as { signed: Record<string, unknown> };
+    const body = { ...good.signed, version: 2, expires: '+101960-01-01T00:00:00.000Z' };
+    const bricked = JSON.stringify({ signed: body, signatures: [{ keyid: signer.keyid, sig: Buffer.from(await signer.sign(canonicalBytes(body))).toString('base64') }] });
+    for (const m of local.mirrors) {
+      const target = new S3MirrorTarget({ ...m, prefix: 'brick' }, { reporter: silentReporter });
+      await target.putObject('manifest.json', bricked, { contentType: 'application/json', cacheControl: 'no-cache' });
+      await target.close();
+    }
+    const verify = await cli(['manifest', 'verify', url(0), '--trusted-key', pub, '--json']);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: false, code: 'E_MANIFEST_INVALID' });
+    const stuck = await publish('--platforms', 'linux-amd64,linux-arm64');
+    expect(stuck.code).toBe(1);
+    expect(JSON.parse(stuck.stdout)).toMatchObject({ ok: false, hint: expect.stringContaining('potions manifest recover') });
+
+    const dry = await cli(['manifest', 'recover', '--config', cfg, '--key', key, '--dry-run', '--json']);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ ok: true, dryRun: true, changed: true, version: 3 });
+    expect(await (await fetch(url(0))).text()).toBe(bricked);
+    const recovered = await cli(['manifest', 'recover', '--config', cfg, '--key', key, '--json']);
+    expect(recovered.code).toBe(0);
+    const report = JSON.parse(recovered.stdout) as { version: number; reasons: string[]; mirrors: { status: string }[] };
+    expect(report.version).toBe(3); // above the bricked version 2: no reader that saw a number refuses it
+    expect(report.reasons[0]).toContain('manifest.json cannot be read');
+    expect(report.mirrors.map((m) => m.status)).toEqual(['written', 'written']);
+    for (const i of [0, 1]) {
+      const ok = await cli(['manifest', 'verify', url(i), '--trusted-key', pub, '--json']);
+      expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, version: 3, packages: [{ name: 'jq', version: '1.0.0', available: ['linux-amd64'] }] });
+    }
+    const again = await publish('--platforms', 'linux-amd64,linux-arm64');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, version: 3 });
+  });
+
+  it('withdraws a version with its reason, refuses another build of it, and takes it as an explicit new revision', async () => {
+    const cfg = await configUnder('withdraw');
+    const first = await prepared(cfg, 'yq', 'bad');
+    const base = ['--config', cfg, '--key', first.key];
+    expect((await cli(['manifest', 'publish', '--artifacts', first.artifacts, '--sync-result', first.syncFile, ...base])).code).toBe(0);
+
+    const usage = await cli(['manifest', 'withdraw', 'yq', '--reason', 'x', ...base, '--json']);
+    expect(usage.code).toBe(2);
+    const withdrawn = await cli(['manifest', 'withdraw', 'yq@1.0.0', '--reason', 'crashes at start', ...base, '--json']);
+    expect(withdrawn.code).toBe(0);
+    const report = JSON.parse(withdrawn.stdout) as { version: number; withdrawn: { platform: string; revision: number; files: { file: string; urls: string[] }[] }[] };
+    expect(report.version).toBe(2);
+    expect(report.withdrawn.map((w) => [w.platform, w.revision, w.files.length])).toEqual([['linux-amd64', 1, 3]]);
+    expect(report.withdrawn[0]!.files[0]!.urls).toHaveLength(2); // what a CDN purge needs
+    const verified = await cli(['manifest', 'verify', `${local.mirrors[1]!.endpoint}/potions/withdraw/manifest.json`, '--trusted-key', first.pub, '--json']);
+    expect(JSON.parse(verified.stdout).packages[0]).toMatchObject({ available: [], withdrawn: [{ platform: 'linux-amd64', revision: 1, reason: 'crashes at start' }] });
+    // fetch refuses it before downloading anything.
+    const fetched = await cli(['fetch', 'yq@1.0.0', '--platform', 'linux-amd64', '--manifest', `${local.mirrors[0]!.endpoint}/potions/withdraw/manifest.json`, '--trusted-key', first.pub, '--out', path.join(dir, 'yq-out'), '--json']);
+    expect(fetched.code).toBe(1);
+    expect(JSON.parse(fetched.stdout)).toMatchObject({ ok: false, code: 'E_MANIFEST_WITHDRAWN', error: expect.stringContaining('crashes at start') });
+
+    // The fixed build of the same version: refused by default, published with --new-revision.
+    const fixedDir = path.join(dir, 'artifacts-fixed');
+    await writeFakeBuild(fixedDir, { name: 'yq', version: '1.0.0', platform: 'linux-amd64', seed: 'fixed' });
+    const synced = await cli(['mirrors', 'sync', fixedDir, '--config', cfg, '--json']);
+    const syncFile = path.join(dir, 'sync-fixed.json');
+    await fs.writeFile(syncFile, synced.stdout);
+    const refused = await cli(['manifest', 'publish', '--artifacts', fixedDir, '--sync-result', syncFile, ...base, '--json']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ code: 'E_MANIFEST_DIGEST_CHANGED', hint: expect.stringContaining('--new-revision') });
+    const fixed = await cli(['manifest', 'publish', '--artifacts', fixedDir, '--sync-result', syncFile, ...base, '--new-revision', '--json']);
+    expect(fixed.code).toBe(0);
+    expect((JSON.parse(fixed.stdout) as { rows: { platform: string; status: string; revision?: number }[] }).rows.find((r) => r.platform === 'linux-amd64')).toMatchObject({ status: 'available', revision: 2 });
   });
 });

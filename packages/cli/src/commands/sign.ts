@@ -53,7 +53,8 @@ interface VerifyCommandOptions {
   json?: boolean;
 }
 
-async function readJsonOption(file: string, flag: string): Promise<unknown> {
+/** A JSON file an option (`flag`) names, parsed; a mistake names the option. */
+export async function readJsonOption(file: string, flag: string): Promise<unknown> {
   try {
     return JSON.parse(await fs.readFile(file, 'utf8'));
   } catch (err) {
@@ -99,19 +100,19 @@ async function buildContext(chosen: ChosenSigner): Promise<BuildContext> {
   return buildContextFromGitHub({ env: process.env, ...(claims ? { claims } : {}), ...(event !== undefined ? { event } : {}) });
 }
 
-/** Every PEM block of a `--key` file, as trusted keys. */
-async function trustedKeysFromFiles(files: string[]): Promise<TrustedKey[]> {
+/** Every PEM block of the public-key files an option (`flag`, default `--key`) names, as trusted keys. */
+export async function trustedKeysFromFiles(files: string[], flag = '--key'): Promise<TrustedKey[]> {
   const keys: TrustedKey[] = [];
   for (const file of files) {
     let text: string;
     try {
       text = await fs.readFile(file, 'utf8');
     } catch (err) {
-      throw new UserError('CLI_BAD_OPTION', `cannot read --key ${file}: ${errorMessage(err)}`, { location: { file } });
+      throw new UserError('CLI_BAD_OPTION', `cannot read ${flag} ${file}: ${errorMessage(err)}`, { location: { file } });
     }
     const blocks = text.match(/-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g) ?? [];
     if (blocks.length === 0) {
-      throw new UserError('CLI_BAD_OPTION', `--key ${file} holds no "-----BEGIN PUBLIC KEY-----" block`, {
+      throw new UserError('CLI_BAD_OPTION', `${flag} ${file} holds no "-----BEGIN PUBLIC KEY-----" block`, {
         location: { file },
         hint: `pass the public key (${SIGNING_PUBLIC_KEY_FILE}), not the private one`,
       });

@@ -42,7 +42,7 @@ export type ServerFault =
   | { kind: 'redirect-loop' }
   /** Accept the request and never answer. */
   | { kind: 'black-hole' }
-  /** Serve the body at this rate. */
+  /** Serve the body at this rate, in pieces of a tenth of a second's worth (at least a byte: 0.2 is 1 byte every 5 s). */
   | { kind: 'slow'; bytesPerSecond: number };
 
 export type ServerFaultKind = ServerFault['kind'];
@@ -333,12 +333,14 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
 /** Write `body`, respecting backpressure and an optional rate; resolves once it is handed to the kernel. */
 async function send(res: http.ServerResponse, body: Buffer, bytesPerSecond: number | undefined): Promise<void> {
   const started = performance.now();
+  // With a rate, pieces of about a tenth of a second's worth: a slow small file trickles too (1 byte every 5 s at 0.2).
+  const pieceSize = bytesPerSecond ? Math.max(1, Math.min(CHUNK, Math.floor(bytesPerSecond / 10))) : CHUNK;
   let sent = 0;
   while (sent < body.length) {
     // Stop only when the client went away. `res.socket` is null while a response waits
     // behind another on a kept-alive connection: its writes are buffered, not lost.
     if (res.destroyed || res.socket?.destroyed === true) return;
-    const piece = body.subarray(sent, Math.min(body.length, sent + CHUNK));
+    const piece = body.subarray(sent, Math.min(body.length, sent + pieceSize));
     sent += piece.length;
     const last = sent >= body.length;
     await new Promise<void>((resolve) => {
@@ -361,7 +363,8 @@ async function send(res: http.ServerResponse, body: Buffer, bytesPerSecond: numb
     });
     if (bytesPerSecond) {
       const wait = started + (sent / bytesPerSecond) * 1000 - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // unref: a client that went away must not keep the process alive until the next piece is due.
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait).unref());
     }
   }
 }

@@ -1,0 +1,4 @@
+import { runAction } from '@potions/action-common';
+import { main } from './main';
+
+await runAction(main);
