@@ -28983,7 +28983,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ss: () => (/* reexport */ writeSummaryTable)
 });
 
-// UNUSED EXPORTS: booleanInput, exportCredentialsInput, listInput
+// UNUSED EXPORTS: booleanInput, escapeSummaryHtml, exportCredentialsInput, listInput
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 20 modules
 var lib_core = __nccwpck_require__(7550);
@@ -29122,15 +29122,33 @@ function listInput(name, env = process.env) {
 
 ;// CONCATENATED MODULE: ../common/src/summary.ts
 
-/** Append a headed table to the job summary; a no-op outside GitHub (no summary file). */
+/**
+ * `text` safe to put in the job summary's HTML: the summary is rendered as
+ * Markdown with inline HTML, and its values come from recipes, inputs, file
+ * names and error messages, so `<img src=x onerror=...>` must stay text.
+ */
+function escapeSummaryHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+/**
+ * Append a headed table to the job summary; a no-op outside GitHub (no summary
+ * file). Every heading, cell and note is escaped (notes keep their Markdown:
+ * `**bold**` and `` `code` `` still render; HTML does not). An empty cell is
+ * written as an empty `<td></td>` (`@actions/core` would leave it unclosed).
+ */
 async function writeSummaryTable(heading, headers, rows, notes = []) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    const summary = lib_core/* summary */.z
-        .addHeading(heading, 3)
-        .addTable([headers.map((h) => ({ data: h, header: true })), ...rows]);
+    const cell = (tag, text) => `<${tag}>${escapeSummaryHtml(text)}</${tag}>`;
+    const table = [
+        '<table>',
+        `<tr>${headers.map((h) => cell('th', h)).join('')}</tr>`,
+        ...rows.map((r) => `<tr>${r.map((c) => cell('td', c)).join('')}</tr>`),
+        '</table>',
+    ].join('');
+    const summary = lib_core/* summary */.z.addHeading(escapeSummaryHtml(heading), 3).addRaw(table, true);
     for (const note of notes)
-        summary.addRaw(`\n${note}\n`);
+        summary.addRaw(`\n${escapeSummaryHtml(note)}\n`);
     await summary.write();
 }
 

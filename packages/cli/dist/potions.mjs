@@ -39,8 +39,8 @@ var COMMAND_GROUPS = [
   {
     name: "manifest",
     args: "",
-    description: "Publish, verify and key the signed manifest",
-    load: async () => (await import("./chunks/manifest-BYQ7UFDQ.mjs")).registerManifestCommand
+    description: "Publish, withdraw, recover, verify and key the signed manifest",
+    load: async () => (await import("./chunks/manifest-EDAO7NGQ.mjs")).registerManifestCommand
   },
   {
     name: "build",
@@ -64,13 +64,13 @@ var COMMAND_GROUPS = [
     name: "release",
     args: "[options] <recipes...>",
     description: "Build recipes for this machine, smoke-test, inventory (SBOM), scan and sign them, sync to every mirror, publish the signed manifest, fetch back as a check",
-    load: async () => (await import("./chunks/release-YQEGM7OD.mjs")).registerReleaseCommand
+    load: async () => (await import("./chunks/release-BFE2SRFT.mjs")).registerReleaseCommand
   },
   {
     name: "fetch",
     args: "[options] <package>",
     description: "Install a package from a signed manifest: verify the manifest, download from the mirrors, verify, extract, relocate",
-    load: async () => (await import("./chunks/fetch-OPNZZR7B.mjs")).registerFetchCommand
+    load: async () => (await import("./chunks/fetch-FURDA3Y5.mjs")).registerFetchCommand
   },
   {
     name: "plan",
@@ -82,13 +82,13 @@ var COMMAND_GROUPS = [
     name: "sign",
     args: "[options] [files...]",
     description: "Sign files into <file>.sigstore.json (Sigstore bundles): keyless with an OIDC token, else with a key",
-    load: async () => (await import("./chunks/sign-ANHKDRU7.mjs")).registerSignCommand
+    load: async () => (await import("./chunks/sign-F5PFT5Y3.mjs")).registerSignCommand
   },
   {
     name: "verify",
     args: "[options] <file>",
     description: "Verify a file against its Sigstore bundle: a trusted key, or a pinned keyless identity and issuer",
-    load: async () => (await import("./chunks/sign-ANHKDRU7.mjs")).registerSignCommand
+    load: async () => (await import("./chunks/sign-F5PFT5Y3.mjs")).registerSignCommand
   },
   {
     name: "sbom",

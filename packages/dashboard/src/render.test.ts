@@ -77,7 +77,7 @@ describe('renderDashboard', () => {
     const body = sampleManifest();
     const hello = body.packages.hello!['2.12']!;
     const valid = {
-      schemaVersion: 1,
+      schemaVersion: 2,
       version: 42,
       expires: '2026-12-30T00:00:00.000Z',
       packages: { ...body.packages, hello: { '2.12': { ...hello, 'linux-arm64': { status: 'unavailable', reason: 'withdrawn later' } } } },

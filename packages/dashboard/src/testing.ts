@@ -19,6 +19,7 @@ export function availableEntry(name: string, version: string, platform: string, 
   const ref = (f: string, size: number) => ({ file: f, sha256: sha(f), size, urls: mirrors.map((m) => `${m}/artifacts/sha256/${sha(f)}/${f}`) });
   return {
     status: 'available',
+    revision: 1,
     build: { version, platform, builtAt: '2026-11-20T10:00:00.000Z', method: 'source' },
     artifacts: [{ format: 'tar.gz', ...ref(file, 1_500_000 + name.length * 1000) }],
     metadata: ref(`${file}.json`, 2048),

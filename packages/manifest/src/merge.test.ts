@@ -183,6 +183,20 @@ describe('mergeRelease', () => {
     expect(artifacts[0]!.sha256).toBe((entry(published) as AvailableEntry).artifacts[0]!.sha256);
   });
 
+  it('records the checks of a build, and replaces a scan record only when a later scan says something new', () => {
+    const scan = (scannedAt: string, maxSeverity: 'none' | 'medium' = 'none') => ({ status: 'passed' as const, scanner: 'osv', maxSeverity, scannedAt });
+    const withChecks = (at: string, sev: 'none' | 'medium' = 'none') => ({ ...available([A]), checks: { smokeTest: { status: 'passed' as const, runner: 'native' as const }, scan: scan(at, sev) } });
+    const first = mergeRelease(undefined, entries({ 'linux-amd64': withChecks('2026-01-01T00:00:00.000Z') })).packages;
+    expect((entry(first) as AvailableEntry).checks).toEqual({ smokeTest: { status: 'passed', runner: 'native' }, scan: scan('2026-01-01T00:00:00.000Z') });
+    // The same build scanned again with the same result: nothing to publish.
+    const again = mergeRelease(first, entries({ 'linux-amd64': withChecks('2026-02-01T00:00:00.000Z') }));
+    expect(again.changed).toBe(false);
+    // A later scan that finds something new is recorded.
+    const later = mergeRelease(first, entries({ 'linux-amd64': withChecks('2026-03-01T00:00:00.000Z', 'medium') }));
+    expect(later.changes.map((c) => c.kind)).toContain('checks-updated');
+    expect((entry(later.packages) as AvailableEntry).checks?.scan).toEqual(scan('2026-03-01T00:00:00.000Z', 'medium'));
+  });
+
   it('keeps the published metadata file when a rebuild brings another one', () => {
     const published = mergeRelease(undefined, entries({ 'linux-amd64': available([A]) })).packages;
     const rebuilt = available([A]) as Extract<ReleasePlatformInput, { status: 'available' }>;

@@ -372,8 +372,12 @@ function mergeChecks(published: Checks | undefined, incoming: Checks | undefined
   const scan = incoming.scan;
   if (scan) {
     const mine = out.scan;
-    const later = scan.status === 'passed' && (mine === undefined || mine.status !== 'passed' || Date.parse(scan.scannedAt) > Date.parse(mine.scannedAt));
-    if (mine === undefined || later) {
+    // A later scan replaces the record only when it says something new (a passed scan after none, another
+    // scanner or another highest severity): a re-run with the same result leaves the manifest as it is.
+    const news =
+      scan.status === 'passed' &&
+      (mine === undefined || mine.status !== 'passed' || ((mine.scanner !== scan.scanner || mine.maxSeverity !== scan.maxSeverity) && Date.parse(scan.scannedAt) > Date.parse(mine.scannedAt)));
+    if (mine === undefined || news) {
       out.scan = clone(scan);
       change(ctx, 'checks-updated', `scan: ${scan.status === 'passed' ? `${scan.scanner}, highest severity ${scan.maxSeverity}` : scan.reason}`);
     }

@@ -166,7 +166,7 @@ export const ScanCheckSchema = z
       status: z.literal('passed'),
       scanner: z.string().min(1).max(200).meta({ description: 'What scanned the SBOM, e.g. "grype 0.86.1" or "osv".' }),
       maxSeverity: z.enum(SCAN_SEVERITIES).meta({ description: 'The highest severity among findings that were not allowed ("none": no finding).' }),
-      scannedAt: TimeSchema,
+      scannedAt: TimeSchema.meta({ description: 'When the scan that first gave this result ran (a later scan with the same result does not change it).' }),
     }),
     z.strictObject({ status: z.literal('not-run'), reason: ReasonSchema }),
   ])

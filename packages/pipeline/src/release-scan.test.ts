@@ -71,6 +71,7 @@ describeOnLinuxHost('a release scans every build before it is published', () => 
       status: 'failed',
       reason: 'CVE-2023-45853 (critical) in zlib 1.2.13',
       scanner: expect.stringContaining('OSV records'),
+      scannedAt: expect.any(String),
       failOn: 'high',
       findings: 1,
       failing: 1,

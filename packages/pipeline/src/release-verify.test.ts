@@ -27,6 +27,7 @@ test('smoke: passed, failed with the first error (and how many more), not run wi
   };
   expect(smokeOutcome(passed)).toEqual({
     status: 'passed',
+    runner: 'native',
     commands: [
       { argv: ['hello', '--version'], ok: true },
       { argv: ['hello'], ok: true },
@@ -81,6 +82,7 @@ test('scan: the findings that fail name the build withheld; below the threshold 
     status: 'failed',
     reason: 'CVE-2023-45853 (critical) in zlib 1.2.13',
     scanner: scanner.description,
+    scannedAt: now.toISOString(),
     failOn: 'high',
     findings: 2,
     failing: 1,

@@ -263,7 +263,7 @@ describe('release.yml, run job by job as GitHub runs it', () => {
     }
     const summaries = first.jobs.publish!.legs[0]!.steps.map((s) => s.summary).join('\n');
     expect(summaries).toContain('Potions sign (keyless)');
-    expect(summaries).toMatch(/<td>tool-b<\/td><td>1\.0\.0<\/td><td>linux-arm64<\/td><td>unavailable: build failed at the download step/);
+    expect(summaries).toMatch(/<td>tool-b<\/td><td>1\.0\.0<\/td><td>linux-arm64<\/td><td><\/td><td>unavailable: build failed at the download step/);
 
     // 2. Upstream publishes the missing binary; a run for that platform alone builds only what is missing.
     source.put(upstream('tool-b', 'aarch64-linux'), tarball('tool-b'));

@@ -43,7 +43,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   {
     name: 'manifest',
     args: '',
-    description: 'Publish, verify and key the signed manifest',
+    description: 'Publish, withdraw, recover, verify and key the signed manifest',
     load: async () => (await import('./manifest')).registerManifestCommand,
   },
   {

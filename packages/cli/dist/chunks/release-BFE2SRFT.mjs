@@ -22,7 +22,7 @@ import {
   maxBuildJobs,
   prepareRelease,
   serveSourceDirs
-} from "./chunk-PH3AVCDO.mjs";
+} from "./chunk-HGGIGUGV.mjs";
 import "./chunk-KZ3XLZPR.mjs";
 import "./chunk-C67QVF3C.mjs";
 import "./chunk-2WPBWRMN.mjs";
@@ -52,8 +52,8 @@ import {
   artifactMetadataFileFromBytes,
   manifestStoreFromMirror,
   publishRelease
-} from "./chunk-JF5FHPVY.mjs";
-import "./chunk-NVKJT63O.mjs";
+} from "./chunk-ZUBCBESO.mjs";
+import "./chunk-22PQZATQ.mjs";
 import "./chunk-55UCJZ7D.mjs";
 import {
   DEFAULT_LOCAL_PORTS,
@@ -91,7 +91,7 @@ import {
   sigstoreServicesFromJson,
   verifyArtifactFile,
   verifyStatement
-} from "./chunk-WAS42PZD.mjs";
+} from "./chunk-N7G7XWGO.mjs";
 import "./chunk-FO7BXKCA.mjs";
 import "./chunk-MVPDWXOW.mjs";
 import {

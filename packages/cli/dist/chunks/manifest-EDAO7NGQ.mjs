@@ -11,14 +11,14 @@ import {
   readSyncResultFile,
   recoverManifest,
   withdrawRelease
-} from "./chunk-JF5FHPVY.mjs";
+} from "./chunk-ZUBCBESO.mjs";
 import {
   MANIFEST_KEY_ENV,
   generateManifestKey,
   localKeySignerFromEnv,
   localKeySignerFromFile,
   trustedKeysFromPem
-} from "./chunk-NVKJT63O.mjs";
+} from "./chunk-22PQZATQ.mjs";
 import {
   compareVersions
 } from "./chunk-55UCJZ7D.mjs";
@@ -37,12 +37,12 @@ import "./chunk-5USGNDUQ.mjs";
 import {
   readJsonOption,
   trustedKeysFromFiles
-} from "./chunk-EQ7X7EX7.mjs";
+} from "./chunk-XIYWOS5U.mjs";
 import {
   ManifestErrorCode,
   signingTrustFromJson,
   verifyManifest
-} from "./chunk-WAS42PZD.mjs";
+} from "./chunk-N7G7XWGO.mjs";
 import "./chunk-FO7BXKCA.mjs";
 import "./chunk-MVPDWXOW.mjs";
 import {

@@ -3,7 +3,7 @@ const require = __potionsCreateRequire(import.meta.url);
 const __potionsChunkUrl = import.meta.url;
 import {
   ManifestErrorCode
-} from "./chunk-WAS42PZD.mjs";
+} from "./chunk-N7G7XWGO.mjs";
 import {
   UserError
 } from "./chunk-HUJ2RKNL.mjs";

@@ -33651,7 +33651,7 @@ var ScanCheckSchema = external_exports.discriminatedUnion("status", [
     status: external_exports.literal("passed"),
     scanner: external_exports.string().min(1).max(200).meta({ description: 'What scanned the SBOM, e.g. "grype 0.86.1" or "osv".' }),
     maxSeverity: external_exports.enum(SCAN_SEVERITIES).meta({ description: 'The highest severity among findings that were not allowed ("none": no finding).' }),
-    scannedAt: TimeSchema
+    scannedAt: TimeSchema.meta({ description: "When the scan that first gave this result ran (a later scan with the same result does not change it)." })
   }),
   external_exports.strictObject({ status: external_exports.literal("not-run"), reason: ReasonSchema })
 ]).meta({ id: "ScanCheck", description: "The vulnerability scan of the SBOM: passed (below the threshold, or allowed), or not run and why." });

@@ -27,7 +27,7 @@ import {
   LocalKeySigner,
   generateManifestKey,
   localKeySignerFromEnv
-} from "./chunk-NVKJT63O.mjs";
+} from "./chunk-22PQZATQ.mjs";
 import {
   compareVersions
 } from "./chunk-55UCJZ7D.mjs";
@@ -45,7 +45,7 @@ import {
   publicGoodTrustedRoot,
   verifyArtifact,
   verifyManifest
-} from "./chunk-WAS42PZD.mjs";
+} from "./chunk-N7G7XWGO.mjs";
 import {
   PLATFORMS,
   hostPlatform

@@ -20,7 +20,7 @@ import {
   sigstoreServicesFromJson,
   trustedRootFromFile,
   verifyArtifactFile
-} from "./chunk-WAS42PZD.mjs";
+} from "./chunk-N7G7XWGO.mjs";
 import {
   USAGE_ERROR
 } from "./chunk-AFBQJMGN.mjs";

@@ -7,7 +7,7 @@ import {
   fetchPackage,
   localKeysDir,
   splitRecipeRef
-} from "./chunk-PH3AVCDO.mjs";
+} from "./chunk-HGGIGUGV.mjs";
 import "./chunk-KZ3XLZPR.mjs";
 import "./chunk-C67QVF3C.mjs";
 import "./chunk-2WPBWRMN.mjs";
@@ -19,7 +19,7 @@ import "./chunk-TFGB7F3X.mjs";
 import "./chunk-34KJHGJW.mjs";
 import {
   trustedKeysFromPem
-} from "./chunk-NVKJT63O.mjs";
+} from "./chunk-22PQZATQ.mjs";
 import "./chunk-55UCJZ7D.mjs";
 import {
   withOptionHint
@@ -32,7 +32,7 @@ import "./chunk-EHDWN6R2.mjs";
 import "./chunk-5USGNDUQ.mjs";
 import {
   trustedKeysFromFiles
-} from "./chunk-EQ7X7EX7.mjs";
+} from "./chunk-XIYWOS5U.mjs";
 import {
   ARTIFACT_FORMATS,
   FileTrustStore,
@@ -40,7 +40,7 @@ import {
   defaultStateDir,
   publicGoodTrustedRoot,
   trustedRootFromFile
-} from "./chunk-WAS42PZD.mjs";
+} from "./chunk-N7G7XWGO.mjs";
 import "./chunk-FO7BXKCA.mjs";
 import "./chunk-MVPDWXOW.mjs";
 import {

@@ -5,8 +5,8 @@ import {
   readJsonOption,
   registerSignCommand,
   trustedKeysFromFiles
-} from "./chunk-EQ7X7EX7.mjs";
-import "./chunk-WAS42PZD.mjs";
+} from "./chunk-XIYWOS5U.mjs";
+import "./chunk-N7G7XWGO.mjs";
 import "./chunk-FO7BXKCA.mjs";
 import "./chunk-MVPDWXOW.mjs";
 import "./chunk-EE5EUXX6.mjs";

@@ -3,7 +3,7 @@ const require = __potionsCreateRequire(import.meta.url);
 const __potionsChunkUrl = import.meta.url;
 import {
   keyidOf
-} from "./chunk-NVKJT63O.mjs";
+} from "./chunk-22PQZATQ.mjs";
 import {
   compareVersions
 } from "./chunk-55UCJZ7D.mjs";
@@ -39,7 +39,7 @@ import {
   upgradeManifestV1,
   verifyManifest,
   verifyManifestSignature
-} from "./chunk-WAS42PZD.mjs";
+} from "./chunk-N7G7XWGO.mjs";
 import {
   ArtifactMetadataViewSchema
 } from "./chunk-MVPDWXOW.mjs";
@@ -725,8 +725,8 @@ function mergeChecks(published, incoming, ctx) {
   const scan = incoming.scan;
   if (scan) {
     const mine = out.scan;
-    const later = scan.status === "passed" && (mine === void 0 || mine.status !== "passed" || Date.parse(scan.scannedAt) > Date.parse(mine.scannedAt));
-    if (mine === void 0 || later) {
+    const news = scan.status === "passed" && (mine === void 0 || mine.status !== "passed" || (mine.scanner !== scan.scanner || mine.maxSeverity !== scan.maxSeverity) && Date.parse(scan.scannedAt) > Date.parse(mine.scannedAt));
+    if (mine === void 0 || news) {
       out.scan = clone(scan);
       change(ctx, "checks-updated", `scan: ${scan.status === "passed" ? `${scan.scanner}, highest severity ${scan.maxSeverity}` : scan.reason}`);
     }
