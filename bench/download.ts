@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 // Relative imports: the workspace root does not depend on its own packages.
 import { CircuitBreaker, DEFAULT_HEDGE_DELAY_MS, downloadFile } from '../packages/downloader/src/index';
-import { startFaultServer } from '../packages/downloader/src/testing/fault-server';
+import { startFaultServer } from '../packages/downloader/src/testing';
 
 const SIZE = Number(process.env.POTIONS_BENCH_MIB ?? 256) * 1024 * 1024;
 const RATE = 40_000_000;

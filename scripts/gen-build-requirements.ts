@@ -8,8 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRecipeDir, recipeEdges, type LoadedRecipe, type Recipe } from '../packages/recipe/src/index';
-import type { BuildType } from '../packages/builder/src/build-job';
-import { HOST_TOOLS } from '../packages/builder/src/host-tools';
+import { HOST_TOOLS, type BuildType } from '../packages/builder/src/index';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');

@@ -2,11 +2,10 @@
 // Generate docs/actions/<name>.md from each root-level <name>/action.yml, so that the
 // reference of inputs and outputs cannot drift from what the action declares.
 // `--check` fails instead of writing when a page is out of date.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listActions } from './actions-list.mjs';
-import { parse } from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');

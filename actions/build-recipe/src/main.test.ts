@@ -92,7 +92,7 @@ describeHost('build-recipe action', () => {
       expect(res.outputs).toMatchObject({ status: 'failed', version: '1.0', name: 'pkg', 'failed-step': 'download' });
       expect(res.stdout).toMatch(/::error title=build-recipe%3A pkg failed at download/);
       // The hint names this action's input, not a CLI flag.
-      expect(res.stdout).toContain('input \"source-mirrors\" or POTIONS_SOURCE_MIRRORS');
+      expect(res.stdout).toContain('input "source-mirrors" or POTIONS_SOURCE_MIRRORS');
       expect(res.stdout).not.toContain('--source-mirror');
       expect(res.summary).toContain('download');
       expect(`${res.summary}${res.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')}`).not.toContain('TOPSECRET');

@@ -64305,6 +64305,20 @@ async function verifyStatement(bundleJson, options) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/signing/src/provenance.ts
+/**
+ * SLSA v1 build provenance as an in-toto statement, from plain values: the
+ * build metadata the builder writes next to each artifact (`<artifact>.json`)
+ * and a `BuildContext` that says who ran the build (a GitHub workflow run, or
+ * a local run). Nothing here talks to GitHub.
+ *
+ * The shape follows `actions/attest-build-provenance` (statement
+ * `https://in-toto.io/Statement/v1`, predicate `https://slsa.dev/provenance/v1`,
+ * `externalParameters.workflow` = {ref, repository, path},
+ * `internalParameters.github`, the checkout as a `git+` resolved dependency,
+ * `runDetails.builder.id` = the job's workflow, `invocationId` = the run
+ * attempt's URL), and adds what a Potions build knows: the recipe, the
+ * upstream source, the dependency recipes and the toolchain.
+ */
 
 
 const IN_TOTO_STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';

@@ -59640,9 +59640,6 @@ async function detect_readHead(file, length = 512) {
         const { bytesRead } = await fh.read(buf, 0, length, 0);
         return buf.subarray(0, bytesRead);
     }
-    catch (err) {
-        throw err;
-    }
     finally {
         await fh.close();
     }
@@ -67496,7 +67493,7 @@ function template_renderPlatformTemplate(template, platform, spec, version) {
 
 
 /** Characters a platform value may hold: URL-safe text plus `{version}`. */
-const PLATFORM_VALUE = /^[A-Za-z0-9._~\/:+@=-]*$/;
+const PLATFORM_VALUE = /^[A-Za-z0-9._~/:+@=-]*$/;
 const CUSTOM_KEY = /^[a-z_][a-z0-9_]*$/;
 function platformSpec(p, entry, customKeys, issues) {
     const values = {};
@@ -69427,7 +69424,7 @@ async function from_recipe_findRecipe(ref, dirs) {
         }
     }
     for (const dir of dirs) {
-        let files = [];
+        let files;
         try {
             files = await load_findRecipeFiles(dir);
         }
@@ -69486,7 +69483,7 @@ async function from_recipe_planRecipeBuild(opts) {
     }
     const known = [{ recipe: root.recipe, file: opts.file }];
     for (const dir of opts.recipeDirs) {
-        let files = [];
+        let files;
         try {
             files = await findRecipeFiles(dir);
         }

@@ -88,8 +88,6 @@ export async function readHead(file: string, length = 512): Promise<Buffer> {
     const buf = Buffer.alloc(length);
     const { bytesRead } = await fh.read(buf, 0, length, 0);
     return buf.subarray(0, bytesRead);
-  } catch (err) {
-    throw err;
   } finally {
     await fh.close();
   }

@@ -136,7 +136,7 @@ export async function findRecipe(ref: string, dirs: string[]): Promise<string> {
     }
   }
   for (const dir of dirs) {
-    let files: string[] = [];
+    let files: string[];
     try {
       files = await findRecipeFiles(dir);
     } catch {
@@ -214,7 +214,7 @@ export async function planRecipeBuild(opts: {
   }
   const known: { recipe: Recipe; file: string }[] = [{ recipe: root.recipe, file: opts.file }];
   for (const dir of opts.recipeDirs) {
-    let files: string[] = [];
+    let files: string[];
     try {
       files = await findRecipeFiles(dir);
     } catch {

@@ -28,7 +28,7 @@ var COMMAND_GROUPS = [
     name: "recipes",
     args: "",
     description: "Read, check and plan recipes",
-    load: async () => (await import("./chunks/recipes-D3IZFCYR.mjs")).registerRecipesCommand
+    load: async () => (await import("./chunks/recipes-IMYOHV2A.mjs")).registerRecipesCommand
   },
   {
     name: "mirrors",
@@ -40,19 +40,19 @@ var COMMAND_GROUPS = [
     name: "manifest",
     args: "",
     description: "Publish, withdraw, recover, verify and key the signed manifest",
-    load: async () => (await import("./chunks/manifest-EDAO7NGQ.mjs")).registerManifestCommand
+    load: async () => (await import("./chunks/manifest-KGISFLZ3.mjs")).registerManifestCommand
   },
   {
     name: "build",
     args: "[options] <recipe>",
     description: "Build a recipe for a platform into a deterministic artifact (.tar.gz, .tar.zst, .json)",
-    load: async () => (await import("./chunks/build-TEWY2GKK.mjs")).registerBuildCommand
+    load: async () => (await import("./chunks/build-FGCSLLI7.mjs")).registerBuildCommand
   },
   {
     name: "smoke-test",
     args: "[options] <artifact>",
     description: "Check an artifact as a user would get it: every file for the platform, every library found, the recipe's commands run",
-    load: async () => (await import("./chunks/smoke-test-BUH4KUSA.mjs")).registerSmokeTestCommand
+    load: async () => (await import("./chunks/smoke-test-CY7ZKD76.mjs")).registerSmokeTestCommand
   },
   {
     name: "download",
@@ -64,19 +64,19 @@ var COMMAND_GROUPS = [
     name: "release",
     args: "[options] <recipes...>",
     description: "Build recipes for this machine, smoke-test, inventory (SBOM), scan and sign them, sync to every mirror, publish the signed manifest, fetch back as a check",
-    load: async () => (await import("./chunks/release-BFE2SRFT.mjs")).registerReleaseCommand
+    load: async () => (await import("./chunks/release-P7B5G53C.mjs")).registerReleaseCommand
   },
   {
     name: "fetch",
     args: "[options] <package>",
     description: "Install a package from a signed manifest: verify the manifest, download from the mirrors, verify, extract, relocate",
-    load: async () => (await import("./chunks/fetch-FURDA3Y5.mjs")).registerFetchCommand
+    load: async () => (await import("./chunks/fetch-CGCR32JK.mjs")).registerFetchCommand
   },
   {
     name: "plan",
     args: "[options]",
     description: "Plan a release of a recipe folder: waves by dependency level, matrices of legs, the critical path (offline)",
-    load: async () => (await import("./chunks/plan-3HIJ3Q77.mjs")).registerPlanCommand
+    load: async () => (await import("./chunks/plan-ENEZLURL.mjs")).registerPlanCommand
   },
   {
     name: "sign",
@@ -94,19 +94,19 @@ var COMMAND_GROUPS = [
     name: "sbom",
     args: "[options] <artifact>",
     description: "Write the SBOM of an artifact: every file with its sha256, the package's purl, licence and source, its dependency recipes and system libraries",
-    load: async () => (await import("./chunks/sbom-QVH4UCFT.mjs")).registerSbomCommand
+    load: async () => (await import("./chunks/sbom-6YIFO3MA.mjs")).registerSbomCommand
   },
   {
     name: "scan",
     args: "[options] <sbom...>",
     description: "Scan SBOMs for known vulnerabilities (grype or trivy when installed, else a folder of OSV records); exit 1 when a finding is at or above --fail-on and not allowed",
-    load: async () => (await import("./chunks/sbom-QVH4UCFT.mjs")).registerSbomCommand
+    load: async () => (await import("./chunks/sbom-6YIFO3MA.mjs")).registerSbomCommand
   },
   {
     name: "doctor",
     args: "[options]",
     description: "What this machine has and lacks for each build type and platform, with the command that installs each",
-    load: async () => (await import("./chunks/doctor-LPBTIAFY.mjs")).registerDoctorCommand
+    load: async () => (await import("./chunks/doctor-4ZELDNJH.mjs")).registerDoctorCommand
   }
 ];
 function groupOf(argv) {

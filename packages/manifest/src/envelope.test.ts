@@ -1,4 +1,4 @@
-import { describeError, hasCode } from '@potions/core';
+import { describeError } from '@potions/core';
 import { canonicalBytes } from './canonical';
 import { encodeSignedManifest, signManifest, verifyManifest } from './envelope';
 import { ManifestErrorCode } from './errors';

@@ -402,7 +402,7 @@ export async function publishManifest(options: PublishManifestOptions): Promise<
     // And the pointer must still hold what this publish brings (a later writer may have replaced it).
     const after = await store.get(MANIFEST_KEY);
     if (after && sha256Hex(after.bytes) !== sha256Hex(bytes)) {
-      let holdsOurs = false;
+      let holdsOurs: boolean;
       try {
         const theirs = (await verify(after.bytes, `${MANIFEST_KEY} on mirror ${name}`)).manifest;
         // Merging this publish into theirs would change nothing: they hold it.

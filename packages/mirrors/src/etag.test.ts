@@ -22,8 +22,8 @@ test('DigestTap passes bytes through and splits parts exactly at the part size, 
   const chunks = [bytes.subarray(0, 1), bytes.subarray(1, 4099), bytes.subarray(4099, 9000), bytes.subarray(9000)];
   const tap = new DigestTap(4096);
   const out: Buffer[] = [];
-  await pipeline(Readable.from(chunks), tap, async function* (src) {
-    for await (const c of src) out.push(c as Buffer);
+  await pipeline(Readable.from(chunks), tap, async (src: AsyncIterable<Buffer>) => {
+    for await (const c of src) out.push(c);
   });
   expect(Buffer.concat(out).equals(bytes)).toBe(true);
   const r = tap.result();

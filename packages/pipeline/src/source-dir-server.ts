@@ -61,7 +61,7 @@ export async function serveSourceDirs(dirs: readonly string[]): Promise<SourceDi
     return undefined;
   };
   const server = http.createServer((req, res) => {
-    let name = '';
+    let name: string;
     try {
       const p = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
       requests.push(p);

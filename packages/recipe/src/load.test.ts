@@ -65,7 +65,7 @@ describe('parseRecipe', () => {
   });
 
   it('still runs the placeholder and platform checks when the schema fails', () => {
-    const text = GOOD.replace(/version:\n(  .*\n)+/, '').replace('demo-{version}-{os}', 'demo-{versoin}-{os}').replace('      os: macos\n      suffix', '      Bad-Key: x\n      suffix');
+    const text = GOOD.replace(/version:\n( {2}.*\n)+/, '').replace('demo-{version}-{os}', 'demo-{versoin}-{os}').replace('      os: macos\n      suffix', '      Bad-Key: x\n      suffix');
     const errs = errorsOf(text);
     expect(errs.map((e) => [e.code, e.field])).toEqual([
       ['E_MISSING', 'version'],
@@ -83,7 +83,7 @@ describe('parseRecipe', () => {
     const garbage = Buffer.from([0xff, 0xfe, 0x1b, 0x5b, 0x32, 0x4a, 0x07, 0x00, 0xe2, 0x80, 0xae, ...Array(200).fill(0x41)]).toString('utf8');
     const [e] = errorsOf(garbage);
     expect(e?.code).toBe('E_YAML');
-    // eslint-disable-next-line no-control-regex
+     
     expect(e?.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e\ufffd]/);
     expect(e?.message).toContain('\\u001b[2J');
     expect(e?.message).toMatch(/…"$/);
@@ -126,7 +126,7 @@ describe('parseRecipe', () => {
     ['make_args when both make steps are custom', 'build_type: make', 'build:\n  make_args: "V=1"\n  custom_build: "x"\n  custom_install: "y"', 'build.make_args', /replace both make steps/],
     ['flags with go and a custom build', 'build_type: go', 'configure:\n  flags: "-tags=x"\nbuild:\n  custom_build: "x"', 'configure.flags', /replaces the go build/],
   ])('warns W_NO_EFFECT for %s', (_what, type, extra, field, message) => {
-    const text = `${GOOD.replace('build_type: custom', type).replace(/build:\n  custom_install: \|\n.*\n/, '').replace('official_binary: true', 'official_binary: false')}${extra}\n`;
+    const text = `${GOOD.replace('build_type: custom', type).replace(/build:\n {2}custom_install: \|\n.*\n/, '').replace('official_binary: true', 'official_binary: false')}${extra}\n`;
     const r = parseRecipe(text, 'recipes/demo.yml');
     const w = r.issues.filter((i) => i.code === 'W_NO_EFFECT');
     expect(w.map((i) => i.field)).toEqual([field]);
@@ -139,7 +139,7 @@ describe('parseRecipe', () => {
     ['flags with cargo', 'build_type: cargo', 'configure:\n  flags: "--features=x"'],
     ['flags and cmake_flags with cmake', 'build_type: cmake', 'configure:\n  flags: "-DA=1"\n  cmake_flags: "-DB=2"'],
   ])('does not warn for %s', (_what, type, extra) => {
-    const text = `${GOOD.replace('build_type: custom', type).replace(/build:\n  custom_install: \|\n.*\n/, '').replace('official_binary: true', 'official_binary: false')}${extra}\n`;
+    const text = `${GOOD.replace('build_type: custom', type).replace(/build:\n {2}custom_install: \|\n.*\n/, '').replace('official_binary: true', 'official_binary: false')}${extra}\n`;
     expect(parseRecipe(text, 'recipes/demo.yml').issues.filter((i) => i.code === 'W_NO_EFFECT')).toEqual([]);
   });
 

@@ -31,7 +31,7 @@ export function salvageRecipe(value: unknown): RawRecipe | undefined {
 
 type Kept = { ok: true; value: unknown } | { ok: false };
 
-function isObject(v: unknown): v is Record<string, any> {
+function isObject(v: unknown): v is Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- raw YAML, read field by field
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 

@@ -129,7 +129,6 @@ export function groupCommits(commits: readonly CommitSubject[]): CommitGroup[] {
  * escaping is wanted: their backticks and emphasis are meant).
  */
 export function subjectMarkdown(subject: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = subject.replace(/[\u0000-\u001f\u007f]/g, ' ');
   return clean
     .split(/(`+[^`]*`+)/)

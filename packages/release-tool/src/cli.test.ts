@@ -67,7 +67,7 @@ describe('release-tool command line', () => {
     expect(again.json).toMatchObject({ ok: false, code: 'E_RELEASE_VERSION_EXISTS', hint: 'cut the next version instead', plan: { tag: 'v1.0.0' } });
     const text = await run(['cut', '--version', '1.0.0', ...ignore]);
     expect(text.stderr).toContain('REFUSED  v1.0.0 already exists on origin');
-    expect(text.stderr).toMatch(/error: refused to cut v1\.0\.0: v1\.0\.0 already exists .*\n  hint: cut the next version instead\n$/);
+    expect(text.stderr).toMatch(/error: refused to cut v1\.0\.0: v1\.0\.0 already exists .*\n {2}hint: cut the next version instead\n$/);
   });
 
   test('without leaving out its own running check, the release job would wait for itself: refused', async () => {

@@ -12,8 +12,7 @@
  * attempt's URL), and adds what a Potions build knows: the recipe, the
  * upstream source, the dependency recipes and the toolchain.
  */
-import { promises as fs } from 'node:fs';
-import { ArtifactMetadataSchema, UserError, errorMessage, type ArtifactMetadata } from '@potions/core';
+import { UserError, type ArtifactMetadata } from '@potions/core';
 import { SigningErrorCode } from './errors';
 
 export const IN_TOTO_STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';

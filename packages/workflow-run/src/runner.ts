@@ -512,7 +512,7 @@ async function runLeg(options: RunWorkflowOptions, wf: Workflow, jobId: string, 
       ...(options.oidc && isWrite(permissions, 'id-token') ? options.oidc : {}),
       ...stepEnv,
     };
-    let ok = false;
+    let ok: boolean;
     try {
       if (step.run !== undefined) {
         if (step.shell !== undefined && step.shell !== 'bash') throw new Error(`shell ${step.shell} is not supported here`);

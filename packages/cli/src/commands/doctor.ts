@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { PLATFORMS, UserError, hostPlatform, platformOs, spawnExec, type Exec, type Platform } from '@potions/core';
+import { PLATFORMS, UserError, hostPlatform, spawnExec, type Exec, type Platform } from '@potions/core';
 import { HOST_TOOLS, hostToolReport, type HostToolName, type HostToolReportRow, type ToolUse } from '@potions/builder';
 import { runnerFor } from '@potions/inspect';
 import { BUILD_TYPES } from '@potions/recipe';

@@ -6,7 +6,6 @@ import type { Reporter } from '@potions/core';
 import { defaultStateDir } from '@potions/manifest';
 import {
   BUNDLE_SUFFIX,
-  KeyBundleSigner,
   OIDC_TOKEN_ENV,
   PUBLIC_GOOD_SERVICES,
   SIGNING_PUBLIC_KEY_FILE,

@@ -7,7 +7,7 @@ import { pinOf } from './fields';
 import type { IssueSink } from './issues';
 
 /** Characters a platform value may hold: URL-safe text plus `{version}`. */
-const PLATFORM_VALUE = /^[A-Za-z0-9._~\/:+@=-]*$/;
+const PLATFORM_VALUE = /^[A-Za-z0-9._~/:+@=-]*$/;
 const CUSTOM_KEY = /^[a-z_][a-z0-9_]*$/;
 
 /** `download.platforms` after checking: the platforms listed (in the usual order) and their values. */

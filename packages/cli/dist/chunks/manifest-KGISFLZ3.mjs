@@ -11,7 +11,7 @@ import {
   readSyncResultFile,
   recoverManifest,
   withdrawRelease
-} from "./chunk-ZUBCBESO.mjs";
+} from "./chunk-AK44MLVN.mjs";
 import {
   MANIFEST_KEY_ENV,
   generateManifestKey,

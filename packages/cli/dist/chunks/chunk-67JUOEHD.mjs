@@ -16,13 +16,13 @@ import {
 import {
   PREFIX_PLACEHOLDER,
   relocateInstalled
-} from "./chunk-C67QVF3C.mjs";
+} from "./chunk-XJIVFK5C.mjs";
 import {
   extractArchive
-} from "./chunk-IJQEKKWW.mjs";
+} from "./chunk-FYQXNLY7.mjs";
 import {
   spawnExec
-} from "./chunk-YLJFX75A.mjs";
+} from "./chunk-XPDYRYHA.mjs";
 import {
   PLATFORMS,
   hostPlatform

@@ -12,14 +12,14 @@ import {
   readHead,
   rt,
   stripCompressionSuffix
-} from "./chunk-YLJFX75A.mjs";
+} from "./chunk-XPDYRYHA.mjs";
 import {
   buildOrder,
   findRecipeFiles,
   loadRecipeFile,
   planDownloads,
   recipeDigest
-} from "./chunk-TFGB7F3X.mjs";
+} from "./chunk-Q5AYDNPM.mjs";
 import {
   isSafeVersion
 } from "./chunk-34KJHGJW.mjs";
@@ -1490,7 +1490,7 @@ async function findRecipe(ref, dirs) {
     }
   }
   for (const dir of dirs) {
-    let files = [];
+    let files;
     try {
       files = await findRecipeFiles(dir);
     } catch {
@@ -1533,7 +1533,7 @@ async function planRecipeBuild(opts) {
   }
   const known = [{ recipe: root.recipe, file: opts.file }];
   for (const dir of opts.recipeDirs) {
-    let files = [];
+    let files;
     try {
       files = await findRecipeFiles(dir);
     } catch {

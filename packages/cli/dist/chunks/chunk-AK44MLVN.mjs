@@ -1303,7 +1303,7 @@ async function publishManifest(options) {
     }
     const after = await store.get(MANIFEST_KEY);
     if (after && sha256Hex(after.bytes) !== sha256Hex(bytes)) {
-      let holdsOurs = false;
+      let holdsOurs;
       try {
         const theirs = (await verify(after.bytes, `${MANIFEST_KEY} on mirror ${name}`)).manifest;
         holdsOurs = !planFor([{ source: name, manifest: theirs }], 1).changed;

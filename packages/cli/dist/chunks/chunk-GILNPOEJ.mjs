@@ -4,7 +4,7 @@ const __potionsChunkUrl = import.meta.url;
 import {
   captureOutput,
   spawnExec
-} from "./chunk-YLJFX75A.mjs";
+} from "./chunk-XPDYRYHA.mjs";
 import {
   compareVersions,
   sameVersion

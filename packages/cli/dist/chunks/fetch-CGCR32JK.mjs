@@ -7,15 +7,15 @@ import {
   fetchPackage,
   localKeysDir,
   splitRecipeRef
-} from "./chunk-HGGIGUGV.mjs";
+} from "./chunk-RQHZWWAY.mjs";
 import "./chunk-KZ3XLZPR.mjs";
-import "./chunk-C67QVF3C.mjs";
+import "./chunk-XJIVFK5C.mjs";
 import "./chunk-2WPBWRMN.mjs";
-import "./chunk-4352ZP6K.mjs";
-import "./chunk-IJQEKKWW.mjs";
-import "./chunk-YLJFX75A.mjs";
+import "./chunk-GILNPOEJ.mjs";
+import "./chunk-FYQXNLY7.mjs";
+import "./chunk-XPDYRYHA.mjs";
 import "./chunk-QHOKOGRP.mjs";
-import "./chunk-TFGB7F3X.mjs";
+import "./chunk-Q5AYDNPM.mjs";
 import "./chunk-34KJHGJW.mjs";
 import {
   trustedKeysFromPem

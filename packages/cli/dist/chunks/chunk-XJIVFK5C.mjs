@@ -3,13 +3,13 @@ const require = __potionsCreateRequire(import.meta.url);
 const __potionsChunkUrl = import.meta.url;
 import {
   normalizeEntryPath
-} from "./chunk-IJQEKKWW.mjs";
+} from "./chunk-FYQXNLY7.mjs";
 import {
   ArchiveErrorCode,
   archiveError,
   hasShebang,
   isObjectCode
-} from "./chunk-YLJFX75A.mjs";
+} from "./chunk-XPDYRYHA.mjs";
 import {
   tempPathFor
 } from "./chunk-DWDGEZWY.mjs";

@@ -13,7 +13,7 @@ import {
   probeSandbox,
   requiredHostTools,
   toolchainVersions
-} from "./chunk-QYYHZA2O.mjs";
+} from "./chunk-S2GWYNR3.mjs";
 import {
   DT,
   InspectErrorCode,
@@ -31,7 +31,7 @@ import {
   PREFIX_PLACEHOLDER,
   relocateInstalled,
   replacePrefixInTextFiles
-} from "./chunk-C67QVF3C.mjs";
+} from "./chunk-XJIVFK5C.mjs";
 import {
   DownloadError,
   downloadFile
@@ -43,7 +43,7 @@ import {
   loadRecipeOrThrow,
   planRecipeBuild,
   symlinkEscape
-} from "./chunk-IJQEKKWW.mjs";
+} from "./chunk-FYQXNLY7.mjs";
 import {
   ArchiveErrorCode,
   BuildError,
@@ -55,11 +55,11 @@ import {
   ft,
   isBuildError,
   spawnExec
-} from "./chunk-YLJFX75A.mjs";
+} from "./chunk-XPDYRYHA.mjs";
 import {
   resolveVersion,
   versionDepsFromEnv
-} from "./chunk-HZCBYEXU.mjs";
+} from "./chunk-JPVXRUO3.mjs";
 import {
   redactUrl,
   urlSecrets

@@ -6,7 +6,7 @@ import {
   SBOM_TOOL,
   defaultSbomPath,
   writeSboms
-} from "./chunk-NVDNISUB.mjs";
+} from "./chunk-SMGVNFBN.mjs";
 import {
   FAIL_ON_LEVELS,
   FINDINGS_TABLE_HEADERS,
@@ -17,12 +17,12 @@ import {
   reportVerdict,
   scanSboms,
   selectScanner
-} from "./chunk-4352ZP6K.mjs";
+} from "./chunk-GILNPOEJ.mjs";
 import {
   loadRecipeOrThrow
-} from "./chunk-IJQEKKWW.mjs";
-import "./chunk-YLJFX75A.mjs";
-import "./chunk-TFGB7F3X.mjs";
+} from "./chunk-FYQXNLY7.mjs";
+import "./chunk-XPDYRYHA.mjs";
+import "./chunk-Q5AYDNPM.mjs";
 import "./chunk-34KJHGJW.mjs";
 import "./chunk-55UCJZ7D.mjs";
 import {

@@ -3,15 +3,15 @@ const require = __potionsCreateRequire(import.meta.url);
 const __potionsChunkUrl = import.meta.url;
 import {
   smokeTestArtifact
-} from "./chunk-L7Z6J2OJ.mjs";
+} from "./chunk-67JUOEHD.mjs";
 import "./chunk-72MDNXWJ.mjs";
 import "./chunk-2OL6CIZP.mjs";
-import "./chunk-C67QVF3C.mjs";
+import "./chunk-XJIVFK5C.mjs";
 import {
   loadRecipeOrThrow
-} from "./chunk-IJQEKKWW.mjs";
-import "./chunk-YLJFX75A.mjs";
-import "./chunk-TFGB7F3X.mjs";
+} from "./chunk-FYQXNLY7.mjs";
+import "./chunk-XPDYRYHA.mjs";
+import "./chunk-Q5AYDNPM.mjs";
 import "./chunk-34KJHGJW.mjs";
 import "./chunk-EHDWN6R2.mjs";
 import {

@@ -3235,8 +3235,6 @@ async function readHead(file, length = 512) {
     const buf = Buffer.alloc(length);
     const { bytesRead } = await fh.read(buf, 0, length, 0);
     return buf.subarray(0, bytesRead);
-  } catch (err) {
-    throw err;
   } finally {
     await fh.close();
   }

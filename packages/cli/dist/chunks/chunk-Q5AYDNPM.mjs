@@ -512,7 +512,7 @@ function renderPlatformTemplate(template, platform, spec, version) {
 }
 
 // packages/recipe/src/normalize/platforms.ts
-var PLATFORM_VALUE = /^[A-Za-z0-9._~\/:+@=-]*$/;
+var PLATFORM_VALUE = /^[A-Za-z0-9._~/:+@=-]*$/;
 var CUSTOM_KEY = /^[a-z_][a-z0-9_]*$/;
 function platformSpec(p, entry, customKeys, issues) {
   const values = {};

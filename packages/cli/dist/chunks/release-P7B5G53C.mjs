@@ -7,11 +7,11 @@ import {
   buildFromRecipeRef,
   parseSourceMirrors,
   sourceMirrorsFromEnv
-} from "./chunk-5M4YEWO6.mjs";
-import "./chunk-QYYHZA2O.mjs";
+} from "./chunk-R2PK7INS.mjs";
+import "./chunk-S2GWYNR3.mjs";
 import {
   smokeTestArtifact
-} from "./chunk-L7Z6J2OJ.mjs";
+} from "./chunk-67JUOEHD.mjs";
 import "./chunk-72MDNXWJ.mjs";
 import "./chunk-2OL6CIZP.mjs";
 import {
@@ -22,37 +22,37 @@ import {
   maxBuildJobs,
   prepareRelease,
   serveSourceDirs
-} from "./chunk-HGGIGUGV.mjs";
+} from "./chunk-RQHZWWAY.mjs";
 import "./chunk-KZ3XLZPR.mjs";
-import "./chunk-C67QVF3C.mjs";
+import "./chunk-XJIVFK5C.mjs";
 import "./chunk-2WPBWRMN.mjs";
 import {
   SBOM_FORMATS,
   defaultSbomPath,
   writeSboms
-} from "./chunk-NVDNISUB.mjs";
+} from "./chunk-SMGVNFBN.mjs";
 import {
   FAIL_ON_LEVELS,
   SCANNER_CHOICES,
   SbomErrorCode,
   scanSboms
-} from "./chunk-4352ZP6K.mjs";
-import "./chunk-IJQEKKWW.mjs";
+} from "./chunk-GILNPOEJ.mjs";
+import "./chunk-FYQXNLY7.mjs";
 import {
   isBuildError
-} from "./chunk-YLJFX75A.mjs";
+} from "./chunk-XPDYRYHA.mjs";
 import {
   versionDepsFromEnv
-} from "./chunk-HZCBYEXU.mjs";
+} from "./chunk-JPVXRUO3.mjs";
 import "./chunk-QHOKOGRP.mjs";
-import "./chunk-TFGB7F3X.mjs";
+import "./chunk-Q5AYDNPM.mjs";
 import "./chunk-34KJHGJW.mjs";
 import {
   MANIFEST_KEY,
   artifactMetadataFileFromBytes,
   manifestStoreFromMirror,
   publishRelease
-} from "./chunk-ZUBCBESO.mjs";
+} from "./chunk-AK44MLVN.mjs";
 import "./chunk-22PQZATQ.mjs";
 import "./chunk-55UCJZ7D.mjs";
 import {

@@ -4,7 +4,7 @@ const __potionsChunkUrl = import.meta.url;
 import {
   resolveVersion,
   versionDepsFromEnv
-} from "./chunk-HZCBYEXU.mjs";
+} from "./chunk-JPVXRUO3.mjs";
 import "./chunk-QHOKOGRP.mjs";
 import {
   RecipeErrorCode,
@@ -15,7 +15,7 @@ import {
   planBuild,
   printable,
   recipeEdges
-} from "./chunk-TFGB7F3X.mjs";
+} from "./chunk-Q5AYDNPM.mjs";
 import "./chunk-34KJHGJW.mjs";
 import "./chunk-55UCJZ7D.mjs";
 import "./chunk-L5QZX5WR.mjs";

@@ -4,14 +4,14 @@ const __potionsChunkUrl = import.meta.url;
 import {
   HOST_TOOLS,
   hostToolReport
-} from "./chunk-QYYHZA2O.mjs";
+} from "./chunk-S2GWYNR3.mjs";
 import {
   runnerFor
 } from "./chunk-72MDNXWJ.mjs";
 import "./chunk-2OL6CIZP.mjs";
 import {
   spawnExec
-} from "./chunk-YLJFX75A.mjs";
+} from "./chunk-XPDYRYHA.mjs";
 import {
   BUILD_TYPES
 } from "./chunk-34KJHGJW.mjs";

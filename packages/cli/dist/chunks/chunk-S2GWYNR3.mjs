@@ -5,7 +5,7 @@ import {
   BuilderErrorCode,
   captureOutput,
   formatFromName
-} from "./chunk-YLJFX75A.mjs";
+} from "./chunk-XPDYRYHA.mjs";
 import {
   hostPlatform,
   platformOs

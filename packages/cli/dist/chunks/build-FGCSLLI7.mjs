@@ -13,20 +13,20 @@ import {
   defaultCacheDir,
   parseSourceMirrors,
   sourceMirrorsFromEnv
-} from "./chunk-5M4YEWO6.mjs";
-import "./chunk-QYYHZA2O.mjs";
+} from "./chunk-R2PK7INS.mjs";
+import "./chunk-S2GWYNR3.mjs";
 import "./chunk-2OL6CIZP.mjs";
 import "./chunk-KZ3XLZPR.mjs";
-import "./chunk-C67QVF3C.mjs";
+import "./chunk-XJIVFK5C.mjs";
 import "./chunk-2WPBWRMN.mjs";
-import "./chunk-IJQEKKWW.mjs";
+import "./chunk-FYQXNLY7.mjs";
 import {
   BuilderErrorCode,
   isBuildError
-} from "./chunk-YLJFX75A.mjs";
-import "./chunk-HZCBYEXU.mjs";
+} from "./chunk-XPDYRYHA.mjs";
+import "./chunk-JPVXRUO3.mjs";
 import "./chunk-QHOKOGRP.mjs";
-import "./chunk-TFGB7F3X.mjs";
+import "./chunk-Q5AYDNPM.mjs";
 import "./chunk-34KJHGJW.mjs";
 import "./chunk-55UCJZ7D.mjs";
 import {

@@ -7,7 +7,7 @@ import {
 import {
   RecipeErrorCode,
   applyCleanup
-} from "./chunk-TFGB7F3X.mjs";
+} from "./chunk-Q5AYDNPM.mjs";
 import {
   isSafeVersion
 } from "./chunk-34KJHGJW.mjs";

@@ -7,19 +7,19 @@ import {
 import {
   PREFIX_PLACEHOLDER,
   relocateInstalled
-} from "./chunk-C67QVF3C.mjs";
+} from "./chunk-XJIVFK5C.mjs";
 import {
   downloadFile
 } from "./chunk-2WPBWRMN.mjs";
 import {
   readAllowList,
   selectScanner
-} from "./chunk-4352ZP6K.mjs";
+} from "./chunk-GILNPOEJ.mjs";
 import {
   extractArchive,
   findRecipe,
   loadRecipeOrThrow
-} from "./chunk-IJQEKKWW.mjs";
+} from "./chunk-FYQXNLY7.mjs";
 import {
   isSafeVersion
 } from "./chunk-34KJHGJW.mjs";
@@ -148,7 +148,7 @@ async function serveSourceDirs(dirs) {
     return void 0;
   };
   const server = http.createServer((req, res) => {
-    let name = "";
+    let name;
     try {
       const p = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
       requests.push(p);

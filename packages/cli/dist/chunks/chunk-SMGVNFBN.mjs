@@ -6,10 +6,10 @@ import {
   githubRepoOf,
   packagePurl,
   repositoryOf
-} from "./chunk-4352ZP6K.mjs";
+} from "./chunk-GILNPOEJ.mjs";
 import {
   extractArchive
-} from "./chunk-IJQEKKWW.mjs";
+} from "./chunk-FYQXNLY7.mjs";
 import {
   writeFileAtomic
 } from "./chunk-DWDGEZWY.mjs";
